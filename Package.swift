@@ -1,0 +1,87 @@
+// swift-tools-version:6.0
+//
+// TensorFlowHub for Swift: load TF1 hub-format modules and run them on our own interpreter.
+//
+// Layering (each layer imports only the ones above it):
+//   C shims (CProtobufC, CZlib, CTFProtos, CKernels)
+//     -> proto values (TFProto)
+//     -> tensors (Tensors), checkpoint reader (TensorBundle)
+//     -> kernels (Kernels)
+//     -> interpreter (Interpreter; the only layer that knows TensorFlow op names)
+//     -> hub (HubResolver, TensorFlowHub)
+//     -> CLI (tfhub)
+
+import PackageDescription
+
+// MARK: - Shared settings
+
+/// Hot loops stay optimised even in debug builds, so `swift test` runs models at a usable speed.
+let optimisedC: [CSetting] = [.unsafeFlags(["-O3", "-fno-math-errno"])]
+let optimisedSwift: [SwiftSetting] = [.unsafeFlags(["-O"])]
+
+let package = Package(
+    name: "TensorFlowHub",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "TensorFlowHub", targets: ["TensorFlowHub"]),
+        .executable(name: "tfhub", targets: ["tfhub"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        // MARK: - C libraries from Debian
+        .systemLibrary(
+            name: "CProtobufC", path: "Sources/CProtobufC", pkgConfig: "libprotobuf-c",
+            providers: [.apt(["libprotobuf-c-dev"])]),
+        .systemLibrary(
+            name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(
+            name: "CJPEG", path: "Sources/CJPEG", pkgConfig: "libjpeg",
+            providers: [.apt(["libjpeg62-turbo-dev"])]),
+        .systemLibrary(
+            name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng",
+            providers: [.apt(["libpng-dev"])]),
+
+        // MARK: - Our C code
+        /// protoc-c output for Proto/ (regenerate with scripts/generate-protos).
+        .target(name: "CTFProtos", dependencies: ["CProtobufC"], path: "Sources/CTFProtos"),
+        /// Small portable C kernels (CRC32C, GEMM, depthwise) with SIMD fast paths.
+        .target(name: "CKernels", path: "Sources/CKernels", cSettings: optimisedC),
+
+        // MARK: - Swift layers
+        .target(name: "TFProto", dependencies: ["CTFProtos", "CProtobufC"]),
+        .target(name: "TensorBundle", dependencies: ["TFProto", "CKernels"]),
+        .target(name: "Tensors", dependencies: ["TFProto"], swiftSettings: optimisedSwift),
+        .target(name: "Kernels", dependencies: ["Tensors", "CKernels"], swiftSettings: optimisedSwift),
+        .target(name: "Interpreter", dependencies: ["TFProto", "Tensors", "Kernels"]),
+        .target(
+            name: "HubResolver",
+            dependencies: ["CZlib", .product(name: "Logging", package: "swift-log")]),
+        .target(
+            name: "TensorFlowHub",
+            dependencies: [
+                "TFProto", "TensorBundle", "Tensors", "Interpreter", "HubResolver",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .executableTarget(
+            name: "tfhub",
+            dependencies: [
+                "TensorFlowHub", "CJPEG", "CPNG",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
+        // MARK: - Tests
+        .target(name: "TestSupport", dependencies: ["Tensors"], path: "Tests/TestSupport"),
+        .testTarget(name: "TFProtoTests", dependencies: ["TFProto", "TestSupport"]),
+        .testTarget(name: "TensorBundleTests", dependencies: ["TensorBundle", "TestSupport"]),
+        .testTarget(name: "HubResolverTests", dependencies: ["HubResolver", "TestSupport"]),
+        .testTarget(name: "KernelTests", dependencies: ["Kernels", "Tensors", "TestSupport"]),
+        .testTarget(name: "InterpreterTests", dependencies: ["Interpreter", "TFProto", "Tensors", "TestSupport"]),
+        .testTarget(name: "TensorFlowHubTests", dependencies: ["TensorFlowHub", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

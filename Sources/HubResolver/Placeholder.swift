@@ -1,0 +1,1 @@
+// HubResolver: see Package.swift for this layer's place.

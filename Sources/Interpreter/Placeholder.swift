@@ -1,0 +1,1 @@
+// Interpreter: see Package.swift for this layer's place.

@@ -1,0 +1,1 @@
+// Kernels: see Package.swift for this layer's place.

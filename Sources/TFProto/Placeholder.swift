@@ -1,0 +1,1 @@
+// TFProto: see Package.swift for this layer's place.

@@ -1,0 +1,1 @@
+// TensorBundle: see Package.swift for this layer's place.

@@ -1,0 +1,1 @@
+// TensorFlowHub: see Package.swift for this layer's place.

@@ -1,0 +1,1 @@
+// Tensors: see Package.swift for this layer's place.

@@ -1,0 +1,1 @@
+print("tfhub: not yet built")
