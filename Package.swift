@@ -54,7 +54,7 @@ let package = Package(
         // MARK: - Swift layers
         .target(name: "TFProto", dependencies: ["CTFProtos", "CProtobufC"]),
         .target(name: "TensorBundle", dependencies: ["TFProto", "CKernels"]),
-        .target(name: "Tensors", dependencies: ["TFProto"], swiftSettings: optimisedSwift),
+        .target(name: "Tensors", swiftSettings: optimisedSwift),
         .target(name: "Kernels", dependencies: ["Tensors", "CKernels"], swiftSettings: optimisedSwift),
         .target(name: "Interpreter", dependencies: ["TFProto", "Tensors", "Kernels"]),
         .target(
@@ -76,6 +76,7 @@ let package = Package(
         // MARK: - Tests
         .target(name: "TestSupport", dependencies: ["Tensors"], path: "Tests/TestSupport"),
         .testTarget(name: "TFProtoTests", dependencies: ["TFProto", "TestSupport"]),
+        .testTarget(name: "TensorsTests", dependencies: ["Tensors", "TestSupport"]),
         .testTarget(name: "TensorBundleTests", dependencies: ["TensorBundle", "TestSupport"]),
         .testTarget(name: "HubResolverTests", dependencies: ["HubResolver", "TestSupport"]),
         .testTarget(name: "KernelTests", dependencies: ["Kernels", "Tensors", "TestSupport"]),

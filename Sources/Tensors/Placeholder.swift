@@ -1,1 +1,0 @@
-// Tensors: see Package.swift for this layer's place.
