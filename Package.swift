@@ -50,6 +50,8 @@ let package = Package(
         .target(name: "CTFProtos", dependencies: ["CProtobufC"], path: "Sources/CTFProtos"),
         /// Small portable C kernels (CRC32C, GEMM, depthwise) with SIMD fast paths.
         .target(name: "CKernels", path: "Sources/CKernels", cSettings: optimisedC),
+        /// setjmp-based error handling around libjpeg and libpng (Swift cannot longjmp).
+        .target(name: "CImageCodecs", dependencies: ["CJPEG", "CPNG"], path: "Sources/CImageCodecs"),
 
         // MARK: - Swift layers
         .target(name: "TFProto", dependencies: ["CTFProtos", "CProtobufC"]),
@@ -60,6 +62,7 @@ let package = Package(
         .target(
             name: "HubResolver",
             dependencies: ["CZlib", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "ImageInput", dependencies: ["Tensors", "CImageCodecs"], swiftSettings: optimisedSwift),
         .target(
             name: "TensorFlowHub",
             dependencies: [
@@ -69,7 +72,7 @@ let package = Package(
         .executableTarget(
             name: "tfhub",
             dependencies: [
-                "TensorFlowHub", "CJPEG", "CPNG",
+                "TensorFlowHub", "ImageInput",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -82,6 +85,7 @@ let package = Package(
         .testTarget(name: "KernelTests", dependencies: ["Kernels", "Tensors", "TestSupport"]),
         .testTarget(name: "InterpreterTests", dependencies: ["Interpreter", "TFProto", "Tensors", "TestSupport"]),
         .testTarget(name: "TensorFlowHubTests", dependencies: ["TensorFlowHub", "TestSupport"]),
+        .testTarget(name: "ImageInputTests", dependencies: ["ImageInput", "Tensors", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
     ],
     swiftLanguageModes: [.v5]

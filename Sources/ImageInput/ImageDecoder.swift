@@ -1,0 +1,70 @@
+import CImageCodecs
+import Foundation
+import Tensors
+
+/// Decodes JPEG (libjpeg-turbo) and PNG (libpng) files into RGB float tensors, the way TensorFlow's
+/// `tf.io.decode_image(channels=3)` followed by `tf.image.convert_image_dtype(tf.float32)` does.
+public enum ImageDecoder {
+    /// The largest image accepted, in pixels (width x height); larger files are refused before allocation.
+    public static let defaultPixelLimit = 100_000_000
+
+    public enum Format: String, Sendable {
+        case jpeg, png
+    }
+
+    /// The format of `bytes`, from its signature, or `nil` if it is neither JPEG nor PNG.
+    public static func format(of bytes: [UInt8]) -> Format? {
+        if bytes.starts(with: [0xFF, 0xD8, 0xFF]) { return .jpeg }
+        if bytes.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return .png }
+        return nil
+    }
+
+    /// Decodes an image to a `[height, width, 3]` float32 tensor with values in [0, 1].
+    ///
+    /// 8-bit samples are scaled by `Float(1/255)`, 16-bit PNG samples by `Float(1/65535)` (as
+    /// `convert_image_dtype` does); gray is replicated to RGB, palettes are expanded and alpha is dropped
+    /// without compositing.
+    public static func decode(
+        _ bytes: [UInt8], source: String = "<memory>", pixelLimit: Int = defaultPixelLimit
+    ) throws -> Tensor {
+        guard let format = format(of: bytes) else {
+            throw ImageError(source: source, reason: "unknown image format (expected JPEG or PNG)")
+        }
+        var image = cimg_image()
+        let status = bytes.withUnsafeBufferPointer { buffer in
+            switch format {
+            case .jpeg: return cimg_decode_jpeg(buffer.baseAddress, buffer.count, pixelLimit, &image)
+            case .png: return cimg_decode_png(buffer.baseAddress, buffer.count, pixelLimit, &image)
+            }
+        }
+        defer { cimg_free(&image) }
+        guard status == 0, let pixels = image.pixels else {
+            let message = withUnsafeBytes(of: image.error) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            throw ImageError(source: source, reason: message.isEmpty ? "\(format) decoding failed" : message)
+        }
+        let height = Int(image.height), width = Int(image.width)
+        let count = height * width * 3
+        return Tensor(shape: [height, width, 3], of: Float.self) { out in
+            if image.bits_per_sample == 16 {
+                let samples = pixels.assumingMemoryBound(to: UInt16.self)
+                let scale = Float(1.0 / 65535.0)
+                for i in 0..<count { out[i] = Float(samples[i]) * scale }
+            } else {
+                let samples = pixels.assumingMemoryBound(to: UInt8.self)
+                let scale = Float(1.0 / 255.0)
+                for i in 0..<count { out[i] = Float(samples[i]) * scale }
+            }
+        }
+    }
+
+    /// Reads and decodes an image file; errors name the file.
+    public static func decode(contentsOf url: URL, pixelLimit: Int = defaultPixelLimit) throws -> Tensor {
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw ImageError(source: url.path, reason: "cannot read: \(error.localizedDescription)")
+        }
+        return try decode([UInt8](data), source: url.path, pixelLimit: pixelLimit)
+    }
+}
