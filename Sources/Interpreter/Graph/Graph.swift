@@ -1,0 +1,88 @@
+import Foundation
+import Tensors
+
+/// A TensorFlow graph ready to be planned and run.
+///
+/// Build one from a `GraphDef` (see `Graph(graphDef:opList:)`), then ask for an `ExecutionPlan` for a
+/// set of fed tensors (with concrete types and shapes) and fetched tensors, and run the plan as often as
+/// needed, from any number of threads. Tensor names are `"node"` (output 0) or `"node:index"`.
+///
+/// Plans are cached by feeds and fetches, so calling `plan` or `run` repeatedly with the same feed
+/// shapes plans once.
+public final class Graph: @unchecked Sendable {
+    let nodes: [String: GraphNode]
+    let registry: OpRegistry
+    /// The largest tensor (in bytes) a plan may create; graphs asking for more are refused at plan time.
+    public let maximumTensorByteCount: Int
+
+    private let cacheLock = NSLock()
+    private var planCache: [PlanKey: ExecutionPlan] = [:]
+
+    /// Builds a graph from nodes whose attributes are not yet merged with defaults. `opDefaults` holds
+    /// the defaults of a MetaGraphDef's `stripped_op_list`, by op; ops it lacks use the registry's
+    /// built-in defaults.
+    init(nodes: [GraphNode], opDefaults: [String: [String: AttributeValue]] = [:],
+         registry: OpRegistry = .standard, maximumTensorByteCount: Int = 1 << 32) throws {
+        var table: [String: GraphNode] = [:]
+        table.reserveCapacity(nodes.count)
+        for node in nodes {
+            guard table[node.name] == nil else {
+                throw PlanningError.invalidNode(node: node.name, op: node.op, reason: "duplicate node name")
+            }
+            let defaults = opDefaults[node.op] ?? registry[node.op]?.defaults ?? [:]
+            let merged = node.attributes.merging(defaults) { own, _ in own }
+            table[node.name] = GraphNode(name: node.name, op: node.op, inputs: node.inputs, attributes: merged)
+        }
+        self.nodes = table
+        self.registry = registry
+        self.maximumTensorByteCount = maximumTensorByteCount
+    }
+
+    /// The TensorFlow op names this interpreter implements, sorted.
+    public static var supportedOps: [String] { OpRegistry.standard.opNames }
+
+    /// The number of nodes in the graph.
+    public var nodeCount: Int { nodes.count }
+
+    // MARK: - Planning
+
+    /// Plans the computation of `fetches` from `feeds`.
+    ///
+    /// - Parameters:
+    ///   - feeds: tensors whose values `run` will supply, by tensor name, with their element type and
+    ///     concrete shape (e.g. `"images": ValueType(.float32, [1, 224, 224, 3])`, NHWC). Any tensor may
+    ///     be fed; the nodes behind fed tensors are not run.
+    ///   - fetches: the tensors to compute, in the order `run` returns them.
+    /// - Throws: `PlanningError`: every unsupported op of the needed subgraph at once, missing nodes,
+    ///   cycles, unfed placeholders, feeds of the wrong type or shape, and invalid nodes.
+    public func plan(feeds: [String: ValueType], fetches: [String]) throws -> ExecutionPlan {
+        var parsedFeeds: [TensorName: ValueType] = [:]
+        for (name, type) in feeds {
+            let tensor = try TensorName(parsing: name)
+            guard parsedFeeds.updateValue(type, forKey: tensor) == nil else {
+                throw PlanningError.badFeed(tensor: name, reason: "fed twice")
+            }
+        }
+        let parsedFetches = try fetches.map { try TensorName(parsing: $0) }
+        let key = PlanKey(feeds: parsedFeeds, fetches: parsedFetches)
+        if let cached = cacheLock.withLock({ planCache[key] }) { return cached }
+        let plan = try Planner(graph: self, feeds: parsedFeeds, fetches: parsedFetches).makePlan()
+        cacheLock.withLock { planCache[key] = plan }
+        return plan
+    }
+
+    /// Plans (or reuses a cached plan) for these feeds' types and shapes, then runs it.
+    ///
+    /// - Returns: the fetched tensors, in the order of `fetches`.
+    public func run(
+        feeds: [String: Tensor], fetches: [String], variables: any VariableStore = [String: Tensor]()
+    ) throws -> [Tensor] {
+        let plan = try self.plan(feeds: feeds.mapValues { ValueType($0.elementType, $0.shape) }, fetches: fetches)
+        return try plan.run(feeds: feeds, variables: variables)
+    }
+}
+
+struct PlanKey: Hashable {
+    let feeds: [TensorName: ValueType]
+    let fetches: [TensorName]
+}

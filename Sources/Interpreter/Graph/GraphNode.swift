@@ -1,0 +1,67 @@
+// MARK: - Nodes
+
+/// A node as the planner sees it: name, op, inputs and attributes merged with the op's defaults.
+struct GraphNode: Sendable {
+    let name: String
+    let op: String
+    /// Data inputs (in order), then control inputs.
+    let inputs: [NodeInputReference]
+    let attributes: [String: AttributeValue]
+
+    var dataInputs: [TensorName] {
+        inputs.compactMap { if case .data(let t) = $0 { return t } else { return nil } }
+    }
+
+    var controlInputs: [String] {
+        inputs.compactMap { if case .control(let n) = $0 { return n } else { return nil } }
+    }
+}
+
+/// One input of a node: a tensor (`"node"`, `"node:1"`) or a control dependency (`"^node"`).
+enum NodeInputReference: Hashable, Sendable {
+    case data(TensorName)
+    case control(String)
+
+    /// Parses TensorFlow's input syntax.
+    init(parsing text: String) throws {
+        if text.hasPrefix("^") {
+            let name = String(text.dropFirst())
+            guard !name.isEmpty else { throw PlanningError.badTensorName(text) }
+            self = .control(name)
+        } else {
+            self = .data(try TensorName(parsing: text))
+        }
+    }
+}
+
+// MARK: - Tensor names
+
+/// A node output: `node:index`.
+public struct TensorName: Hashable, Sendable, CustomStringConvertible {
+    public let node: String
+    public let output: Int
+
+    public init(node: String, output: Int = 0) {
+        self.node = node
+        self.output = output
+    }
+
+    /// Parses `"node"` (output 0) or `"node:3"`. The suffix counts only when it is all digits, so
+    /// node names may contain `:` elsewhere.
+    public init(parsing text: String) throws {
+        if let colon = text.lastIndex(of: ":") {
+            let suffix = text[text.index(after: colon)...]
+            if !suffix.isEmpty, suffix.allSatisfy({ $0.isASCII && $0.isNumber }) {
+                guard let index = Int(suffix), colon != text.startIndex else {
+                    throw PlanningError.badTensorName(text)
+                }
+                self.init(node: String(text[..<colon]), output: index)
+                return
+            }
+        }
+        guard !text.isEmpty, !text.hasPrefix("^") else { throw PlanningError.badTensorName(text) }
+        self.init(node: text, output: 0)
+    }
+
+    public var description: String { "\(node):\(output)" }
+}

@@ -1,1 +1,0 @@
-// Interpreter: see Package.swift for this layer's place.

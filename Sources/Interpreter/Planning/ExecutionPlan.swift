@@ -1,0 +1,140 @@
+import Tensors
+
+/// A planned computation: a list of steps over numbered value slots, for fixed feed types and shapes.
+///
+/// Immutable and `Sendable`: `run` keeps its values in local storage, so one plan can run on several
+/// threads at once.
+public struct ExecutionPlan: Sendable {
+    /// Where a slot's value comes from.
+    enum SlotSource: Sendable {
+        case constant
+        case feed(TensorName)
+        case variable(String)
+        case step
+    }
+
+    struct Step: Sendable {
+        let node: String
+        let op: String
+        let inputs: [Int]
+        let outputs: [Int]
+        let run: @Sendable ([Tensor]) throws -> [Tensor]
+        /// Slots no later step reads, released once this step has run.
+        var releaseAfter: [Int] = []
+    }
+
+    let slotTypes: [ValueType]
+    let steps: [Step]
+    let initialValues: [(slot: Int, value: Tensor)]
+    let feedSlots: [TensorName: Int]
+    let variableSlots: [(slot: Int, name: String)]
+
+    /// The variables the plan reads, by variable node name (the checkpoint key), with their types.
+    public let variables: [String: ValueType]
+    /// The fetched tensors, in the order `run` returns them.
+    public let fetches: [TensorName]
+    let fetchSlots: [Int]
+
+    /// The types and shapes of the fetched tensors.
+    public var fetchTypes: [ValueType] { fetchSlots.map { slotTypes[$0] } }
+
+    /// The types and shapes the plan expects for its feeds.
+    public var feedTypes: [TensorName: ValueType] { feedSlots.mapValues { slotTypes[$0] } }
+
+    /// The number of kernel steps a run executes (after pruning and constant folding).
+    public var stepCount: Int { steps.count }
+
+    // MARK: - Running
+
+    /// Runs the plan.
+    ///
+    /// - Parameters:
+    ///   - feeds: a value for every tensor the plan was made for, by tensor name, each of exactly the
+    ///     planned type and shape.
+    ///   - variables: values for the variables the plan reads (`variables`), by variable node name.
+    /// - Returns: the fetched tensors, in the order of `fetches`.
+    public func run(feeds: [String: Tensor], variables store: any VariableStore = [String: Tensor]()) throws -> [Tensor] {
+        var values = [Tensor?](repeating: nil, count: slotTypes.count)
+        for (slot, value) in initialValues { values[slot] = value }
+
+        var fedCount = 0
+        for (name, tensor) in feeds {
+            let tensorName = try TensorName(parsing: name)
+            guard let slot = feedSlots[tensorName] else {
+                throw ExecutionError.feedMismatch(tensor: name, expected: "no feed (the plan does not read it)", found: "a value")
+            }
+            let expected = slotTypes[slot]
+            guard expected.matches(tensor) else {
+                throw ExecutionError.feedMismatch(
+                    tensor: name, expected: expected.description, found: "\(tensor.elementType) \(tensor.shape)")
+            }
+            values[slot] = tensor
+            fedCount += 1
+        }
+        if fedCount < feedSlots.count {
+            let missing = feedSlots.first { values[$0.value] == nil }.map { $0.key.description } ?? "?"
+            throw ExecutionError.missingFeed(tensor: missing)
+        }
+
+        for (slot, name) in variableSlots {
+            guard let tensor = store.value(ofVariable: name) else { throw ExecutionError.missingVariable(name: name) }
+            let expected = slotTypes[slot]
+            guard expected.elementType == tensor.elementType, expected.shape == tensor.shape else {
+                throw ExecutionError.variableMismatch(
+                    name: name, expected: "\(expected.elementType) \(expected.shape)",
+                    found: "\(tensor.elementType) \(tensor.shape)")
+            }
+            values[slot] = tensor
+        }
+
+        for step in steps {
+            try execute(step, values: &values)
+        }
+        return try fetchSlots.map { slot in
+            guard let value = values[slot] else {
+                throw ExecutionError.kernelFailed(node: "?", op: "?", reason: "fetched slot \(slot) was never computed")
+            }
+            return value
+        }
+    }
+
+    private func execute(_ step: Step, values: inout [Tensor?]) throws {
+        var inputs: [Tensor] = []
+        inputs.reserveCapacity(step.inputs.count)
+        for slot in step.inputs {
+            guard let value = values[slot] else {
+                throw ExecutionError.kernelFailed(node: step.node, op: step.op, reason: "input slot \(slot) is empty")
+            }
+            inputs.append(value)
+        }
+        let outputs: [Tensor]
+        do { outputs = try step.run(inputs) } catch {
+            throw ExecutionError.kernelFailed(node: step.node, op: step.op, reason: "\(error)")
+        }
+        guard outputs.count == step.outputs.count else {
+            throw ExecutionError.kernelFailed(
+                node: step.node, op: step.op, reason: "produced \(outputs.count) outputs, planned \(step.outputs.count)")
+        }
+        for (slot, output) in zip(step.outputs, outputs) {
+            guard slotTypes[slot].matches(output) else {
+                throw ExecutionError.kernelFailed(
+                    node: step.node, op: step.op,
+                    reason: "produced \(output.elementType) \(output.shape), planned \(slotTypes[slot])")
+            }
+            values[slot] = output
+        }
+        for slot in step.releaseAfter { values[slot] = nil }
+    }
+}
+
+// MARK: - Variables
+
+/// Supplies variable values by variable node name (the `VariableV2`/`VarHandleOp` node, which is also
+/// the TF1 checkpoint key).
+public protocol VariableStore {
+    func value(ofVariable name: String) -> Tensor?
+}
+
+extension Dictionary: VariableStore where Key == String, Value == Tensor {
+    public func value(ofVariable name: String) -> Tensor? { self[name] }
+}

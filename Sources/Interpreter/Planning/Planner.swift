@@ -1,0 +1,134 @@
+import Tensors
+
+/// Turns a graph, feeds and fetches into an `ExecutionPlan`: prune to the needed subgraph, order it
+/// topologically, plan each node with its op's builder, fold constants, and drop steps nobody needs.
+struct Planner {
+    let graph: Graph
+    let feeds: [TensorName: ValueType]
+    let fetches: [TensorName]
+
+    // MARK: - Needed subgraph, in topological order
+
+    /// The nodes needed to compute the fetches, producers before consumers. Inputs that are fed are
+    /// cut; control inputs are followed. Reports every unsupported op and missing node at once.
+    func neededNodesInOrder() throws -> [GraphNode] {
+        var unsupported: [PlanningError.UnsupportedOp] = []
+        var missing: [PlanningError.MissingNode] = []
+        var cycle: [String]? = nil
+        enum Mark { case visiting, done }
+        var marks: [String: Mark] = [:]
+        var order: [GraphNode] = []
+
+        func edges(of node: GraphNode) -> [String] {
+            node.inputs.compactMap { input in
+                switch input {
+                case .data(let tensor): return feeds[tensor] == nil ? tensor.node : nil
+                case .control(let name): return name
+                }
+            }
+        }
+
+        // Iterative depth-first search: graphs can be thousands of nodes deep.
+        var stack: [(node: GraphNode, edges: [String], next: Int)] = []
+        func visit(_ name: String, from parent: String?) {
+            guard marks[name] == nil else {
+                if marks[name] == .visiting, cycle == nil {
+                    let path = stack.map(\.node.name)
+                    let start = path.lastIndex(of: name) ?? 0
+                    cycle = Array(path[start...]) + [name]
+                }
+                return
+            }
+            guard let node = graph.nodes[name] else {
+                missing.append(.init(name: name, referencedBy: parent))
+                marks[name] = .done
+                return
+            }
+            if graph.registry[node.op] == nil { unsupported.append(.init(op: node.op, node: node.name)) }
+            marks[name] = .visiting
+            stack.append((node, edges(of: node), 0))
+        }
+
+        for fetch in fetches where feeds[fetch] == nil {
+            visit(fetch.node, from: nil)
+            while let top = stack.last {
+                if top.next < top.edges.count {
+                    stack[stack.count - 1].next += 1
+                    visit(top.edges[top.next], from: top.node.name)
+                } else {
+                    stack.removeLast()
+                    marks[top.node.name] = .done
+                    order.append(top.node)
+                }
+            }
+        }
+        if !unsupported.isEmpty { throw PlanningError.unsupportedOps(unsupported) }
+        if !missing.isEmpty { throw PlanningError.missingNodes(missing) }
+        if let cycle { throw PlanningError.cycle(cycle) }
+        return order
+    }
+
+    // MARK: - Planning each node
+
+    func makePlan() throws -> ExecutionPlan {
+        for (tensor, _) in feeds where graph.nodes[tensor.node] == nil {
+            throw PlanningError.badFeed(tensor: tensor.description, reason: "the graph has no node '\(tensor.node)'")
+        }
+        let order = try neededNodesInOrder()
+        var builder = PlanBuilder(maximumTensorByteCount: graph.maximumTensorByteCount)
+
+        for (tensor, type) in feeds.sorted(by: { $0.key.description < $1.key.description }) {
+            if let node = graph.nodes[tensor.node] { try checkFeed(tensor, type, against: node) }
+            try builder.addFeed(tensor, type)
+        }
+        for node in order {
+            try plan(node, into: &builder)
+        }
+        return try builder.finish(fetches: fetches)
+    }
+
+    private func plan(_ node: GraphNode, into builder: inout PlanBuilder) throws {
+        guard let definition = graph.registry[node.op] else {
+            throw PlanningError.unsupportedOps([.init(op: node.op, node: node.name)])
+        }
+        let dataInputs = node.dataInputs
+        var inputSlots: [Int] = []
+        for tensor in dataInputs {
+            inputSlots.append(try builder.slot(for: tensor, consumer: node.name))
+        }
+        let planNode = PlanNode(
+            name: node.name, op: node.op,
+            attributes: Attributes(node.attributes, nodeName: node.name, op: node.op),
+            inputs: inputSlots.map { builder.types[$0] },
+            constants: inputSlots.map { builder.constants[$0] })
+        let planned: PlannedOp
+        do {
+            planned = try definition.build(planNode)
+        } catch let error as PlanningError {
+            throw error
+        } catch {
+            throw PlanningError.invalidNode(node: node.name, op: node.op, reason: "\(error)")
+        }
+        try builder.add(planned, for: node, inputSlots: inputSlots)
+    }
+
+    /// A fed `Placeholder` must get its declared `dtype` and a shape its `shape` attribute allows.
+    private func checkFeed(_ tensor: TensorName, _ type: ValueType, against node: GraphNode) throws {
+        guard node.op == "Placeholder" || node.op == "PlaceholderWithDefault", tensor.output == 0 else { return }
+        let attributes = Attributes(node.attributes, nodeName: node.name, op: node.op)
+        if attributes.contains("dtype") {
+            let dtype = try attributes.dataType("dtype")
+            guard dtype.elementType == type.elementType else {
+                throw PlanningError.feedMismatch(
+                    tensor: tensor.description, expected: "element type \(dtype)", found: "\(type.elementType)")
+            }
+        }
+        if attributes.contains("shape") {
+            let shape = try attributes.shape("shape")
+            guard shape.isCompatible(with: type.shape) else {
+                throw PlanningError.feedMismatch(
+                    tensor: tensor.description, expected: "shape \(shape)", found: "shape \(type.shape)")
+            }
+        }
+    }
+}
