@@ -1,1 +1,0 @@
-#include "CTFProtos.h"

@@ -1,1 +1,0 @@
-// TFProto: see Package.swift for this layer's place.
