@@ -1,0 +1,126 @@
+#!/usr/bin/env python3
+"""TensorFlow side of the benchmark: runs a TF1 hub module in its own TF 2.21 session.
+
+Usage:
+  scripts/bench_tf.py MODULE_DIR [--batch 1 --batch 32] [--runs 10] [--threads 2]
+                      [--signature default] [--tags train] [--json]
+
+Measures, in one process:
+  load_seconds   from hub.Module(MODULE_DIR) to the first result at the first batch size
+                 (graph import, session, variable restore, first run); TF's import is excluded;
+  median_ms      median wall time of --runs session runs per batch size, after one warm-up run;
+  images_per_second   batch / median;
+  peak_rss_bytes ru_maxrss of this process at the end (Linux reports KiB; converted to bytes).
+Inputs follow the formula the Swift tests use (Tests/Fixtures/nasnet/oracle_hub.py
+formula_inputs): x[i] = ((i * 2654435761 + 12345) mod 2^32 >> 8) / 2^24 over the flat
+[N, H, W, 3] batch, with H, W from hub.get_expected_image_size.
+
+Versions: tensorflow-cpu 2.21.0, tensorflow-hub 0.15.0 (Tests/Fixtures/oracle-requirements.txt).
+Without TensorFlow in the running interpreter the script re-executes itself with $PYTHON or
+.venv-oracle/bin/python.
+"""
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests",
+                                "Fixtures", "nasnet"))
+import oracle_hub  # noqa: E402
+
+
+def current_rss_bytes():
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return None
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("module_dir")
+    p.add_argument("--batch", type=int, action="append", help="batch size (repeatable; default 1 and 32)")
+    p.add_argument("--runs", type=int, default=10)
+    p.add_argument("--threads", type=int, default=2, help="intra- and inter-op threads")
+    p.add_argument("--signature", default="default")
+    p.add_argument("--output", default="default")
+    p.add_argument("--tags", action="append", default=[], help="tag of the graph variant (repeatable)")
+    p.add_argument("--json", action="store_true")
+    args = p.parse_args()
+    batches = args.batch or [1, 32]
+
+    t_import = time.perf_counter()
+    tf, hub = oracle_hub.import_hub()
+    import_seconds = time.perf_counter() - t_import
+    rss_after_import = current_rss_bytes()
+    v1 = tf.compat.v1
+
+    t0 = time.perf_counter()
+    graph = tf.Graph()
+    with graph.as_default():
+        module = hub.Module(os.path.abspath(args.module_dir), tags=set(args.tags))
+        height, width = hub.get_expected_image_size(module)
+        images = v1.placeholder(tf.float32, [None, height, width, 3])
+        output = module(dict(images=images), signature=args.signature, as_dict=True)[args.output]
+        init = v1.global_variables_initializer()
+    config = v1.ConfigProto(intra_op_parallelism_threads=args.threads,
+                            inter_op_parallelism_threads=args.threads)
+    session = v1.Session(graph=graph, config=config)
+    inputs = {b: oracle_hub.formula_inputs(b, height, width) for b in batches}
+    session.run(init)
+    first = session.run(output, {images: inputs[batches[0]]})
+    load_seconds = time.perf_counter() - t0
+
+    results = []
+    for b in batches:
+        session.run(output, {images: inputs[b]})  # warm-up
+        times = []
+        for _ in range(args.runs):
+            start = time.perf_counter()
+            session.run(output, {images: inputs[b]})
+            times.append(time.perf_counter() - start)
+        median = statistics.median(times)
+        results.append({"batch": b, "runs": args.runs, "median_ms": median * 1e3,
+                        "min_ms": min(times) * 1e3, "max_ms": max(times) * 1e3,
+                        "images_per_second": b / median})
+    session.close()
+
+    report = {
+        "engine": "tensorflow",
+        "command": " ".join(["scripts/bench_tf.py"] + sys.argv[1:]),
+        "module": os.path.abspath(args.module_dir),
+        "signature": args.signature, "output": args.output, "tags": sorted(args.tags),
+        "image_size": [int(height), int(width)],
+        "output_shape_first": list(first.shape),
+        "threads": args.threads,
+        "tensorflow_import_seconds": import_seconds,
+        "load_seconds": load_seconds,
+        "batches": results,
+        "rss_after_tensorflow_import_bytes": rss_after_import,
+        "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+        "versions": oracle_hub.versions(),
+        "onednn": os.environ.get("TF_ENABLE_ONEDNN_OPTS", "default (on)"),
+    }
+    if args.json:
+        print(json.dumps(report, indent=1))
+        return
+    print("TensorFlow %s, hub %s, %d threads, module %s" % (
+        report["versions"]["tensorflow"], report["versions"]["tensorflow_hub"], args.threads,
+        args.module_dir))
+    print("load (handle to first result): %.3f s" % load_seconds)
+    for r in results:
+        print("batch %3d: median %9.2f ms  %8.2f img/s  (%d runs)" % (
+            r["batch"], r["median_ms"], r["images_per_second"], r["runs"]))
+    print("peak RSS: %.1f MiB" % (report["peak_rss_bytes"] / 2**20))
+
+
+if __name__ == "__main__":
+    main()
