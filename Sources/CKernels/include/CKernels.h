@@ -3,3 +3,4 @@
 #include <stddef.h>
 #include <stdint.h>
 #endif
+#include "ckernels_nn.h"

@@ -1,0 +1,51 @@
+#include "ckernels_nn.h"
+
+#include <string.h>
+
+/* Output pixels gathered per im2col tile. */
+#define CK_CONV_TILE 72
+
+static int ck_conv_is_pointwise(const ck_window *w) {
+    return w->k_h == 1 && w->k_w == 1 && w->stride_h == 1 && w->stride_w == 1 && w->pad_top == 0 &&
+           w->pad_left == 0 && w->out_h == w->in_h && w->out_w == w->in_w;
+}
+
+size_t ck_conv2d_scratch_count(const ck_window *w) {
+    if (ck_conv_is_pointwise(w)) return 0;
+    return (size_t)CK_CONV_TILE * (size_t)(w->k_h * w->k_w * w->in_c);
+}
+
+/* Writes the receptive field of output pixel p as one row of k_h * k_w * in_c floats (HWI order). */
+static void ck_im2col_row(const ck_window *w, const float *input, ptrdiff_t p, float *row) {
+    const ptrdiff_t x = p % w->out_w, y = (p / w->out_w) % w->out_h, n = p / (w->out_w * w->out_h);
+    const size_t cbytes = (size_t)w->in_c * sizeof(float);
+    for (ptrdiff_t ky = 0; ky < w->k_h; ky++) {
+        const ptrdiff_t iy = y * w->stride_h + ky * w->dilation_h - w->pad_top;
+        for (ptrdiff_t kx = 0; kx < w->k_w; kx++) {
+            const ptrdiff_t ix = x * w->stride_w + kx * w->dilation_w - w->pad_left;
+            float *dst = row + (ky * w->k_w + kx) * w->in_c;
+            if (iy < 0 || iy >= w->in_h || ix < 0 || ix >= w->in_w) {
+                memset(dst, 0, cbytes);
+            } else {
+                memcpy(dst, input + ((n * w->in_h + iy) * w->in_w + ix) * w->in_c, cbytes);
+            }
+        }
+    }
+}
+
+void ck_conv2d_rows(int isa, const ck_window *w, const float *input, const float *packed_filter,
+                    const float *bias, float lo, float hi, float *output,
+                    ptrdiff_t p_begin, ptrdiff_t p_end, float *scratch) {
+    const ptrdiff_t kdim = w->k_h * w->k_w * w->in_c;
+    if (ck_conv_is_pointwise(w)) {
+        ck_gemm_rows(isa, p_begin, p_end, kdim, w->out_c, input, w->in_c, packed_filter, bias, lo, hi,
+                     output, w->out_c);
+        return;
+    }
+    for (ptrdiff_t p0 = p_begin; p0 < p_end; p0 += CK_CONV_TILE) {
+        const ptrdiff_t rows = p_end - p0 < CK_CONV_TILE ? p_end - p0 : CK_CONV_TILE;
+        for (ptrdiff_t r = 0; r < rows; r++) ck_im2col_row(w, input, p0 + r, scratch + r * kdim);
+        ck_gemm_rows(isa, 0, rows, kdim, w->out_c, scratch, kdim, packed_filter, bias, lo, hi,
+                     output + p0 * w->out_c, w->out_c);
+    }
+}

@@ -1,0 +1,27 @@
+#include "ckernels_nn.h"
+
+static int ck_detect_avx2(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#else
+    return 0;
+#endif
+}
+
+int ck_isa_available(int isa) {
+    /* Benign race: every thread computes the same value. */
+    static int avx2 = -1;
+    switch (isa) {
+    case CK_ISA_SCALAR:
+    case CK_ISA_VECTOR:
+        return 1;
+    case CK_ISA_AVX2:
+        if (avx2 < 0) avx2 = ck_detect_avx2();
+        return avx2;
+    default:
+        return 0;
+    }
+}
+
+int ck_best_isa(void) { return ck_isa_available(CK_ISA_AVX2) ? CK_ISA_AVX2 : CK_ISA_VECTOR; }

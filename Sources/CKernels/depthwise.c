@@ -1,0 +1,61 @@
+#include "ckernels_nn.h"
+
+#define CK_FN(name) name##_vec
+#include "depthwise_body.h"
+#undef CK_FN
+
+#if CK_HAVE_AVX2_BUILD
+CK_AVX2_BEGIN
+#define CK_FN(name) name##_avx2
+#include "depthwise_body.h"
+#undef CK_FN
+CK_AVX2_END
+#endif
+
+/* MARK: - Portable fallback (any multiplier) */
+
+static void ck_depthwise_rows_scalar(const ck_window *w, ptrdiff_t multiplier, const float *input,
+                                     const float *filter, const float *bias, float lo, float hi,
+                                     float *output, ptrdiff_t r_begin, ptrdiff_t r_end) {
+    const ptrdiff_t C = w->in_c, OC = w->in_c * multiplier;
+    for (ptrdiff_t r = r_begin; r < r_end; r++) {
+        const ptrdiff_t n = r / w->out_h, y = r % w->out_h;
+        for (ptrdiff_t x = 0; x < w->out_w; x++) {
+            float *o = output + (r * w->out_w + x) * OC;
+            for (ptrdiff_t oc = 0; oc < OC; oc++) {
+                const ptrdiff_t c = oc / multiplier;
+                float acc = bias ? bias[oc] : 0.0f;
+                for (ptrdiff_t ky = 0; ky < w->k_h; ky++) {
+                    const ptrdiff_t iy = y * w->stride_h + ky * w->dilation_h - w->pad_top;
+                    if (iy < 0 || iy >= w->in_h) continue;
+                    for (ptrdiff_t kx = 0; kx < w->k_w; kx++) {
+                        const ptrdiff_t ix = x * w->stride_w + kx * w->dilation_w - w->pad_left;
+                        if (ix < 0 || ix >= w->in_w) continue;
+                        acc += input[((n * w->in_h + iy) * w->in_w + ix) * C + c] *
+                               filter[(ky * w->k_w + kx) * OC + oc];
+                    }
+                }
+                o[oc] = acc < lo ? lo : (acc > hi ? hi : acc);
+            }
+        }
+    }
+}
+
+/* MARK: - Dispatch */
+
+void ck_depthwise_rows(int isa, const ck_window *w, ptrdiff_t multiplier, const float *input,
+                       const float *filter, const float *bias, float lo, float hi, float *output,
+                       ptrdiff_t r_begin, ptrdiff_t r_end) {
+    if (r_end <= r_begin) return;
+    if (multiplier != 1 || isa == CK_ISA_SCALAR) {
+        ck_depthwise_rows_scalar(w, multiplier, input, filter, bias, lo, hi, output, r_begin, r_end);
+        return;
+    }
+#if CK_HAVE_AVX2_BUILD
+    if (isa == CK_ISA_AVX2 && ck_isa_available(CK_ISA_AVX2)) {
+        ck_depthwise_rows_avx2(w, input, filter, bias, lo, hi, output, r_begin, r_end);
+        return;
+    }
+#endif
+    ck_depthwise_rows_vec(w, input, filter, bias, lo, hi, output, r_begin, r_end);
+}

@@ -1,0 +1,91 @@
+#ifndef CKERNELS_NN_H
+#define CKERNELS_NN_H
+/*
+ * Float32 neural-network kernels over NHWC activations.
+ *
+ * Every kernel takes an instruction-set selector (`ck_isa`) so tests can compare the SIMD paths with the
+ * portable scalar fallback, and a half-open range of output rows so callers can split work over threads.
+ * Shapes are validated by the Swift layer before these are called; the kernels trust them.
+ */
+#include <stddef.h>
+
+/* MARK: - Instruction sets */
+
+typedef enum {
+    CK_ISA_SCALAR = 0, /* plain C loops, always available */
+    CK_ISA_VECTOR = 1, /* compiler vector extensions at the baseline ISA: NEON on arm64, SSE2 on x86-64 */
+    CK_ISA_AVX2 = 2,   /* x86-64 AVX2 + FMA, chosen at run time */
+} ck_isa;
+
+/* Whether `isa` can run on this CPU. */
+int ck_isa_available(int isa);
+/* The fastest available instruction set. */
+int ck_best_isa(void);
+
+/* MARK: - GEMM */
+
+/* Width of one packed panel of B (columns). */
+#define CK_GEMM_NR 16
+
+/* Floats needed to pack a K x N matrix B: ceil(N / 16) panels of K x 16. */
+size_t ck_gemm_packed_b_count(ptrdiff_t k, ptrdiff_t n);
+
+/* Packs row-major B (K x N, row stride ldb) into panels of 16 columns, zero-padded on the right. */
+void ck_gemm_pack_b(ptrdiff_t k, ptrdiff_t n, const float *b, ptrdiff_t ldb, float *packed);
+
+/*
+ * C[m, :] = clamp(A[m, :] * B + bias, lo, hi) for rows m in [m_begin, m_end).
+ * A is row-major M x K (row stride lda), B is packed by ck_gemm_pack_b, C is row-major M x N (row stride
+ * ldc). `bias` (N floats) may be NULL. Use -INFINITY / INFINITY for no clamp.
+ */
+void ck_gemm_rows(int isa, ptrdiff_t m_begin, ptrdiff_t m_end, ptrdiff_t k, ptrdiff_t n,
+                  const float *a, ptrdiff_t lda, const float *packed_b, const float *bias,
+                  float lo, float hi, float *c, ptrdiff_t ldc);
+
+/* MARK: - Convolution */
+
+/* Geometry of a 2-D window over an NHWC tensor; padding is given as the cells before the first row/column. */
+typedef struct {
+    ptrdiff_t batch, in_h, in_w, in_c;
+    ptrdiff_t out_h, out_w, out_c;
+    ptrdiff_t k_h, k_w;
+    ptrdiff_t stride_h, stride_w;
+    ptrdiff_t dilation_h, dilation_w;
+    ptrdiff_t pad_top, pad_left;
+} ck_window;
+
+/* Scratch floats one thread needs for ck_conv2d_rows (0 for a plain 1x1 convolution). */
+size_t ck_conv2d_scratch_count(const ck_window *w);
+
+/*
+ * Conv2D over output pixels p in [p_begin, p_end), p = (n * out_h + y) * out_w + x.
+ * input: NHWC (batch, in_h, in_w, in_c); filter: HWIO packed by ck_gemm_pack_b as a
+ * (k_h * k_w * in_c) x out_c matrix; output: NHWC (batch, out_h, out_w, out_c); bias: out_c floats or NULL.
+ */
+void ck_conv2d_rows(int isa, const ck_window *w, const float *input, const float *packed_filter,
+                    const float *bias, float lo, float hi, float *output,
+                    ptrdiff_t p_begin, ptrdiff_t p_end, float *scratch);
+
+/*
+ * Depthwise Conv2D over output rows r in [r_begin, r_end), r = n * out_h + y.
+ * input: NHWC with in_c channels; filter: (k_h, k_w, in_c, multiplier); output: NHWC with
+ * out_c = in_c * multiplier channels, channel c * multiplier + m; bias: out_c floats or NULL.
+ */
+void ck_depthwise_rows(int isa, const ck_window *w, ptrdiff_t multiplier, const float *input,
+                       const float *filter, const float *bias, float lo, float hi, float *output,
+                       ptrdiff_t r_begin, ptrdiff_t r_end);
+
+/* MARK: - Pooling */
+
+/*
+ * Average pooling over output rows r in [r_begin, r_end), r = n * out_h + y; in_c == out_c, dilation 1.
+ * Padded cells are excluded from the divisor (TensorFlow's SAME semantics).
+ */
+void ck_avgpool_rows(int isa, const ck_window *w, const float *input, float *output,
+                     ptrdiff_t r_begin, ptrdiff_t r_end);
+
+/* Max pooling over output rows r in [r_begin, r_end); padded cells are ignored. */
+void ck_maxpool_rows(int isa, const ck_window *w, const float *input, float *output,
+                     ptrdiff_t r_begin, ptrdiff_t r_end);
+
+#endif

@@ -1,0 +1,69 @@
+#include "ckernels_nn.h"
+
+#define CK_FN(name) name##_vec
+#include "pool_body.h"
+#undef CK_FN
+
+#if CK_HAVE_AVX2_BUILD
+CK_AVX2_BEGIN
+#define CK_FN(name) name##_avx2
+#include "pool_body.h"
+#undef CK_FN
+CK_AVX2_END
+#endif
+
+/* MARK: - Portable fallback */
+
+static void ck_pool_rows_scalar(int is_max, const ck_window *w, const float *input, float *output,
+                                ptrdiff_t r_begin, ptrdiff_t r_end) {
+    const ptrdiff_t C = w->in_c;
+    for (ptrdiff_t r = r_begin; r < r_end; r++) {
+        const ptrdiff_t n = r / w->out_h, y = r % w->out_h;
+        for (ptrdiff_t x = 0; x < w->out_w; x++) {
+            for (ptrdiff_t c = 0; c < C; c++) {
+                float acc = is_max ? -3.40282347e+38f : 0.0f;
+                ptrdiff_t count = 0;
+                for (ptrdiff_t ky = 0; ky < w->k_h; ky++) {
+                    const ptrdiff_t iy = y * w->stride_h + ky - w->pad_top;
+                    if (iy < 0 || iy >= w->in_h) continue;
+                    for (ptrdiff_t kx = 0; kx < w->k_w; kx++) {
+                        const ptrdiff_t ix = x * w->stride_w + kx - w->pad_left;
+                        if (ix < 0 || ix >= w->in_w) continue;
+                        float v = input[((n * w->in_h + iy) * w->in_w + ix) * C + c];
+                        acc = is_max ? (v > acc ? v : acc) : acc + v;
+                        count++;
+                    }
+                }
+                output[(r * w->out_w + x) * C + c] = is_max ? acc : acc / (float)(count > 0 ? count : 1);
+            }
+        }
+    }
+}
+
+/* MARK: - Dispatch */
+
+static void ck_pool_dispatch(int is_max, int isa, const ck_window *w, const float *input, float *output,
+                             ptrdiff_t r_begin, ptrdiff_t r_end) {
+    if (r_end <= r_begin) return;
+    if (isa == CK_ISA_SCALAR) {
+        ck_pool_rows_scalar(is_max, w, input, output, r_begin, r_end);
+        return;
+    }
+#if CK_HAVE_AVX2_BUILD
+    if (isa == CK_ISA_AVX2 && ck_isa_available(CK_ISA_AVX2)) {
+        ck_pool_rows_avx2(is_max, w, input, output, r_begin, r_end);
+        return;
+    }
+#endif
+    ck_pool_rows_vec(is_max, w, input, output, r_begin, r_end);
+}
+
+void ck_avgpool_rows(int isa, const ck_window *w, const float *input, float *output,
+                     ptrdiff_t r_begin, ptrdiff_t r_end) {
+    ck_pool_dispatch(0, isa, w, input, output, r_begin, r_end);
+}
+
+void ck_maxpool_rows(int isa, const ck_window *w, const float *input, float *output,
+                     ptrdiff_t r_begin, ptrdiff_t r_end) {
+    ck_pool_dispatch(1, isa, w, input, output, r_begin, r_end);
+}

@@ -1,0 +1,68 @@
+import CKernels
+import Dispatch
+
+/// The instruction set a kernel runs with. `.best` picks the fastest one the CPU has; the others exist so
+/// tests and benchmarks can compare the SIMD paths with the portable fallback.
+public enum KernelBackend: Sendable, Hashable, CaseIterable, CustomStringConvertible {
+    /// Plain C loops; always available.
+    case portable
+    /// Compiler vector extensions at the baseline instruction set (NEON on arm64, SSE2 on x86-64).
+    case vector
+    /// x86-64 AVX2 with FMA, detected at run time.
+    case avx2
+
+    /// The fastest backend available on this CPU.
+    public static var best: KernelBackend { ck_best_isa() == Int32(CK_ISA_AVX2.rawValue) ? .avx2 : .vector }
+
+    /// Whether this backend can run on this CPU.
+    public var isAvailable: Bool { ck_isa_available(isa) != 0 }
+
+    var isa: Int32 {
+        switch self {
+        case .portable: return Int32(CK_ISA_SCALAR.rawValue)
+        case .vector: return Int32(CK_ISA_VECTOR.rawValue)
+        case .avx2: return Int32(CK_ISA_AVX2.rawValue)
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .portable: return "portable"
+        case .vector: return "vector"
+        case .avx2: return "avx2"
+        }
+    }
+}
+
+/// How a kernel runs: the number of threads it may split work over and its instruction set.
+public struct KernelOptions: Sendable, Hashable {
+    public var threads: Int
+    public var backend: KernelBackend
+
+    public init(threads: Int = 1, backend: KernelBackend = .best) {
+        self.threads = max(1, threads)
+        self.backend = backend.isAvailable ? backend : .best
+    }
+
+    public static let singleThreaded = KernelOptions()
+}
+
+// MARK: - Splitting work over threads
+
+/// Calls `body` with contiguous sub-ranges of `0..<count`, on up to `threads` threads at once. Ranges
+/// hold at least `minimumChunk` items so tiny jobs stay on the calling thread.
+func forEachChunk(
+    of count: Int, threads: Int, minimumChunk: Int = 1, _ body: (Range<Int>, Int) -> Void
+) {
+    guard count > 0 else { return }
+    let parts = max(1, min(threads, count / max(1, minimumChunk)))
+    if parts == 1 {
+        body(0..<count, 0)
+        return
+    }
+    DispatchQueue.concurrentPerform(iterations: parts) { part in
+        let start = count * part / parts
+        let end = count * (part + 1) / parts
+        body(start..<end, part)
+    }
+}
