@@ -1,0 +1,60 @@
+import Kernels
+import Tensors
+import Testing
+
+@Suite struct PoolingTests {
+    @Test func averagePoolExcludesPaddingFromDivisor() throws {
+        // 1x2x2x1 [[1, 2], [3, 4]], 3x3 SAME stride 1: each window covers all four real cells.
+        let input = Tensor(shape: [1, 2, 2, 1], scalars: [Float(1), 2, 3, 4])
+        let g = try PoolGeometry(inputShape: input.shape, window: (3, 3), strides: (1, 1), padding: .same)
+        for backend in KernelBackend.allCases where backend.isAvailable {
+            let options = KernelOptions(backend: backend)
+            #expect(floats(try pool2D(input, mode: .average, geometry: g, options: options)) == [2.5, 2.5, 2.5, 2.5])
+            #expect(floats(try pool2D(input, mode: .max, geometry: g, options: options)) == [4, 4, 4, 4])
+        }
+    }
+
+    @Test func averagePoolCornerDivisor() throws {
+        // 1x3x3x1 ones*index, 2x2 SAME stride 2: out 2x2; the last row/column windows hold fewer cells.
+        let input = Tensor(shape: [1, 3, 3, 1], scalars: (1...9).map(Float.init))
+        let g = try PoolGeometry(inputShape: input.shape, window: (2, 2), strides: (2, 2), padding: .same)
+        let out = try pool2D(input, mode: .average, geometry: g)
+        #expect(floats(out) == [3, 4.5, 7.5, 9])
+    }
+
+    @Test(arguments: [PoolingMode.average, .max])
+    func simdMatchesPortable(mode: PoolingMode) throws {
+        let input = sampleTensor([2, 11, 13, 44], seed: 6)
+        let g = try PoolGeometry(inputShape: input.shape, window: (3, 3), strides: (2, 2), padding: .same)
+        let reference = try pool2D(input, mode: mode, geometry: g, options: KernelOptions(backend: .portable))
+        for backend in simdBackends {
+            let out = try pool2D(input, mode: mode, geometry: g, options: KernelOptions(threads: 2, backend: backend))
+            #expect(relativeError(out, reference) < 1e-6)
+        }
+    }
+}
+
+@Suite struct MatMulTests {
+    @Test func transposesAndBias() throws {
+        let a = Tensor(shape: [2, 3], scalars: [Float(1), 2, 3, 4, 5, 6])
+        let b = Tensor(shape: [3, 2], scalars: [Float(1), 0, 0, 1, 1, 1])
+        #expect(floats(try matMul(a, b)) == [4, 5, 10, 11])
+        let at = Tensor(shape: [3, 2], scalars: [Float(1), 4, 2, 5, 3, 6])
+        let bt = Tensor(shape: [2, 3], scalars: [Float(1), 0, 1, 0, 1, 1])
+        let out = try matMul(at, bt, transposeA: true, transposeB: true, bias: Tensor(shape: [2], scalars: [Float(1), -100]),
+                             activation: .relu)
+        #expect(floats(out) == [5, 0, 11, 0])
+    }
+
+    @Test func innerDimensionMismatchIsRefused() {
+        #expect(throws: KernelError.self) { try matMul(sampleTensor([2, 3], seed: 1), sampleTensor([4, 2], seed: 2)) }
+    }
+
+    @Test func simdMatchesPortable() throws {
+        let a = sampleTensor([37, 600], seed: 7), b = sampleTensor([600, 53], seed: 8)
+        let reference = try matMul(a, b, options: KernelOptions(backend: .portable))
+        for backend in simdBackends {
+            #expect(relativeError(try matMul(a, b, options: KernelOptions(threads: 2, backend: backend)), reference) < 1e-5)
+        }
+    }
+}
