@@ -2,5 +2,6 @@
 #define CKERNELS_H
 #include <stddef.h>
 #include <stdint.h>
+#include "crc32c.h"
 #endif
 #include "ckernels_nn.h"

@@ -1,0 +1,109 @@
+import Foundation
+import TFProto
+
+/// Reads a TensorFlow checkpoint V2 ("tensor bundle"): `<prefix>.index` plus
+/// `<prefix>.data-SSSSS-of-NNNNN` (for a hub module, `prefix` is `<module>/variables/variables`).
+///
+/// Opening maps the `.index` file, verifies every table block's CRC, parses the header (shard count,
+/// endianness, version check) and lists the keys. Data shards are mapped lazily, the first time a
+/// tensor in them is read. Every tensor's CRC32C is verified each time it is read. All numbers from the
+/// files are checked before use, so damaged files give a `BundleError` naming the file and key.
+/// Safe to use from several threads at once.
+public final class BundleReader: Sendable {
+    /// The prefix the reader was opened with.
+    public let prefix: URL
+    /// Every tensor key in key order, without the header and without the per-slice entries of
+    /// partitioned tensors (which appear once, under their full name).
+    public let keys: [String]
+
+    private let table: IndexTable
+    private let header: BundleHeader
+    private let shards: ShardFiles
+
+    /// The number of data shards the header announces.
+    public var shardCount: Int { header.numShards }
+    /// Whether the bundle stores tensor bytes big-endian (they are returned in host order).
+    public var isBigEndian: Bool { header.isBigEndian }
+
+    /// Opens the bundle at `prefix` (the path without `.index`).
+    public init(prefix: URL) throws {
+        self.prefix = prefix
+        let table = try IndexTable(url: URL(fileURLWithPath: prefix.path + ".index"))
+        let indexPath = table.path
+        guard let header = try table.withValue(forKey: [], { try BundleHeader(serialized: $0, file: indexPath) }) else {
+            throw BundleError.badHeader(file: indexPath, detail: "no header entry (empty key)")
+        }
+        var keys: [String] = []
+        try table.forEachEntry { key, _ in
+            // Skip the header ("") and encoded slice keys, which all start with 0x00.
+            guard let first = key.first, first != 0 else { return }
+            keys.append(String(decoding: key, as: UTF8.self))
+        }
+        self.table = table
+        self.header = header
+        self.keys = keys
+        self.shards = ShardFiles(prefix: prefix.path, count: header.numShards)
+    }
+
+    // MARK: - Entries
+
+    /// The dtype, shape and slicing of the tensor stored under `key`.
+    public func entry(forKey key: String) throws -> BundleEntry {
+        try entry(forKey: key, rawKey: Array(key.utf8))
+    }
+
+    private func entry(forKey key: String, rawKey: [UInt8]) throws -> BundleEntry {
+        let numShards = header.numShards
+        let path = table.path
+        let found = try table.withValue(forKey: rawKey) {
+            try BundleEntry(key: key, serialized: $0, file: path, numShards: numShards)
+        }
+        guard let found else { throw BundleError.keyNotFound(file: path, key: key) }
+        return found
+    }
+
+    // MARK: - Tensors
+
+    /// The full tensor stored under `key`: CRC-verified, converted to host byte order, and for a
+    /// partitioned tensor assembled from its slices.
+    public func tensor(forKey key: String) throws -> BundleTensor {
+        let entry = try entry(forKey: key)
+        guard !entry.slices.isEmpty else { return try storedTensor(entry) }
+        return try assembledTensor(entry)
+    }
+
+    private func storedTensor(_ entry: BundleEntry) throws -> BundleTensor {
+        let file = try shards.file(entry.shardID, forKey: entry.key)
+        return try readStoredTensor(entry: entry, file: file, bigEndian: header.isBigEndian)
+    }
+
+    /// Reads every slice named by `entry.slices` from its own entry, then copies them into place.
+    private func assembledTensor(_ entry: BundleEntry) throws -> BundleTensor {
+        func bad(_ detail: String) -> BundleError { .badSlices(file: table.path, key: entry.key, detail: detail) }
+        var total = 0
+        for ranges in entry.slices {
+            let count = ranges.reduce(1) { $0 * $1.count }  // within the checked full shape
+            let (sum, overflow) = total.addingReportingOverflow(count)
+            guard !overflow else { throw bad("slice element counts overflow") }
+            total = sum
+        }
+        guard total == entry.elementCount else {
+            throw bad("\(entry.slices.count) slices hold \(total) elements, the full shape \(entry.shape) has "
+                + "\(entry.elementCount)")
+        }
+        var parts: [BundleTensor] = []
+        for (extents, ranges) in zip(entry.sliceExtents, entry.slices) {
+            let sliceKey = SliceKey.encode(name: entry.key, extents: extents)
+            let label = entry.key + " slice " + ranges.map { "\($0.lowerBound):\($0.count)" }.joined(separator: ",")
+            let slice = try self.entry(forKey: label, rawKey: sliceKey)
+            guard slice.slices.isEmpty, slice.dtype == entry.dtype, slice.shape == ranges.map(\.count) else {
+                throw bad("stored slice '\(label)' is \(slice.dtype) \(slice.shape), expected \(entry.dtype) "
+                    + "\(ranges.map(\.count))")
+            }
+            parts.append(try storedTensor(slice))
+        }
+        let storage = try assembleSlices(entry: entry, parts: parts, file: table.path)
+        return BundleTensor(key: entry.key, dtype: entry.dtype, shape: entry.shape,
+                            elementCount: entry.elementCount, storage: storage)
+    }
+}

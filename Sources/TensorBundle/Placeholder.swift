@@ -1,1 +1,0 @@
-// TensorBundle: see Package.swift for this layer's place.

@@ -1,0 +1,39 @@
+import Foundation
+
+/// The data files of a bundle, `<prefix>.data-SSSSS-of-NNNNN`, each mapped on first use and kept
+/// mapped until the reader (and every tensor pointing into the file) is gone.
+final class ShardFiles: @unchecked Sendable {
+    let prefix: String
+    let count: Int
+    private let lock = NSLock()
+    private var mapped: [Int: MappedFile] = [:]
+
+    init(prefix: String, count: Int) {
+        self.prefix = prefix
+        self.count = count
+    }
+
+    /// `DataFilename(prefix, shard, num_shards)`: both numbers zero-padded to at least 5 digits.
+    func path(ofShard shard: Int) -> String {
+        prefix + ".data-" + zeroPadded(shard) + "-of-" + zeroPadded(count)
+    }
+
+    /// The mapped shard `shard`; `key` names the tensor that needs it, for the error message.
+    func file(_ shard: Int, forKey key: String) throws -> MappedFile {
+        lock.lock()
+        defer { lock.unlock() }
+        if let file = mapped[shard] { return file }
+        let path = path(ofShard: shard)
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw BundleError.missingShard(file: path, key: key, shardID: shard, numShards: count)
+        }
+        let file = try MappedFile(url: URL(fileURLWithPath: path))
+        mapped[shard] = file
+        return file
+    }
+
+    private func zeroPadded(_ value: Int) -> String {
+        let digits = String(value)
+        return String(repeating: "0", count: max(0, 5 - digits.count)) + digits
+    }
+}
