@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Writes the tensor-bundle (TF checkpoint V2) fixtures under Tests/Fixtures/bundle/.
 
-Generated with: tensorflow-cpu 2.21.0, numpy 2.4.6, Python 3.11 (Tests/Fixtures/oracle-requirements.txt).
-Run:  PYTHON=.venv-oracle/bin/python scripts/... or  .venv-oracle/bin/python Tests/Fixtures/bundle/generate.py
+Generated with: tensorflow-cpu 2.21.0, numpy 2.4.6, Python 3.11.7 (the oracle venv of docs/oracle.md).
+Run from the repository root:  .venv-oracle/bin/python Tests/Fixtures/bundle/generate.py
+(any Python with those packages works: ${PYTHON:-python3} Tests/Fixtures/bundle/generate.py).
 
 Every bundle folder holds `ckpt.index`, `ckpt.data-SSSSS-of-NNNNN` and `values.json`: per key TensorFlow
 lists (`get_variable_to_dtype_map`), what `tf.train.load_checkpoint(...).get_tensor(key)`
