@@ -78,6 +78,10 @@ let package = Package(
 
         // MARK: - Tests
         .target(name: "TestSupport", dependencies: ["Tensors"], path: "Tests/TestSupport"),
+        /// Resolves one handle per process; the resolver tests run several at once.
+        .executableTarget(
+            name: "hub-resolve-probe",
+            dependencies: ["HubResolver", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "TFProtoTests", dependencies: ["TFProto", "TestSupport"]),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors", "TestSupport"]),
         .testTarget(name: "TensorBundleTests", dependencies: ["TensorBundle", "TestSupport"]),

@@ -1,0 +1,70 @@
+import Foundation
+
+// MARK: - Is this folder a complete module?
+
+/// Checks a folder for the files a TF1 hub module needs, without parsing them: `tfhub_module.pb`,
+/// `saved_model.pb`, and, when `variables/variables.index` exists, every data shard its siblings'
+/// names imply (`variables.data-SSSSS-of-NNNNN` for all S < N, one N for all shards).
+enum ModuleFolderValidator {
+    /// nil when the folder is a complete module, otherwise what is wrong with it.
+    static func problem(in folder: String) -> String? {
+        switch POSIX.kind(of: folder) {
+        case .missing: return "the folder does not exist"
+        case .directory: break
+        default: return "it is a file, not a folder"
+        }
+        for required in ["tfhub_module.pb", "saved_model.pb"] {
+            switch POSIX.kind(of: folder + "/" + required) {
+            case .regularFile: continue
+            case .missing: return "\(required) is missing"
+            default: return "\(required) is not a regular file"
+            }
+        }
+        let variables = folder + "/variables"
+        guard POSIX.kind(of: variables + "/variables.index") == .regularFile else {
+            if POSIX.kind(of: variables + "/variables.index") != .missing {
+                return "variables/variables.index is not a regular file"
+            }
+            return nil
+        }
+        return shardProblem(in: variables)
+    }
+
+    private static func shardProblem(in variables: String) -> String? {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: variables)) ?? []
+        var shardCount: Int?
+        var present = Set<Int>()
+        for name in names where name.hasPrefix("variables.data-") {
+            guard let (index, count) = parseShardName(name) else { continue }
+            if let known = shardCount, known != count {
+                return "variables/ mixes data shards of \(known) and \(count) parts"
+            }
+            shardCount = count
+            if POSIX.kind(of: variables + "/" + name) == .regularFile { present.insert(index) }
+        }
+        guard let count = shardCount else {
+            return "variables/variables.index exists but no variables.data-SSSSS-of-NNNNN file does"
+        }
+        if let missing = (0..<count).first(where: { !present.contains($0) }) {
+            return "variables/" + shardName(missing, of: count) + " is missing"
+        }
+        return nil
+    }
+
+    /// `variables.data-00001-of-00004` -> (1, 4).
+    static func parseShardName(_ name: String) -> (Int, Int)? {
+        let parts = name.dropFirst("variables.data-".count).split(separator: "-")
+        guard parts.count == 3, parts[1] == "of", parts[0].count == 5, parts[2].count == 5,
+              let index = Int(parts[0]), let count = Int(parts[2]), index < count
+        else { return nil }
+        return (index, count)
+    }
+
+    static func shardName(_ index: Int, of count: Int) -> String {
+        func five(_ n: Int) -> String {
+            let digits = String(n)
+            return String(repeating: "0", count: max(0, 5 - digits.count)) + digits
+        }
+        return "variables.data-\(five(index))-of-\(five(count))"
+    }
+}

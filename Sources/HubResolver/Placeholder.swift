@@ -1,1 +1,0 @@
-// HubResolver: see Package.swift for this layer's place.
