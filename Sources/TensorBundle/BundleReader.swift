@@ -92,6 +92,7 @@ public final class BundleReader: Sendable {
                 + "\(entry.elementCount)")
         }
         var parts: [BundleTensor] = []
+        var regions: [(shard: Int, range: Range<Int>, label: String)] = []
         for (extents, ranges) in zip(entry.sliceExtents, entry.slices) {
             let sliceKey = SliceKey.encode(name: entry.key, extents: extents)
             let label = entry.key + " slice " + ranges.map { "\($0.lowerBound):\($0.count)" }.joined(separator: ",")
@@ -101,6 +102,13 @@ public final class BundleReader: Sendable {
                     + "\(ranges.map(\.count))")
             }
             parts.append(try storedTensor(slice))
+            regions.append((slice.shardID, slice.offset ..< slice.offset + slice.size, label))
+        }
+        // Writers never share bytes between slices; refusing it bounds the assembled size by the files'.
+        regions.sort { ($0.shard, $0.range.lowerBound) < ($1.shard, $1.range.lowerBound) }
+        for (first, second) in zip(regions, regions.dropFirst())
+        where first.shard == second.shard && first.range.overlaps(second.range) {
+            throw bad("stored slices '\(first.label)' and '\(second.label)' share bytes in shard \(first.shard)")
         }
         let storage = try assembleSlices(entry: entry, parts: parts, file: table.path)
         return BundleTensor(key: entry.key, dtype: entry.dtype, shape: entry.shape,

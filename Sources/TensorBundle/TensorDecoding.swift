@@ -5,12 +5,6 @@ import TFProto
 /// Reads the bytes of `entry` from `file`, verifies them and decodes them per dtype.
 /// `bigEndian` is the bundle header's endianness (of tensor bytes; protobufs are unaffected).
 func readStoredTensor(entry: BundleEntry, file: MappedFile, bigEndian: Bool) throws -> BundleTensor {
-    let (end, overflow) = entry.offset.addingReportingOverflow(entry.size)
-    guard !overflow, end <= file.count else {
-        throw BundleError.outOfBounds(
-            file: file.path, key: entry.key, offset: Int64(entry.offset), size: Int64(entry.size),
-            fileSize: file.count)
-    }
     let storage: BundleTensor.Storage
     if entry.dtype == .string {
         storage = .strings(try decodeStrings(entry: entry, file: file, bigEndian: bigEndian))
@@ -20,6 +14,16 @@ func readStoredTensor(entry: BundleEntry, file: MappedFile, bigEndian: Bool) thr
     }
     return BundleTensor(key: entry.key, dtype: entry.dtype, shape: entry.shape, elementCount: entry.elementCount,
                         storage: storage)
+}
+
+/// Throws unless `[entry.offset, entry.offset + entry.size)` lies within `file`.
+private func checkBounds(entry: BundleEntry, file: MappedFile) throws {
+    let (end, overflow) = entry.offset.addingReportingOverflow(entry.size)
+    guard !overflow, end <= file.count else {
+        throw BundleError.outOfBounds(
+            file: file.path, key: entry.key, offset: Int64(entry.offset), size: Int64(entry.size),
+            fileSize: file.count)
+    }
 }
 
 /// Fixed-size elements: exactly `elementCount * byteSize` bytes whose CRC32C (as stored, before any
@@ -34,6 +38,7 @@ private func decodePOD(entry: BundleEntry, file: MappedFile, byteSwap: Bool) thr
                 + "(shape \(entry.shape))",
             found: Int64(entry.size))
     }
+    try checkBounds(entry: entry, file: file)
     let bytes = file.bytes(offset: entry.offset, length: entry.size)
     let actual = CRC32C.checksum(bytes)
     guard actual == entry.crc32c else {
@@ -81,6 +86,7 @@ private func decodeStrings(entry: BundleEntry, file: MappedFile, bigEndian: Bool
             file: file.path, key: entry.key, expected: "at least \(entry.elementCount) bytes for the lengths",
             found: Int64(entry.size))
     }
+    try checkBounds(entry: entry, file: file)
     var cursor = ByteCursor(file.bytes(offset: entry.offset, length: entry.size))
     var lengths = [Int]()
     lengths.reserveCapacity(entry.elementCount)
