@@ -63,6 +63,8 @@ extension BundleHeaderProto: ProtoMessage {
 public struct BundleEntryProto: Hashable, Sendable {
     public var dtype: DataType
     public var shape: TensorShapeProto
+    /// Whether `shape` was present in the encoding.
+    public var hasShape: Bool
     public var shardID: Int32
     public var offset: Int64
     public var size: Int64
@@ -70,11 +72,12 @@ public struct BundleEntryProto: Hashable, Sendable {
     public var slices: [TensorSliceProto]
 
     public init(
-        dtype: DataType = .invalid, shape: TensorShapeProto = TensorShapeProto(), shardID: Int32 = 0,
+        dtype: DataType = .invalid, shape: TensorShapeProto? = nil, shardID: Int32 = 0,
         offset: Int64 = 0, size: Int64 = 0, crc32c: UInt32 = 0, slices: [TensorSliceProto] = []
     ) {
         self.dtype = dtype
-        self.shape = shape
+        self.shape = shape ?? TensorShapeProto()
+        self.hasShape = shape != nil
         self.shardID = shardID
         self.offset = offset
         self.size = size
@@ -90,7 +93,7 @@ extension BundleEntryProto: ProtoMessage {
         let c = cStruct(raw, as: Tensorflow__BundleEntryProto.self)
         self.init(
             dtype: DataType(rawValue: swiftEnum(c.dtype)),
-            shape: swiftMessage(c.shape, TensorShapeProto.init) ?? TensorShapeProto(),
+            shape: swiftMessage(c.shape, TensorShapeProto.init),
             shardID: c.shard_id, offset: c.offset, size: c.size, crc32c: c.crc32c,
             slices: swiftMessages(c.n_slices, c.slices, TensorSliceProto.init))
     }

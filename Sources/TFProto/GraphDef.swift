@@ -13,15 +13,18 @@ public struct GraphDef: Hashable, Sendable {
     /// Whether `versions` was present in the encoding.
     public var hasVersions: Bool
     public var library: FunctionDefLibrary
+    /// Whether `library` was present in the encoding.
+    public var hasLibrary: Bool
 
     public init(
         node: [NodeDef] = [], versions: VersionDef? = nil,
-        library: FunctionDefLibrary = FunctionDefLibrary()
+        library: FunctionDefLibrary? = nil
     ) {
         self.node = node
         self.versions = versions ?? VersionDef()
         self.hasVersions = versions != nil
-        self.library = library
+        self.library = library ?? FunctionDefLibrary()
+        self.hasLibrary = library != nil
     }
 }
 
@@ -47,6 +50,8 @@ public struct FunctionDefLibrary: Hashable, Sendable {
 /// output names to body tensors.
 public struct FunctionDef: Hashable, Sendable {
     public var signature: OpDef
+    /// Whether `signature` was present in the encoding.
+    public var hasSignature: Bool
     public var attr: [String: AttrValue]
     /// Attributes of arguments, by argument index.
     public var argAttr: [UInt32: [String: AttrValue]]
@@ -56,11 +61,12 @@ public struct FunctionDef: Hashable, Sendable {
     public var controlRet: [String: String]
 
     public init(
-        signature: OpDef = OpDef(), attr: [String: AttrValue] = [:], argAttr: [UInt32: [String: AttrValue]] = [:],
+        signature: OpDef? = nil, attr: [String: AttrValue] = [:], argAttr: [UInt32: [String: AttrValue]] = [:],
         resourceArgUniqueID: [UInt32: UInt32] = [:], nodeDef: [NodeDef] = [], ret: [String: String] = [:],
         controlRet: [String: String] = [:]
     ) {
-        self.signature = signature
+        self.signature = signature ?? OpDef()
+        self.hasSignature = signature != nil
         self.attr = attr
         self.argAttr = argAttr
         self.resourceArgUniqueID = resourceArgUniqueID
@@ -101,7 +107,7 @@ extension GraphDef: ProtoMessage {
         self.init(
             node: swiftMessages(c.n_node, c.node, NodeDef.init),
             versions: swiftMessage(c.versions, VersionDef.init),
-            library: swiftMessage(c.library, FunctionDefLibrary.init) ?? FunctionDefLibrary())
+            library: swiftMessage(c.library, FunctionDefLibrary.init))
     }
 }
 
@@ -125,7 +131,7 @@ extension FunctionDef: ProtoMessage {
 
     init(_ c: Tensorflow__FunctionDef) {
         self.init(
-            signature: swiftMessage(c.signature, OpDef.init) ?? OpDef(),
+            signature: swiftMessage(c.signature, OpDef.init),
             attr: swiftAttrMap(c.n_attr, c.attr),
             argAttr: swiftMap(c.n_arg_attr, c.arg_attr) { entry in
                 (entry.key, entry.value.map { swiftAttrMap($0.pointee.n_attr, $0.pointee.attr) } ?? [:])

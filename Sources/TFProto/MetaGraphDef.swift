@@ -13,6 +13,8 @@ public struct MetaGraphDef: Hashable, Sendable {
         /// Signatures (with attr defaults) of every op in the graph; defaults stripped from
         /// nodes must be restored from here.
         public var strippedOpList: OpList
+        /// Whether `strippedOpList` was present in the encoding.
+        public var hasStrippedOpList: Bool
         public var anyInfo: ProtoAny?
         /// The tag set that selects this meta graph; empty for a hub module's default graph.
         public var tags: [String]
@@ -23,12 +25,13 @@ public struct MetaGraphDef: Hashable, Sendable {
         public var functionAliases: [String: String]
 
         public init(
-            metaGraphVersion: String = "", strippedOpList: OpList = OpList(), anyInfo: ProtoAny? = nil,
+            metaGraphVersion: String = "", strippedOpList: OpList? = nil, anyInfo: ProtoAny? = nil,
             tags: [String] = [], tensorflowVersion: String = "", tensorflowGitVersion: String = "",
             strippedDefaultAttrs: Bool = false, functionAliases: [String: String] = [:]
         ) {
             self.metaGraphVersion = metaGraphVersion
-            self.strippedOpList = strippedOpList
+            self.strippedOpList = strippedOpList ?? OpList()
+            self.hasStrippedOpList = strippedOpList != nil
             self.anyInfo = anyInfo
             self.tags = tags
             self.tensorflowVersion = tensorflowVersion
@@ -113,7 +116,7 @@ extension MetaGraphDef.MetaInfoDef: ProtoMessage {
     init(_ c: Tensorflow__MetaGraphDef__MetaInfoDef) {
         self.init(
             metaGraphVersion: swiftString(c.meta_graph_version),
-            strippedOpList: swiftMessage(c.stripped_op_list, OpList.init) ?? OpList(),
+            strippedOpList: swiftMessage(c.stripped_op_list, OpList.init),
             anyInfo: swiftMessage(c.any_info, ProtoAny.init),
             tags: swiftStrings(c.n_tags, c.tags),
             tensorflowVersion: swiftString(c.tensorflow_version),

@@ -8,9 +8,12 @@ public struct ResourceHandleProto: Hashable, Sendable {
     public struct DtypeAndShape: Hashable, Sendable {
         public var dtype: DataType
         public var shape: TensorShapeProto
-        public init(dtype: DataType = .invalid, shape: TensorShapeProto = TensorShapeProto()) {
+        /// Whether `shape` was present in the encoding.
+        public var hasShape: Bool
+        public init(dtype: DataType = .invalid, shape: TensorShapeProto? = nil) {
             self.dtype = dtype
-            self.shape = shape
+            self.shape = shape ?? TensorShapeProto()
+            self.hasShape = shape != nil
         }
     }
 
@@ -57,6 +60,6 @@ extension ResourceHandleProto.DtypeAndShape: ProtoMessage {
     init(_ c: Tensorflow__ResourceHandleProto__DtypeAndShape) {
         self.init(
             dtype: DataType(rawValue: swiftEnum(c.dtype)),
-            shape: swiftMessage(c.shape, TensorShapeProto.init) ?? TensorShapeProto())
+            shape: swiftMessage(c.shape, TensorShapeProto.init))
     }
 }

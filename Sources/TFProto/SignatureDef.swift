@@ -102,9 +102,12 @@ public struct TypeSpecProto: Hashable, Sendable {
 /// file's path at load time, and the file name relative to `assets/`.
 public struct AssetFileDef: Hashable, Sendable {
     public var tensorInfo: TensorInfo
+    /// Whether `tensorInfo` was present in the encoding.
+    public var hasTensorInfo: Bool
     public var filename: String
-    public init(tensorInfo: TensorInfo = TensorInfo(), filename: String = "") {
-        self.tensorInfo = tensorInfo
+    public init(tensorInfo: TensorInfo? = nil, filename: String = "") {
+        self.tensorInfo = tensorInfo ?? TensorInfo()
+        self.hasTensorInfo = tensorInfo != nil
         self.filename = filename
     }
 }
@@ -191,6 +194,6 @@ extension AssetFileDef: ProtoMessage {
 
     init(_ c: Tensorflow__AssetFileDef) {
         self.init(
-            tensorInfo: swiftMessage(c.tensor_info, TensorInfo.init) ?? TensorInfo(), filename: swiftString(c.filename))
+            tensorInfo: swiftMessage(c.tensor_info, TensorInfo.init), filename: swiftString(c.filename))
     }
 }

@@ -15,6 +15,8 @@ public struct TensorProto: Hashable, Sendable {
     public var dtype: DataType
     /// Shape, outermost first; empty (scalar) when absent.
     public var tensorShape: TensorShapeProto
+    /// Whether `tensorShape` was present in the encoding.
+    public var hasTensorShape: Bool
     public var versionNumber: Int32
     /// Raw element bytes (little-endian, row-major); empty when a typed field is used.
     public var tensorContent: [UInt8]
@@ -37,7 +39,7 @@ public struct TensorProto: Hashable, Sendable {
     public var float8Val: [UInt8]
 
     public init(
-        dtype: DataType = .invalid, tensorShape: TensorShapeProto = TensorShapeProto(), versionNumber: Int32 = 0,
+        dtype: DataType = .invalid, tensorShape: TensorShapeProto? = nil, versionNumber: Int32 = 0,
         tensorContent: [UInt8] = [], halfVal: [Int32] = [], floatVal: [Float] = [], doubleVal: [Double] = [],
         intVal: [Int32] = [], stringVal: [[UInt8]] = [], scomplexVal: [Float] = [], int64Val: [Int64] = [],
         boolVal: [Bool] = [], dcomplexVal: [Double] = [], resourceHandleVal: [ResourceHandleProto] = [],
@@ -45,7 +47,8 @@ public struct TensorProto: Hashable, Sendable {
         float8Val: [UInt8] = []
     ) {
         self.dtype = dtype
-        self.tensorShape = tensorShape
+        self.tensorShape = tensorShape ?? TensorShapeProto()
+        self.hasTensorShape = tensorShape != nil
         self.versionNumber = versionNumber
         self.tensorContent = tensorContent
         self.halfVal = halfVal
@@ -73,7 +76,7 @@ extension TensorProto: ProtoMessage {
     init(_ c: Tensorflow__TensorProto) {
         self.init(
             dtype: DataType(rawValue: swiftEnum(c.dtype)),
-            tensorShape: swiftMessage(c.tensor_shape, TensorShapeProto.init) ?? TensorShapeProto(),
+            tensorShape: swiftMessage(c.tensor_shape, TensorShapeProto.init),
             versionNumber: c.version_number,
             tensorContent: swiftBytes(c.tensor_content),
             halfVal: swiftArray(c.n_half_val, c.half_val),
