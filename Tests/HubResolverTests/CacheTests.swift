@@ -1,0 +1,173 @@
+import Foundation
+import HubResolver
+import Testing
+
+// MARK: - Cache location, layout, validation and locks
+
+@Suite struct CacheTests {
+    /// `TFHUB_CACHE_DIR` wins; otherwise `<gettempdir()>/tfhub_modules`, checked against Python itself.
+    @Test func cacheRootFollowsTensorflowHub() throws {
+        try withScratch { scratch in
+            let configured = scratch.sub("configured").path
+            #expect(ModuleResolver(environment: ["TFHUB_CACHE_DIR": configured]).cacheDirectory.path == configured)
+            #expect(ModuleResolver(cacheDirectory: scratch.sub("explicit"), environment: ["TFHUB_CACHE_DIR": configured])
+                .cacheDirectory.path == scratch.sub("explicit").path)
+
+            let missing = scratch.sub("no-such-tmp").path
+            for environment in [["TMPDIR": scratch.path], ["TMPDIR": missing, "TEMP": scratch.path], ["TMPDIR": missing], [:]] {
+                var pythonEnvironment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"]
+                for (key, value) in environment { pythonEnvironment[key] = value }
+                let python = try runPython("import tempfile; print(tempfile.gettempdir())", environment: pythonEnvironment)
+                    .trimmingCharacters(in: .whitespacesAndNewlines)
+                #expect(ModuleResolver(environment: environment).cacheDirectory.path == python + "/tfhub_modules",
+                        "\(environment)")
+            }
+        }
+    }
+
+    @Test func descriptorHasTensorflowHubsFormat() throws {
+        try withScratch { scratch in
+            let archive = ModuleFixture.archive("module-pax.tgz").path
+            let folder = try resolver(cache: scratch.sub("cache")).resolve(archive)
+            let text = try String(contentsOfFile: folder.path + ".descriptor.txt", encoding: .utf8)
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            #expect(lines.count == 3)
+            #expect(lines.first == "Module: \(archive)")
+            #expect(lines.count > 1 && lines[1].range(
+                of: #"^Download Time: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}$"#, options: .regularExpression) != nil)
+            #expect(lines.count > 2 && lines[2].range(
+                of: #"^Downloader Hostname: .+ \(PID:\#(getpid())\)$"#, options: .regularExpression) != nil)
+        }
+    }
+
+    /// Users hit hub's "exists and non-empty" check with half-deleted entries (hub #575, #896).
+    @Test(arguments: ["variables/variables.data-00000-of-00001", "saved_model.pb", "tfhub_module.pb", "*"])
+    func brokenOrEmptyCacheEntryIsFetchedAgain(remove: String) throws {
+        try withScratch { scratch in
+            let r = resolver(cache: scratch.sub("cache"))
+            let archive = ModuleFixture.archive("module-gnu.tar.gz").path
+            let folder = try r.resolve(archive)
+            if remove == "*" {
+                try FileManager.default.removeItem(at: folder)
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false)
+            } else {
+                try FileManager.default.removeItem(at: folder.appendingPathComponent(remove))
+            }
+            #expect(try r.resolve(archive) == folder)
+            #expect(try tree(folder) == tree(ModuleFixture.folder))
+            #expect(listing(scratch.sub("cache")) == [folder.lastPathComponent, folder.lastPathComponent + ".descriptor.txt"])
+        }
+    }
+
+    /// A complete entry is used as it is, even for a URL nobody could fetch (offline use, hub #53).
+    @Test func preSeededEntryIsUsedWithoutNetwork() throws {
+        try withScratch { scratch in
+            let handle = "http://127.0.0.1:9/offline/module/1"
+            let r = resolver(cache: scratch.sub("cache"))
+            let expected = scratch.sub("cache/" + SHA1.hexDigest(of: handle))
+            #expect(r.cacheFolder(for: handle)?.path == expected.path)
+            try copyModule(to: expected)
+            #expect(try r.resolve(handle).path == expected.path)
+        }
+    }
+
+    /// hub retried PermissionDenied for 24 h (hub #415); here it fails at once.
+    @Test func unwritableCacheFailsAtOnce() throws {
+        try withScratch { scratch in
+            let blocker = scratch.sub("a-file")
+            _ = FileManager.default.createFile(atPath: blocker.path, contents: Data("x".utf8))
+            var roots = [blocker.appendingPathComponent("cache")]
+            if getuid() != 0 {
+                let readOnly = scratch.sub("read-only")
+                try FileManager.default.createDirectory(at: readOnly, withIntermediateDirectories: false)
+                chmod(readOnly.path, 0o555)
+                roots.append(readOnly)
+            }
+            for root in roots {
+                let start = Date()
+                #expect {
+                    try resolver(cache: root).resolve(ModuleFixture.archive("module-gnu.tar.gz").path)
+                } throws: { error in
+                    guard case let ResolverError.cacheNotWritable(path, _)? = error as? ResolverError else { return false }
+                    return path.hasPrefix(root.path) && "\(error)".contains("TFHUB_CACHE_DIR")
+                }
+                #expect(Date().timeIntervalSince(start) < 10)
+            }
+        }
+    }
+
+    /// A lock left by a process that no longer exists on this host is taken over at once, and its temp
+    /// folder is deleted.
+    @Test func lockOfAGoneProcessIsTakenOverAtOnce() throws {
+        try withScratch { scratch in
+            let cache = scratch.sub("cache")
+            let archive = ModuleFixture.archive("module-gnu.tar.gz").path
+            let r = resolver(cache: cache, staleLockTimeout: 600)
+            let module = try #require(r.cacheFolder(for: archive)).path
+            let gone = Process()
+            gone.executableURL = URL(fileURLWithPath: "/bin/sh")
+            gone.arguments = ["-c", "exit 0"]
+            try gone.run()
+            gone.waitUntilExit()
+            let uid = "0123456789abcdef0123456789abcdef"
+            try FileManager.default.createDirectory(atPath: module + ".\(uid).tmp/variables", withIntermediateDirectories: true)
+            _ = FileManager.default.createFile(atPath: module + ".\(uid).tmp/saved_model.pb", contents: Data("partial".utf8))
+            try "\(hostName()).\(gone.processIdentifier).\(uid)".write(toFile: module + ".lock", atomically: false, encoding: .utf8)
+            let start = Date()
+            let folder = try r.resolve(archive)
+            #expect(Date().timeIntervalSince(start) < 60)
+            #expect(try tree(folder) == tree(ModuleFixture.folder))
+            #expect(listing(cache) == [folder.lastPathComponent, folder.lastPathComponent + ".descriptor.txt"])
+        }
+    }
+
+    /// A lock from another host cannot be checked by pid: it is taken over after the set time without
+    /// progress (here 1 s instead of hub's 20 minutes).
+    @Test func lockWithoutProgressIsTakenOverAfterTheTimeout() throws {
+        try withScratch { scratch in
+            let cache = scratch.sub("cache")
+            let archive = ModuleFixture.archive("module-pax.tgz").path
+            let r = resolver(cache: cache, staleLockTimeout: 1)
+            let module = try #require(r.cacheFolder(for: archive)).path
+            try FileManager.default.createDirectory(at: cache, withIntermediateDirectories: true)
+            try "other-host.example.4242.ffffffffffffffffffffffffffffffff".write(
+                toFile: module + ".lock", atomically: false, encoding: .utf8)
+            let start = Date()
+            let folder = try r.resolve(archive)
+            #expect(Date().timeIntervalSince(start) >= 1)
+            #expect(try tree(folder) == tree(ModuleFixture.folder))
+            #expect(!FileManager.default.fileExists(atPath: module + ".lock"))
+        }
+    }
+
+    /// A live holder (this very process, another download) is waited for, and its result is used.
+    @Test func liveHolderIsWaitedFor() throws {
+        try withScratch { scratch in
+            let cache = scratch.sub("cache")
+            let archive = ModuleFixture.archive("module-ustar.tar").path
+            let r = resolver(cache: cache, staleLockTimeout: 600)
+            let module = try #require(r.cacheFolder(for: archive))
+            try FileManager.default.createDirectory(at: cache, withIntermediateDirectories: true)
+            let lock = module.path + ".lock"
+            try "\(hostName()).\(getpid()).00000000000000000000000000000001".write(toFile: lock, atomically: false, encoding: .utf8)
+            let holder = Thread {
+                Thread.sleep(forTimeInterval: 1)
+                try? copyModule(to: module)
+                try? FileManager.default.removeItem(atPath: lock)
+            }
+            holder.start()
+            let start = Date()
+            let folder = try r.resolve(archive)
+            #expect(Date().timeIntervalSince(start) >= 0.9)
+            #expect(folder == module)
+            // The waiter used the holder's result: it wrote no descriptor of its own.
+            #expect(!FileManager.default.fileExists(atPath: module.path + ".descriptor.txt"))
+        }
+    }
+}
+
+func hostName() -> String {
+    var buffer = [CChar](repeating: 0, count: 256)
+    gethostname(&buffer, 255)
+    return String(cString: buffer)
+}

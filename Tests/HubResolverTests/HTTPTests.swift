@@ -1,0 +1,187 @@
+import Foundation
+import HubResolver
+import Testing
+
+// MARK: - http(s) handles against a real loopback server
+
+@Suite struct HTTPTests {
+    @Test func downloadsOnceIntoTheHandlesSHA1Folder() throws {
+        try withServer { server, scratch in
+            let handle = server.url("/modules/archives/module-gnu.tar.gz")
+            let cache = scratch.sub("cache")
+            let r = resolver(cache: cache)
+            let folder = try r.resolve(handle)
+            #expect(folder.lastPathComponent == SHA1.hexDigest(of: handle))
+            #expect(try tree(folder) == tree(ModuleFixture.folder))
+            #expect(server.requests == ["/modules/archives/module-gnu.tar.gz?tf-hub-format=compressed"])
+            #expect(listing(cache) == [folder.lastPathComponent, folder.lastPathComponent + ".descriptor.txt"])
+            #expect(try r.resolve(handle) == folder)
+            #expect(server.requests.count == 1)
+        }
+    }
+
+    @Test func existingQueryIsKeptAndBlankValuesDropped() throws {
+        try withServer { server, scratch in
+            let handle = server.url("/modules/archives/module-ustar.tar?a=1&b=")
+            let folder = try resolver(cache: scratch.sub("cache")).resolve(handle)
+            #expect(folder.lastPathComponent == SHA1.hexDigest(of: handle))
+            #expect(server.requests == ["/modules/archives/module-ustar.tar?a=1&tf-hub-format=compressed"])
+        }
+    }
+
+    /// tfhub.dev handles now redirect (to Kaggle, then storage); the cache key stays the handle.
+    @Test(arguments: ["301", "302", "303", "307", "308", "301-302-307-308-303-302-301-307-302-301"])
+    func redirectsAreFollowed(chain: String) throws {
+        try withServer { server, scratch in
+            let handle = server.url("/redirect/\(chain)/modules/archives/module-pax.tgz")
+            let folder = try resolver(cache: scratch.sub("cache")).resolve(handle)
+            #expect(folder.lastPathComponent == SHA1.hexDigest(of: handle))
+            #expect(try tree(folder) == tree(ModuleFixture.folder))
+            #expect(server.requests.count == chain.split(separator: "-").count + 1)
+            #expect(server.requests.last == "/modules/archives/module-pax.tgz?tf-hub-format=compressed")
+        }
+    }
+
+    @Test func redirectLoopStops() throws {
+        try withServer { server, scratch in
+            let cache = scratch.sub("cache")
+            #expect {
+                try resolver(cache: cache).resolve(server.url("/loop"))
+            } throws: { error in
+                guard case .tooManyRedirects? = error as? ResolverError else { return false }
+                return "\(error)".contains("/loop")
+            }
+            #expect(server.requests.count == 11)
+            #expect(listing(cache) == [])
+        }
+    }
+
+    @Test(arguments: [404, 500, 403])
+    func errorStatusIsReported(status: Int) throws {
+        try withServer { server, scratch in
+            let cache = scratch.sub("cache")
+            #expect {
+                try resolver(cache: cache).resolve(server.url("/status/\(status)"))
+            } throws: { error in
+                guard case let .httpStatus(url, code, _, body)? = error as? ResolverError else { return false }
+                return code == status && url.contains("/status/\(status)?tf-hub-format=compressed")
+                    && body.contains("from the test server") && "\(error)".contains("HTTP \(status)")
+            }
+            #expect(listing(cache) == [])
+        }
+    }
+
+    /// Unmigrated tfhub.dev models redirect to an HTML page (openvino #21169).
+    @Test(arguments: ["/html", "/redirect/302/html"])
+    func htmlPageIsReportedAsSuch(path: String) throws {
+        try withServer { server, scratch in
+            let cache = scratch.sub("cache")
+            #expect {
+                try resolver(cache: cache).resolve(server.url(path))
+            } throws: { error in
+                guard case let .htmlPage(source)? = error as? ResolverError else { return false }
+                return source.contains("text/html") && (path == "/html" || source.contains("final URL"))
+            }
+            #expect(listing(cache) == [])
+        }
+    }
+
+    @Test func nonArchiveBodyIsReportedWithItsFirstBytes() throws {
+        try withServer { server, scratch in
+            let cache = scratch.sub("cache")
+            #expect {
+                try resolver(cache: cache).resolve(server.url("/text"))
+            } throws: { error in
+                guard case let .notAnArchive(_, found)? = error as? ResolverError else { return false }
+                return found.contains("just some text")
+            }
+            #expect(listing(cache) == [])
+        }
+    }
+
+    @Test func truncatedBodyLeavesNothing() throws {
+        try withServer { server, scratch in
+            let cache = scratch.sub("cache")
+            #expect {
+                try resolver(cache: cache).resolve(server.url("/truncated/archives/module-gnu.tar.gz"))
+            } throws: { error in
+                switch error as? ResolverError {
+                case .network?, .corruptArchive?: return true
+                default: return false
+                }
+            }
+            #expect(listing(cache) == [])
+        }
+    }
+
+    @Test func stalledBodyTimesOut() throws {
+        try withServer { server, scratch in
+            let cache = scratch.sub("cache")
+            let start = Date()
+            #expect {
+                try resolver(cache: cache, networkTimeout: 1).resolve(server.url("/stall/archives/module-gnu.tar.gz"))
+            } throws: { error in
+                guard case let .network(_, reason)? = error as? ResolverError else { return false }
+                return reason.contains("timed out")
+            }
+            #expect(Date().timeIntervalSince(start) < 60)
+            #expect(listing(cache) == [])
+        }
+    }
+
+    @Test func slowBodyArrivesWhole() throws {
+        try withServer { server, scratch in
+            let folder = try resolver(cache: scratch.sub("cache")).resolve(server.url("/slow/20/100/archives/module-gnu.tar.gz"))
+            #expect(try tree(folder) == tree(ModuleFixture.folder))
+        }
+    }
+
+    @Test(arguments: [("malicious/traversal.tar.gz", "unsafe"), ("malicious/gzip-bomb.tar.gz", "limit"),
+                      ("archives/module-broken.tar.gz", "invalidModule")])
+    func badArchiveOverHTTPLeavesNothing(path: String, refusal: String) throws {
+        try withServer { server, scratch in
+            let cache = scratch.sub("cache")
+            #expect {
+                try resolver(cache: cache, limits: testLimits).resolve(server.url("/modules/" + path))
+            } throws: { error in
+                Refusal(rawValue: refusal)?.matches(error) ?? false
+            }
+            #expect(listing(cache) == [])
+            #expect(listing(scratch.url).sorted() == ["cache", "server-requests.log"])
+        }
+    }
+
+    @Test(arguments: ["UNCOMPRESSED", "compressed", "zip"])
+    func unsupportedLoadFormatIsRefusedBeforeAnyRequest(format: String) throws {
+        try withServer { server, scratch in
+            #expect {
+                try resolver(cache: scratch.sub("cache"), environment: ["TFHUB_MODEL_LOAD_FORMAT": format])
+                    .resolve(server.url("/modules/archives/module-gnu.tar.gz"))
+            } throws: { error in
+                guard case let .unsupportedLoadFormat(_, value)? = error as? ResolverError else { return false }
+                return value == format
+            }
+            #expect(server.requests.isEmpty)
+        }
+    }
+
+    @Test(arguments: ["COMPRESSED", "AUTO", ""])
+    func compressedLoadFormatsDownload(format: String) throws {
+        try withServer { server, scratch in
+            let folder = try resolver(cache: scratch.sub("cache"), environment: ["TFHUB_MODEL_LOAD_FORMAT": format])
+                .resolve(server.url("/modules/archives/module-gnu.tar.gz"))
+            #expect(try tree(folder) == tree(ModuleFixture.folder))
+        }
+    }
+
+    @Test func progressIsShownWhenAsked() throws {
+        try withServer { server, scratch in
+            let handle = server.url("/slow/20/400/archives/module-gnu.tar.gz")
+            let probe = try Probe(handle: handle, cache: scratch.sub("cache").path, scratch: scratch,
+                                  environment: ["TFHUB_DOWNLOAD_PROGRESS": "1"])
+            let result = try probe.wait()
+            #expect(result.status == 0)
+            #expect(result.stderr.contains("Downloaded 1.5 kB of '\(handle)' (100%)"))
+        }
+    }
+}
