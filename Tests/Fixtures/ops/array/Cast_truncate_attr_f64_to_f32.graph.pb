@@ -1,0 +1,12 @@
+
+/
+x0Placeholder*
+dtype0*
+shape:
+6
+opCastx0*
+Truncate(*
+
+DstT0*
+
+SrcT0"ª

@@ -1,0 +1,5 @@
+
+1
+opConst*
+valueBBab*
+dtype0"ª
