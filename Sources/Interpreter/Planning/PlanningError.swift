@@ -120,10 +120,3 @@ public enum ExecutionError: Error, CustomStringConvertible, Sendable, Equatable 
         }
     }
 }
-
-/// An error a run step throws; the executor adds the node and op.
-public struct KernelError: Error, CustomStringConvertible, Sendable {
-    public let reason: String
-    public init(_ reason: String) { self.reason = reason }
-    public var description: String { reason }
-}

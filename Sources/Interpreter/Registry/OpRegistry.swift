@@ -17,7 +17,7 @@
 //   2. return the output types and shapes, and the run step.
 // The run step runs at RUN time, possibly on several threads at once: it only computes. It receives the
 // input tensors (types and shapes exactly as planned) and returns the outputs (exactly as planned; the
-// executor checks). It must not capture mutable state. It may throw `KernelError` for data-dependent
+// executor checks). It must not capture mutable state. It may throw (e.g. `Kernels.KernelError`) for data-dependent
 // failures (e.g. an out-of-range index value), which the executor reports with the node's name.
 
 /// How one TensorFlow op is planned.

@@ -57,9 +57,10 @@ struct PlannedOp: Sendable {
         self.isFoldable = false
     }
 
-    /// A step that returns its inputs unchanged (`Identity` and friends).
+    /// A step that returns its first `types.count` inputs unchanged (`Identity` and friends).
     static func passThrough(_ types: [ValueType]) -> PlannedOp {
-        PlannedOp(outputs: types) { $0 }
+        let count = types.count
+        return PlannedOp(outputs: types) { Array($0.prefix(count)) }
     }
 }
 

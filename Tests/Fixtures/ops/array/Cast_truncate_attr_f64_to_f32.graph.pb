@@ -1,12 +1,12 @@
 
 /
-x0Placeholder*
-dtype0*
-shape:
+x0Placeholder*
+shape:*
+dtype0
 6
-opCastx0*
-Truncate(*
+opCastx0*
 
-DstT0*
+DstT0*
+Truncate(*
 
 SrcT0"ª

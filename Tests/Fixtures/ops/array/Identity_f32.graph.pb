@@ -1,9 +1,9 @@
 
 3
-x0Placeholder*
-dtype0*
+x0Placeholder*
 shape
-:
+:*
+dtype0
 
 opIdentityx0*
 T0"ª

@@ -1,14 +1,14 @@
 
 /
-x0Placeholder*
+x0Placeholder*
+shape:*
 dtype0
-*
-shape:
+
 /
-x1Placeholder*
+x1Placeholder*
+shape:*
 dtype0
-*
-shape:
+
 0
 opPackx0x1*
 N*

@@ -1,14 +1,14 @@
 
 3
-x0Placeholder*
-dtype0*
+x0Placeholder*
 shape
-:
+:*
+dtype0
 0
 c1Const*
 valueB:*
 dtype0
 ,
-opReshapex0c1*
-T0*
-Tshape0"ª
+opReshapex0c1*
+Tshape0*
+T0"ª

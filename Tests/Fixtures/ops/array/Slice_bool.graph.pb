@@ -1,9 +1,9 @@
 
 /
-x0Placeholder*
+x0Placeholder*
+shape:*
 dtype0
-*
-shape:
+
 0
 c1Const*
 valueB:*
@@ -13,7 +13,7 @@
 valueB:*
 dtype0
 -
-opSlicex0c1c2*
+opSlicex0c1c2*
+Index0*
 T0
-*
-Index0"ª
+"ª

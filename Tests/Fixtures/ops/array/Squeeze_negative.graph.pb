@@ -1,8 +1,8 @@
 
 ;
-x0Placeholder*
-dtype0*
-shape:
+x0Placeholder*
+shape:*
+dtype0
 D
 opSqueezex0*(
 squeeze_dims

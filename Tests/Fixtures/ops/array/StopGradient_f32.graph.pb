@@ -1,8 +1,8 @@
 
 /
-x0Placeholder*
-dtype0*
-shape:
+x0Placeholder*
+shape:*
+dtype0
 
 opStopGradientx0*
 T0"ª

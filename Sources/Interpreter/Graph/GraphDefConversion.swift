@@ -1,0 +1,62 @@
+import TFProto
+import Tensors
+
+// MARK: - Building a Graph from protobuf values
+
+extension Graph {
+    /// A graph from a `GraphDef`.
+    ///
+    /// - Parameters:
+    ///   - graphDef: the graph (e.g. a MetaGraphDef's `graph_def`).
+    ///   - opList: the MetaGraphDef's `meta_info_def.stripped_op_list`, whose attribute defaults fill
+    ///     attributes that exports strip; ops it does not list use TensorFlow 2.21's defaults built into
+    ///     the interpreter. Pass `nil` for a bare GraphDef.
+    /// - Throws: `PlanningError.badTensorName` for malformed inputs, `.invalidNode` for duplicate names.
+    public convenience init(graphDef: GraphDef, opList: OpList? = nil) throws {
+        var opDefaults: [String: [String: AttributeValue]] = [:]
+        for op in opList?.op ?? [] {
+            opDefaults[op.name] = op.attrDefaults.mapValues(AttributeValue.init)
+        }
+        let nodes = try graphDef.node.map { node in
+            GraphNode(
+                name: node.name, op: node.op,
+                inputs: try node.input.map { try NodeInputReference(parsing: $0) },
+                attributes: node.attr.mapValues(AttributeValue.init))
+        }
+        try self.init(nodes: nodes, opDefaults: opDefaults)
+    }
+}
+
+extension AttributeValue {
+    init(_ value: AttrValue) {
+        switch value {
+        case .i(let i): self = .int(i)
+        case .f(let f): self = .float(f)
+        case .b(let b): self = .bool(b)
+        case .s(let s): self = .string(s)
+        case .type(let t): self = .type(DataTypeCode(rawValue: t.rawValue))
+        case .shape(let s): self = .shape(PartialShape(s))
+        case .tensor(let t): self = .tensor(TensorLiteral(t))
+        case .list(let l):
+            self = .list(AttributeList(
+                ints: l.i, floats: l.f, bools: l.b, strings: l.s,
+                types: l.type.map { DataTypeCode(rawValue: $0.rawValue) }, shapes: l.shape.map(PartialShape.init),
+                tensors: l.tensor.map(TensorLiteral.init), functions: l.func.map(\.name)))
+        case .func(let f): self = .function(f.name)
+        case .placeholder(let p): self = .placeholder(p)
+        case .unset: self = .unset
+        }
+    }
+}
+
+extension PartialShape {
+    init(_ proto: TensorShapeProto) {
+        self.init(dimensions: proto.dims.map { dims in dims.map { Int(clamping: $0) } })
+    }
+}
+
+extension TensorLiteral {
+    init(_ proto: TensorProto) {
+        self.init { try Tensor(decoding: proto) }
+    }
+}
