@@ -1,0 +1,14 @@
+
+3
+x0Placeholder*
+shape
+:*
+dtype0
+3
+x1Placeholder*
+shape
+:*
+dtype0
+
+opAddx0x1*
+T0"ª

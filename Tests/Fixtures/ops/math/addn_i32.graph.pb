@@ -1,0 +1,13 @@
+
+/
+x0Placeholder*
+shape:*
+dtype0
+/
+x1Placeholder*
+shape:*
+dtype0
+$
+opAddNx0x1*
+T0*
+N"ª

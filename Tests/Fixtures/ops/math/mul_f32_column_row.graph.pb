@@ -1,0 +1,13 @@
+
+7
+x0Placeholder*
+shape:*
+dtype0
+3
+x1Placeholder*
+shape
+:*
+dtype0
+
+opMulx0x1*
+T0"ª

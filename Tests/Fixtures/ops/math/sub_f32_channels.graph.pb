@@ -1,0 +1,12 @@
+
+;
+x0Placeholder*
+shape:*
+dtype0
+;
+x1Placeholder*
+shape:*
+dtype0
+
+opSubx0x1*
+T0"ª
