@@ -16,11 +16,12 @@ moving-average update ops in UPDATE_OPS), signatures "default" ({"images"} -> {"
 "image_feature_vector" ({"images"} -> {"default", "feature_map"}), and an ImageModuleInfo
 attachment. Inputs are RGB in [0, 1]; the module maps them to [-1, 1] (hub_input/Sub, hub_input/Mul).
 
-Weights are seeded random numbers; batch-norm moving statistics are calibrated from one
-training-mode pass on a separate random batch so activations keep a sane scale through all cells.
+Weights are seeded random numbers (batch-norm gamma in [0.5, 1.5], beta in [0.5, 1.5]); moving
+statistics are calibrated from one training-mode pass on a separate batch (formula images with
+another seed, plus noise) so activations keep a sane scale through all cells.
 
 Usage
-  make_nasnet.py --style slim-v1 --cells 6 --filters 8 --image-size 40 --out DIR
+  make_nasnet.py --style slim-v1 --cells 3 --filters 8 --image-size 40 --out DIR
       writes DIR/module (the hub module), DIR/inputs_b{1,2,8}.npy, DIR/<outputs>.npy, manifest.json
   --module-out MDIR   write the module to MDIR instead of DIR/module
   --no-inputs         do not write inputs_b*.npy (they follow oracle_hub.formula_inputs)
@@ -48,6 +49,7 @@ FILTER_SCALING_RATE = 2
 NUM_REDUCTION_LAYERS = 2
 TAG_SETS = [("notags", set()), ("train", {"train"})]
 BATCHES = [1, 2, 8]
+CALIBRATION_SEED = 54321
 
 NORMAL_OPS = ["separable_5x5_2", "separable_3x3_2", "separable_5x5_2", "separable_3x3_2",
               "avg_pool_3x3", "none", "avg_pool_3x3", "avg_pool_3x3", "separable_3x3_2", "none"]
@@ -295,7 +297,10 @@ def initial_values(variables, rng):
         elif leaf == "gamma":
             values[name] = rng.uniform(0.5, 1.5, shape)
         elif leaf == "beta":
-            values[name] = rng.uniform(-0.5, 0.5, shape)
+            # Positive offsets keep most ReLUs active: with batch statistics ({"train"}) a random
+            # BN+ReLU stack amplifies perturbations with depth (beta in [-0.5, 0.5] made TF with
+            # and without oneDNN differ by 1.2e-4 x max|TF| at full size; [0.5, 1.5]: ~1e-5).
+            values[name] = rng.uniform(0.5, 1.5, shape)
         elif leaf == "moving_mean":
             values[name] = np.zeros(shape)
         elif leaf == "moving_variance":
@@ -319,10 +324,18 @@ def strip_var_name(name):
     return name.split(":")[0]
 
 
+def calibration_batch(args, rng):
+    """4 images from the input formula with another seed (the kind of input the references
+    use) and 4 uniform-noise images."""
+    s = args.image_size
+    return np.concatenate([oracle_hub.formula_inputs(4, s, s, seed=CALIBRATION_SEED),
+                           rng.uniform(0.0, 1.0, (4, s, s, 3)).astype(np.float32)])
+
+
 def calibrate_slim(args, values, rng):
     """Sets moving mean/variance to the statistics of one training-mode pass (biased variance,
     as FusedBatchNorm normalises with), so inference sees activations of the same scale."""
-    batch = rng.uniform(0.0, 1.0, (8, args.image_size, args.image_size, 3)).astype(np.float32)
+    batch = calibration_batch(args, rng)
     with tf.Graph().as_default():
         images = V1.placeholder(tf.float32, [None, args.image_size, args.image_size, 3])
         builder = SlimBuilder(args.style, True, args.cells, args.filters, args.compact)
@@ -342,7 +355,7 @@ def calibrate_slim(args, values, rng):
 def calibrate_keras(spec, args, values, rng):
     """Keras layers are unnamed in slim terms: calibrate by running the {"train"} variant's
     batch-norm inputs through the module graph instead."""
-    batch = rng.uniform(0.0, 1.0, (8, args.image_size, args.image_size, 3)).astype(np.float32)
+    batch = calibration_batch(args, rng)
     with tf.Graph().as_default() as g:
         m = hub.Module(spec, tags={"train"})
         variables = {k: v for k, v in m.variable_map.items()}
