@@ -41,6 +41,10 @@ public enum PlanningError: Error, CustomStringConvertible, Sendable, Equatable {
     public struct UnsupportedOp: Hashable, Sendable, CustomStringConvertible {
         public let op: String
         public let node: String
+        public init(op: String, node: String) {
+            self.op = op
+            self.node = node
+        }
         public var description: String { "\(op) (\(node))" }
     }
 
@@ -48,6 +52,10 @@ public enum PlanningError: Error, CustomStringConvertible, Sendable, Equatable {
         public let name: String
         /// The node that referenced it, or `nil` for a fetch or feed.
         public let referencedBy: String?
+        public init(name: String, referencedBy: String?) {
+            self.name = name
+            self.referencedBy = referencedBy
+        }
         public var description: String {
             referencedBy.map { "'\(name)' (input of '\($0)')" } ?? "'\(name)' (fetched)"
         }
