@@ -19,8 +19,8 @@ public final class Graph: @unchecked Sendable {
     private var planCache: [PlanKey: ExecutionPlan] = [:]
 
     /// Builds a graph from nodes whose attributes are not yet merged with defaults. `opDefaults` holds
-    /// the defaults of a MetaGraphDef's `stripped_op_list`, by op; ops it lacks use the registry's
-    /// built-in defaults.
+    /// the defaults of a MetaGraphDef's `stripped_op_list`, by op; attributes it does not cover use the
+    /// registry's built-in defaults.
     init(nodes: [GraphNode], opDefaults: [String: [String: AttributeValue]] = [:],
          registry: OpRegistry = .standard, maximumTensorByteCount: Int = 1 << 32) throws {
         var table: [String: GraphNode] = [:]
@@ -29,8 +29,10 @@ public final class Graph: @unchecked Sendable {
             guard table[node.name] == nil else {
                 throw PlanningError.invalidNode(node: node.name, op: node.op, reason: "duplicate node name")
             }
-            let defaults = opDefaults[node.op] ?? registry[node.op]?.defaults ?? [:]
-            let merged = node.attributes.merging(defaults) { own, _ in own }
+            // The node's own attributes, then the graph's op list defaults, then the built-in ones.
+            let merged = node.attributes
+                .merging(opDefaults[node.op] ?? [:]) { own, _ in own }
+                .merging(registry[node.op]?.defaults ?? [:]) { own, _ in own }
             table[node.name] = GraphNode(name: node.name, op: node.op, inputs: node.inputs, attributes: merged)
         }
         self.nodes = table
