@@ -69,6 +69,8 @@ let package = Package(
                 "TFProto", "TensorBundle", "Tensors", "Interpreter", "HubResolver",
                 .product(name: "Logging", package: "swift-log"),
             ]),
+        /// Times TensorBundle on a bundle; run through scripts/bench-bundle.
+        .executableTarget(name: "bundle-bench", dependencies: ["TensorBundle"]),
         .executableTarget(
             name: "tfhub",
             dependencies: [

@@ -63,26 +63,116 @@ uint32_t ck_crc32c_extend_portable(uint32_t crc, const void *data, size_t length
 #include <nmmintrin.h>
 #define CK_CRC32C_HAVE_SSE42_PATH 1
 
+// The crc32 instruction has a latency of 3 cycles but a throughput of 1, so three independent streams
+// over adjacent blocks run about three times faster. Their registers are joined with
+// crc(A || B) = shift(crc(A), |B| zero bytes) ^ crc_from_zero(B), where the shift is a GF(2) matrix
+// applied through byte tables built once.
+#define CK_CRC32C_LONG 8192
+#define CK_CRC32C_SHORT 256
+
+static uint32_t ck_crc32c_long_shift[4][256];
+static uint32_t ck_crc32c_short_shift[4][256];
+static int ck_crc32c_shift_ready = 0;
+
+static uint32_t ck_gf2_times(const uint32_t *matrix, uint32_t vector) {
+    uint32_t sum = 0;
+    for (; vector != 0; vector >>= 1, matrix++) {
+        if (vector & 1) sum ^= *matrix;
+    }
+    return sum;
+}
+
+static void ck_gf2_square(uint32_t *square, const uint32_t *matrix) {
+    for (int n = 0; n < 32; n++) square[n] = ck_gf2_times(matrix, matrix[n]);
+}
+
+/// Builds the tables that advance a CRC register over `length` zero bytes (a power of two >= 2).
+static void ck_crc32c_zeros_tables(uint32_t tables[4][256], size_t length) {
+    uint32_t even[32], odd[32];
+    odd[0] = CK_CRC32C_POLY;  // one zero bit
+    for (int n = 1; n < 32; n++) odd[n] = 1u << (n - 1);
+    ck_gf2_square(even, odd);  // two zero bits
+    ck_gf2_square(odd, even);  // four zero bits
+    uint32_t *result = odd;
+    for (;;) {
+        ck_gf2_square(even, odd);  // 1, 4, 16, ... zero bytes
+        length >>= 1;
+        if (length == 0) { result = even; break; }
+        ck_gf2_square(odd, even);  // 2, 8, 32, ... zero bytes
+        length >>= 1;
+        if (length == 0) { result = odd; break; }
+    }
+    for (uint32_t n = 0; n < 256; n++) {
+        tables[0][n] = ck_gf2_times(result, n);
+        tables[1][n] = ck_gf2_times(result, n << 8);
+        tables[2][n] = ck_gf2_times(result, n << 16);
+        tables[3][n] = ck_gf2_times(result, n << 24);
+    }
+}
+
+static inline uint32_t ck_crc32c_shift(uint32_t tables[4][256], uint32_t crc) {
+    return tables[0][crc & 0xFF] ^ tables[1][(crc >> 8) & 0xFF] ^ tables[2][(crc >> 16) & 0xFF] ^
+           tables[3][crc >> 24];
+}
+
+static inline uint64_t ck_load64(const uint8_t *p) {
+    uint64_t word;
+    memcpy(&word, p, 8);
+    return word;
+}
+
 __attribute__((target("sse4.2")))
 static uint32_t ck_crc32c_extend_sse42(uint32_t crc, const void *data, size_t length) {
+    // Building twice from two threads is harmless: both write identical values.
+    if (!__atomic_load_n(&ck_crc32c_shift_ready, __ATOMIC_ACQUIRE)) {
+        ck_crc32c_zeros_tables(ck_crc32c_long_shift, CK_CRC32C_LONG);
+        ck_crc32c_zeros_tables(ck_crc32c_short_shift, CK_CRC32C_SHORT);
+        __atomic_store_n(&ck_crc32c_shift_ready, 1, __ATOMIC_RELEASE);
+    }
     const uint8_t *p = (const uint8_t *)data;
-    uint64_t c = (uint32_t)~crc;
+    uint64_t c0 = (uint32_t)~crc;
     while (length > 0 && ((uintptr_t)p & 7) != 0) {
-        c = _mm_crc32_u8((uint32_t)c, *p++);
+        c0 = _mm_crc32_u8((uint32_t)c0, *p++);
         length--;
     }
+    while (length >= 3 * CK_CRC32C_LONG) {
+        uint64_t c1 = 0, c2 = 0;
+        const uint8_t *end = p + CK_CRC32C_LONG;
+        do {
+            c0 = _mm_crc32_u64(c0, ck_load64(p));
+            c1 = _mm_crc32_u64(c1, ck_load64(p + CK_CRC32C_LONG));
+            c2 = _mm_crc32_u64(c2, ck_load64(p + 2 * CK_CRC32C_LONG));
+            p += 8;
+        } while (p < end);
+        c0 = ck_crc32c_shift(ck_crc32c_long_shift, (uint32_t)c0) ^ (uint32_t)c1;
+        c0 = ck_crc32c_shift(ck_crc32c_long_shift, (uint32_t)c0) ^ (uint32_t)c2;
+        p += 2 * CK_CRC32C_LONG;
+        length -= 3 * CK_CRC32C_LONG;
+    }
+    while (length >= 3 * CK_CRC32C_SHORT) {
+        uint64_t c1 = 0, c2 = 0;
+        const uint8_t *end = p + CK_CRC32C_SHORT;
+        do {
+            c0 = _mm_crc32_u64(c0, ck_load64(p));
+            c1 = _mm_crc32_u64(c1, ck_load64(p + CK_CRC32C_SHORT));
+            c2 = _mm_crc32_u64(c2, ck_load64(p + 2 * CK_CRC32C_SHORT));
+            p += 8;
+        } while (p < end);
+        c0 = ck_crc32c_shift(ck_crc32c_short_shift, (uint32_t)c0) ^ (uint32_t)c1;
+        c0 = ck_crc32c_shift(ck_crc32c_short_shift, (uint32_t)c0) ^ (uint32_t)c2;
+        p += 2 * CK_CRC32C_SHORT;
+        length -= 3 * CK_CRC32C_SHORT;
+    }
     while (length >= 8) {
-        uint64_t word;
-        memcpy(&word, p, 8);
-        c = _mm_crc32_u64(c, word);
+        c0 = _mm_crc32_u64(c0, ck_load64(p));
         p += 8;
         length -= 8;
     }
     while (length > 0) {
-        c = _mm_crc32_u8((uint32_t)c, *p++);
+        c0 = _mm_crc32_u8((uint32_t)c0, *p++);
         length--;
     }
-    return ~(uint32_t)c;
+    return ~(uint32_t)c0;
 }
 #endif
 

@@ -17,6 +17,8 @@ public final class BundleReader: Sendable {
     public let keys: [String]
 
     private let table: IndexTable
+    /// Where each key's value lies in the mapped `.index` file (one pass at open; lookups then hash).
+    private let values: [[UInt8]: Range<Int>]
     private let header: BundleHeader
     private let shards: ShardFiles
 
@@ -34,11 +36,16 @@ public final class BundleReader: Sendable {
             throw BundleError.badHeader(file: indexPath, detail: "no header entry (empty key)")
         }
         var keys: [String] = []
-        try table.forEachEntry { key, _ in
+        var values: [[UInt8]: Range<Int>] = [:]
+        let base = Int(bitPattern: table.file.bytes.baseAddress)
+        try table.forEachEntry { key, value in
+            let start = Int(bitPattern: value.baseAddress) - base
+            values[key] = start ..< start + value.count
             // Skip the header ("") and encoded slice keys, which all start with 0x00.
             guard let first = key.first, first != 0 else { return }
             keys.append(String(decoding: key, as: UTF8.self))
         }
+        self.values = values
         self.table = table
         self.header = header
         self.keys = keys
@@ -55,11 +62,11 @@ public final class BundleReader: Sendable {
     private func entry(forKey key: String, rawKey: [UInt8]) throws -> BundleEntry {
         let numShards = header.numShards
         let path = table.path
-        let found = try table.withValue(forKey: rawKey) {
-            try BundleEntry(key: key, serialized: $0, file: path, numShards: numShards)
+        guard let range = values[rawKey] else { throw BundleError.keyNotFound(file: path, key: key) }
+        let serialized = UnsafeRawBufferPointer(rebasing: table.file.bytes[range])
+        return try withExtendedLifetime(table) {
+            try BundleEntry(key: key, serialized: serialized, file: path, numShards: numShards)
         }
-        guard let found else { throw BundleError.keyNotFound(file: path, key: key) }
-        return found
     }
 
     // MARK: - Tensors

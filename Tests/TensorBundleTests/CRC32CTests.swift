@@ -74,3 +74,14 @@ struct SplitMix64: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+/// Buffers long enough for the three-stream hardware path (blocks of 3 x 8192 and 3 x 256 bytes).
+@Test(arguments: [0, 767, 768, 769, 24_575, 24_576, 24_583, 100_003])
+func crc32cOfLongBuffersMatchesTheReference(length: Int) {
+    var generator = SplitMix64(seed: UInt64(length))
+    let bytes = (0 ..< length + 5).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+    for start in [0, 3] {
+        let slice = Array(bytes[start ..< start + length])
+        #expect(bytes[start ..< start + length].withUnsafeBytes { CRC32C.checksum($0) } == bitwiseCRC32C(slice))
+    }
+}
