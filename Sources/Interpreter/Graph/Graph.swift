@@ -17,6 +17,7 @@ public final class Graph: @unchecked Sendable {
 
     private let cacheLock = NSLock()
     private var planCache: [PlanKey: ExecutionPlan] = [:]
+    private static let planCacheCapacity = 32
 
     /// Builds a graph from nodes whose attributes are not yet merged with defaults. `opDefaults` holds
     /// the defaults of a MetaGraphDef's `stripped_op_list`, by op; attributes it does not cover use the
@@ -69,7 +70,11 @@ public final class Graph: @unchecked Sendable {
         let key = PlanKey(feeds: parsedFeeds, fetches: parsedFetches)
         if let cached = cacheLock.withLock({ planCache[key] }) { return cached }
         let plan = try Planner(graph: self, feeds: parsedFeeds, fetches: parsedFetches).makePlan()
-        cacheLock.withLock { planCache[key] = plan }
+        cacheLock.withLock {
+            // Bounded: a caller cycling through many feed shapes must not grow memory without limit.
+            if planCache.count >= Self.planCacheCapacity { planCache.removeAll() }
+            planCache[key] = plan
+        }
         return plan
     }
 

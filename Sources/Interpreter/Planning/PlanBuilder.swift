@@ -97,6 +97,8 @@ struct PlanBuilder {
     // MARK: - Finishing
 
     /// Resolves fetches, drops steps whose outputs nobody needs, and computes when each slot dies.
+    /// Every op is free of side effects, so a node needed only through control inputs has already done
+    /// its job (ordering, and being checked as supported) and does not run.
     func finish(fetches: [TensorName]) throws -> ExecutionPlan {
         let fetchSlots = try fetches.map { try slot(for: $0, consumer: nil) }
         var needed = [Bool](repeating: false, count: types.count)
