@@ -71,6 +71,8 @@ let package = Package(
             ]),
         /// Times TensorBundle on a bundle; run through scripts/bench-bundle.
         .executableTarget(name: "bundle-bench", dependencies: ["TensorBundle"]),
+        /// Kernel micro-benchmark on NASNet-A mobile layer shapes, TensorFlow side by side.
+        .executableTarget(name: "kernel-bench", dependencies: ["Kernels", "Tensors"], path: "Sources/KernelBenchmark"),
         .executableTarget(
             name: "tfhub",
             dependencies: [

@@ -72,7 +72,8 @@ static void CK_FN(ck_gemm_rows)(ptrdiff_t m_begin, ptrdiff_t m_end, ptrdiff_t k,
                                 const float *a, ptrdiff_t lda, const float *packed_b, const float *bias,
                                 float lo, float hi, float *c, ptrdiff_t ldc) {
     const ptrdiff_t panels = (n + CK_GEMM_NR - 1) / CK_GEMM_NR;
-    const ptrdiff_t mc = CK_MR * 12, kcmax = 256;
+    /* K blocks of at most 384, split evenly so no thin remainder block re-reads C. */
+    const ptrdiff_t mc = CK_MR * 12, kblocks = (k + 383) / 384, kcmax = kblocks > 0 ? (k + kblocks - 1) / kblocks : 1;
     for (ptrdiff_t ic = m_begin; ic < m_end; ic += mc) {
         const ptrdiff_t ic_end = ic + mc < m_end ? ic + mc : m_end;
         if (k == 0) {

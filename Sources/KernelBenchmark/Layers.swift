@@ -1,0 +1,53 @@
+import Kernels
+import Tensors
+
+/// One benchmarked kernel call on a NASNet-A mobile (224x224) layer shape.
+struct BenchmarkLayer: Codable {
+    enum Kind: String, Codable { case conv, depthwise, matmul }
+
+    let name: String
+    let kind: Kind
+    /// NHWC input, or `(M, K)` for matmul.
+    let input: [Int]
+    /// HWIO filter, `(kh, kw, C, 1)` depthwise filter, or `(K, N)` for matmul.
+    let filter: [Int]
+    let stride: Int
+    /// "SAME" or "VALID".
+    let padding: String
+
+    var flops: Double {
+        switch kind {
+        case .matmul: return 2 * Double(input[0] * input[1] * filter[1])
+        case .conv: return (try? convGeometry().flops) ?? 0
+        case .depthwise: return (try? depthwiseGeometry().flops) ?? 0
+        }
+    }
+
+    var paddingValue: Padding { padding == "SAME" ? .same : .valid }
+
+    func convGeometry() throws -> Conv2DGeometry {
+        try Conv2DGeometry(inputShape: Shape(input), filterShape: Shape(filter), strides: (stride, stride), padding: paddingValue)
+    }
+
+    func depthwiseGeometry() throws -> DepthwiseGeometry {
+        try DepthwiseGeometry(inputShape: Shape(input), filterShape: Shape(filter), strides: (stride, stride), padding: paddingValue)
+    }
+}
+
+/// Layer shapes from NASNet-A mobile at 224x224 (stem, the 44/88/176-filter stacks, logits), batch 1
+/// unless the name says otherwise.
+let nasnetLayers: [BenchmarkLayer] = [
+    BenchmarkLayer(name: "stem conv 3x3/2 224x224x3->32", kind: .conv, input: [1, 224, 224, 3], filter: [3, 3, 3, 32], stride: 2, padding: "VALID"),
+    BenchmarkLayer(name: "1x1 conv 111x111x32->11", kind: .conv, input: [1, 111, 111, 32], filter: [1, 1, 32, 11], stride: 1, padding: "SAME"),
+    BenchmarkLayer(name: "1x1 conv 28x28x264->44", kind: .conv, input: [1, 28, 28, 264], filter: [1, 1, 264, 44], stride: 1, padding: "SAME"),
+    BenchmarkLayer(name: "1x1 conv 14x14x528->88", kind: .conv, input: [1, 14, 14, 528], filter: [1, 1, 528, 88], stride: 1, padding: "SAME"),
+    BenchmarkLayer(name: "1x1 conv 7x7x1056->176", kind: .conv, input: [1, 7, 7, 1056], filter: [1, 1, 1056, 176], stride: 1, padding: "SAME"),
+    BenchmarkLayer(name: "1x1 conv b32 28x28x264->44", kind: .conv, input: [32, 28, 28, 264], filter: [1, 1, 264, 44], stride: 1, padding: "SAME"),
+    BenchmarkLayer(name: "dw 3x3 28x28x44", kind: .depthwise, input: [1, 28, 28, 44], filter: [3, 3, 44, 1], stride: 1, padding: "SAME"),
+    BenchmarkLayer(name: "dw 5x5 14x14x88", kind: .depthwise, input: [1, 14, 14, 88], filter: [5, 5, 88, 1], stride: 1, padding: "SAME"),
+    BenchmarkLayer(name: "dw 5x5/2 28x28x88", kind: .depthwise, input: [1, 28, 28, 88], filter: [5, 5, 88, 1], stride: 2, padding: "SAME"),
+    BenchmarkLayer(name: "dw 7x7 7x7x176", kind: .depthwise, input: [1, 7, 7, 176], filter: [7, 7, 176, 1], stride: 1, padding: "SAME"),
+    BenchmarkLayer(name: "dw 5x5 b32 14x14x88", kind: .depthwise, input: [32, 14, 14, 88], filter: [5, 5, 88, 1], stride: 1, padding: "SAME"),
+    BenchmarkLayer(name: "matmul logits 1x1056->1001", kind: .matmul, input: [1, 1056], filter: [1056, 1001], stride: 1, padding: "VALID"),
+    BenchmarkLayer(name: "matmul logits b32 1056->1001", kind: .matmul, input: [32, 1056], filter: [1056, 1001], stride: 1, padding: "VALID"),
+]
