@@ -153,6 +153,8 @@ import Testing
             let holder = Thread {
                 Thread.sleep(forTimeInterval: 1)
                 try? copyModule(to: module)
+                _ = FileManager.default.createFile(atPath: module.path + "/written-by-holder", contents: nil)
+                try? FileManager.default.setAttributes([.modificationDate: Date()], ofItemAtPath: module.path)
                 try? FileManager.default.removeItem(atPath: lock)
             }
             holder.start()
@@ -160,7 +162,8 @@ import Testing
             let folder = try r.resolve(archive)
             #expect(Date().timeIntervalSince(start) >= 0.9)
             #expect(folder == module)
-            // The waiter used the holder's result: it wrote no descriptor of its own.
+            // The waiter used the holder's result instead of extracting its own.
+            #expect(FileManager.default.fileExists(atPath: module.path + "/written-by-holder"))
             #expect(!FileManager.default.fileExists(atPath: module.path + ".descriptor.txt"))
         }
     }

@@ -20,6 +20,40 @@ import Testing
         }
     }
 
+    /// The "done when" criterion: folder, file:// folder, every archive kind, file:// archive, plain
+    /// and redirected URLs all give byte-identical module folders.
+    @Test func everyHandleKindYieldsTheSameModule() throws {
+        try withServer { server, scratch in
+            let r = resolver(cache: scratch.sub("cache"))
+            let folder = ModuleFixture.folder.standardizedFileURL
+            var handles = [folder.path, folder.absoluteString]
+            for archive in LocalHandleTests.archives {
+                let path = ModuleFixture.archive(archive).standardizedFileURL
+                handles += [path.path, path.absoluteString, server.url("/modules/archives/" + archive)]
+            }
+            handles += [
+                server.url("/redirect/302-307/modules/archives/module-gnu.tar.gz"),
+                server.url("/gzip-encoded/archives/module-gnu.tar.gz"),
+            ]
+            let expected = try tree(ModuleFixture.folder)
+            #expect(expected.count == 7)  // 5 files, assets/ and variables/
+            for handle in handles {
+                #expect(try tree(r.resolve(handle)) == expected, "\(handle)")
+            }
+        }
+    }
+
+    @Test func bzip2IsRefusedByName() throws {
+        _ = try withServer { server, scratch in
+            #expect {
+                try resolver(cache: scratch.sub("cache")).resolve(server.url("/modules/archives/module-gnu.tar.bz2"))
+            } throws: { error in
+                guard case let .unsupportedCompression(_, format)? = error as? ResolverError else { return false }
+                return format == "bzip2"
+            }
+        }
+    }
+
     @Test func existingQueryIsKeptAndBlankValuesDropped() throws {
         try withServer { server, scratch in
             let handle = server.url("/modules/archives/module-ustar.tar?a=1&b=")

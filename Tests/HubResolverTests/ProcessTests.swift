@@ -29,7 +29,7 @@ import Testing
     @Test func killedDownloadIsNeverTrusted() throws {
         try withServer { server, scratch in
             let cache = scratch.sub("cache")
-            let handle = server.url("/slow/150/100/archives/module-gnu.tar.gz")
+            let handle = server.url("/slow/250/100/archives/module-gnu.tar.gz")
             let key = SHA1.hexDigest(of: handle)
             let probe = try Probe(handle: handle, cache: cache.path, scratch: scratch)
             // Wait until the download has written part of the archive into its temp folder.

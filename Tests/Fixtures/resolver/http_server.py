@@ -16,6 +16,7 @@ Paths:
   /truncated/<file>                   Content-Length of the whole file, half the bytes, then close
   /slow/<delay_ms>/<chunk>/<file>     the file in <chunk>-byte pieces, <delay_ms> apart
   /stall/<file>                       the first 600 bytes, then nothing for 120 s
+  /gzip-encoded/<file>                ROOT/<file> (a .tar.gz) as application/x-tar with Content-Encoding: gzip
 """
 import os
 import sys
@@ -57,6 +58,14 @@ class Handler(BaseHTTPRequestHandler):
                                b"<!DOCTYPE html>\n<html><head><title>Models</title></head><body>moved</body></html>\n")
             elif kind == "text":
                 self.send_body(200, "text/plain", b"just some text, not an archive at all\n" * 20)
+            elif kind == "gzip-encoded":
+                data = self.read("/".join(parts[1:]))
+                self.send_response(200)
+                self.send_header("Content-Type", "application/x-tar")
+                self.send_header("Content-Encoding", "gzip")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
             elif kind == "truncated":
                 data = self.read("/".join(parts[1:]))
                 self.send_response(200)

@@ -15,11 +15,13 @@ Outputs (all under Tests/Fixtures/resolver/):
   archives/module-pax.tgz     pax format (long names through 'x' headers, plus a 'g' global header)
   archives/module-base256.tar.gz  GNU format with every file size written in base-256
   archives/module-multimember.tar.gz  the gnu tar split over three concatenated gzip members
+  archives/module-gnu.tar.bz2 the gnu tar compressed with bzip2 (refused by name: only gzip is read)
   archives/module-deep.tar.gz module plus assets/deep/... with a path of ~300 characters
   archives/module-noroot.tar.gz   members without "./" and without directory entries
   archives/module-broken.tar.gz   a module missing its variables data shard (not a valid module)
   malicious/*.tar.gz          archives the resolver must refuse (see MALICIOUS below)
 """
+import bz2
 import gzip
 import io
 import os
@@ -150,6 +152,8 @@ def write_archives():
     third = len(gnu) // 3
     write_bytes(os.path.join(ARCHIVES, "module-multimember.tar.gz"),
                 b"".join(gzip.compress(gnu[i:j], mtime=0) for i, j in ((0, third), (third, 2 * third), (2 * third, len(gnu)))))
+
+    write_bytes(os.path.join(ARCHIVES, "module-gnu.tar.bz2"), bz2.compress(gnu))
 
     deep = "assets/deep/" + "/".join(["level%02d_" % i + "d" * 20 for i in range(10)]) + "/leaf.txt"
     assert len(deep) > 255
