@@ -2,6 +2,7 @@
 // Self-contained: no other CKernels file depends on this one.
 #include "crc32c.h"
 
+#include <pthread.h>
 #include <string.h>
 
 // MARK: - Portable slicing-by-8
@@ -9,7 +10,7 @@
 #define CK_CRC32C_POLY 0x82F63B78u
 
 static uint32_t ck_crc32c_table[8][256];
-static int ck_crc32c_table_ready = 0;
+static pthread_once_t ck_crc32c_table_once = PTHREAD_ONCE_INIT;
 
 static void ck_crc32c_build_table(void) {
     for (uint32_t n = 0; n < 256; n++) {
@@ -24,7 +25,6 @@ static void ck_crc32c_build_table(void) {
             ck_crc32c_table[k][n] = c;
         }
     }
-    __atomic_store_n(&ck_crc32c_table_ready, 1, __ATOMIC_RELEASE);
 }
 
 static inline uint32_t ck_load_le32(const uint8_t *p) {
@@ -32,8 +32,7 @@ static inline uint32_t ck_load_le32(const uint8_t *p) {
 }
 
 uint32_t ck_crc32c_extend_portable(uint32_t crc, const void *data, size_t length) {
-    // Building twice from two threads is harmless: both write identical values.
-    if (!__atomic_load_n(&ck_crc32c_table_ready, __ATOMIC_ACQUIRE)) ck_crc32c_build_table();
+    pthread_once(&ck_crc32c_table_once, ck_crc32c_build_table);
     const uint8_t *p = (const uint8_t *)data;
     uint32_t c = ~crc;
     while (length > 0 && ((uintptr_t)p & 7) != 0) {
@@ -72,7 +71,7 @@ uint32_t ck_crc32c_extend_portable(uint32_t crc, const void *data, size_t length
 
 static uint32_t ck_crc32c_long_shift[4][256];
 static uint32_t ck_crc32c_short_shift[4][256];
-static int ck_crc32c_shift_ready = 0;
+static pthread_once_t ck_crc32c_shift_once = PTHREAD_ONCE_INIT;
 
 static uint32_t ck_gf2_times(const uint32_t *matrix, uint32_t vector) {
     uint32_t sum = 0;
@@ -110,6 +109,11 @@ static void ck_crc32c_zeros_tables(uint32_t tables[4][256], size_t length) {
     }
 }
 
+static void ck_crc32c_build_shift_tables(void) {
+    ck_crc32c_zeros_tables(ck_crc32c_long_shift, CK_CRC32C_LONG);
+    ck_crc32c_zeros_tables(ck_crc32c_short_shift, CK_CRC32C_SHORT);
+}
+
 static inline uint32_t ck_crc32c_shift(uint32_t tables[4][256], uint32_t crc) {
     return tables[0][crc & 0xFF] ^ tables[1][(crc >> 8) & 0xFF] ^ tables[2][(crc >> 16) & 0xFF] ^
            tables[3][crc >> 24];
@@ -123,12 +127,7 @@ static inline uint64_t ck_load64(const uint8_t *p) {
 
 __attribute__((target("sse4.2")))
 static uint32_t ck_crc32c_extend_sse42(uint32_t crc, const void *data, size_t length) {
-    // Building twice from two threads is harmless: both write identical values.
-    if (!__atomic_load_n(&ck_crc32c_shift_ready, __ATOMIC_ACQUIRE)) {
-        ck_crc32c_zeros_tables(ck_crc32c_long_shift, CK_CRC32C_LONG);
-        ck_crc32c_zeros_tables(ck_crc32c_short_shift, CK_CRC32C_SHORT);
-        __atomic_store_n(&ck_crc32c_shift_ready, 1, __ATOMIC_RELEASE);
-    }
+    pthread_once(&ck_crc32c_shift_once, ck_crc32c_build_shift_tables);
     const uint8_t *p = (const uint8_t *)data;
     uint64_t c0 = (uint32_t)~crc;
     while (length > 0 && ((uintptr_t)p & 7) != 0) {

@@ -13,7 +13,8 @@ public final class BundleReader: Sendable {
     /// The prefix the reader was opened with.
     public let prefix: URL
     /// Every tensor key in key order, without the header and without the per-slice entries of
-    /// partitioned tensors (which appear once, under their full name).
+    /// partitioned tensors (which appear once, under their full name). Keys are decoded as UTF-8, as
+    /// TensorFlow names always are.
     public let keys: [String]
 
     private let table: IndexTable
@@ -67,6 +68,11 @@ public final class BundleReader: Sendable {
         return try withExtendedLifetime(table) {
             try BundleEntry(key: key, serialized: serialized, file: path, numShards: numShards)
         }
+    }
+
+    /// The entries of all `keys`, in key order.
+    public func entries() throws -> [BundleEntry] {
+        try keys.map { try entry(forKey: $0) }
     }
 
     // MARK: - Tensors

@@ -13,6 +13,16 @@ func fixtureKeysMatchTensorFlow(name: String) throws {
     #expect(reader.shardCount == shardFiles.count)
 }
 
+@Test func entriesListEveryKeyWithDTypeAndShape() throws {
+    let fixture = try BundleFixture("sharded")
+    let entries = try BundleReader(prefix: fixture.prefix).entries()
+    #expect(entries.map(\.key) == fixture.manifest.tensors.keys.sorted())
+    for entry in entries {
+        #expect(entry.dtype.rawValue == fixture.manifest.tensors[entry.key]?.dtype)
+        #expect(entry.shape == fixture.manifest.tensors[entry.key]?.shape)
+    }
+}
+
 @Test(arguments: BundleFixture.names)
 func fixtureTensorsMatchTensorFlowBitForBit(name: String) throws {
     let fixture = try BundleFixture(name)
