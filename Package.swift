@@ -91,7 +91,7 @@ let package = Package(
         .testTarget(name: "TensorBundleTests", dependencies: ["TensorBundle", "TestSupport"]),
         .testTarget(name: "HubResolverTests", dependencies: ["HubResolver", "TestSupport"]),
         .testTarget(name: "KernelTests", dependencies: ["Kernels", "Tensors", "TestSupport"]),
-        .testTarget(name: "InterpreterTests", dependencies: ["Interpreter", "TFProto", "Tensors", "TestSupport"]),
+        .testTarget(name: "InterpreterTests", dependencies: ["Interpreter", "TFProto", "Tensors", "TensorBundle", "TestSupport"]),
         .testTarget(name: "TensorFlowHubTests", dependencies: ["TensorFlowHub", "TestSupport"]),
         .testTarget(name: "ImageInputTests", dependencies: ["ImageInput", "Tensors", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
