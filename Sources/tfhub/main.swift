@@ -1,1 +1,16 @@
-print("tfhub: not yet built")
+import ArgumentParser
+
+/// `tfhub`: inspect and run TensorFlow Hub modules (TF1 hub format) without TensorFlow.
+struct TFHub: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tfhub",
+        abstract: "Inspect and run TensorFlow Hub modules (TF1 hub format) without TensorFlow.",
+        discussion: """
+            HANDLE is a module folder, a .tar/.tar.gz/.tgz archive, a file:// URL or an http(s):// URL \
+            (cached like tensorflow_hub does, under TFHUB_CACHE_DIR). Without HANDLE, commands use the module \
+            shipped in Modules/nasnet_mobile_feature_vector (NASNet-A mobile, synthetic weights).
+            """,
+        subcommands: [Info.self, Run.self, Embed.self, Bench.self])
+}
+
+TFHub.main()

@@ -1,0 +1,170 @@
+import Foundation
+import HubResolver
+import Interpreter
+import Logging
+import Tensors
+import TFProto
+
+/// A loaded TF1 hub module: one graph variant (tag set) of its `saved_model.pb`, its signatures and its
+/// variables, ready to run on this package's interpreter.
+///
+/// ```swift
+/// let module = try Module(url: URL(string: "https://tfhub.dev/google/imagenet/nasnet_mobile/feature_vector/1")!)
+/// let (height, width) = try module.getExpectedImageSize()       // (224, 224)
+/// let features = try module(images)                              // [batch, 224, 224, 3] -> [batch, 1056]
+/// let outputs = try module(["images": images], signature: "image_feature_vector")
+/// ```
+///
+/// A `Module` is immutable once loaded and may be called from several threads at once.
+public final class Module: Sendable {
+    /// The local module folder the handle resolved to.
+    public let directory: URL
+    /// The tag set of the loaded graph variant (`[]` for inference, `["train"]` for fine-tuning).
+    public let tags: Set<String>
+    /// Every tag set the module offers, in file order.
+    public let availableTagSets: [Set<String>]
+    /// The signatures of the loaded graph variant, by name.
+    public let signatures: [String: Signature]
+
+    let graph: Graph
+    let variables: [String: Tensor]
+    let imageModuleInfo: ImageModuleInfo?
+    /// Node count per op type of the loaded graph variant.
+    public let opHistogram: [String: Int]
+
+    /// Loads a module from a handle: a module folder, a `.tar`/`.tar.gz`/`.tgz` archive, a `file://` URL
+    /// or an `http(s)://` URL (downloaded into tensorflow_hub's cache, `TFHUB_CACHE_DIR`).
+    ///
+    /// - Parameters:
+    ///   - url: the handle.
+    ///   - tags: the graph variant: `[]` (inference, the default) or `["train"]` (batch norm in training mode).
+    ///   - resolver: how handles are resolved and cached.
+    public convenience init(url: URL, tags: Set<String> = [], resolver: ModuleResolver = ModuleResolver()) throws {
+        let handle = url.isFileURL ? url.path : url.absoluteString
+        try self.init(handle: handle, tags: tags, resolver: resolver)
+    }
+
+    /// Loads a module from a handle string, exactly as tensorflow_hub spells handles (the cache folder is
+    /// the SHA-1 of this string).
+    public init(handle: String, tags: Set<String> = [], resolver: ModuleResolver = ModuleResolver()) throws {
+        let directory = try resolver.resolve(handle)
+        let files = try ModuleFiles(directory: directory)
+        let metaGraph = try files.metaGraph(tags: tags)
+        let file = files.savedModelPath
+
+        guard metaGraph.graphDef.library.isEmpty else {
+            throw ModuleError.unsupportedGraphFeature(
+                file: file, reason: "the graph holds a function library, which this interpreter does not run")
+        }
+        var graphDef = metaGraph.graphDef
+        try Assets.patch(&graphDef, metaGraph: metaGraph, directory: directory, file: file)
+
+        var signatures: [String: Signature] = [:]
+        for (name, definition) in metaGraph.signatureDef {
+            signatures[name] = try Signature(name: name, definition: definition)
+        }
+
+        self.directory = directory
+        self.tags = tags
+        self.availableTagSets = files.tagSets
+        self.signatures = signatures
+        self.imageModuleInfo = try Attachments(metaGraph: metaGraph, file: file).imageModuleInfo(file: file)
+        self.opHistogram = graphDef.node.reduce(into: [:]) { $0[$1.op, default: 0] += 1 }
+        self.graph = try Graph(graphDef: graphDef, opList: metaGraph.metaInfoDef.strippedOpList)
+        self.variables = try VariableLoader.load(directory: directory, metaGraph: metaGraph)
+    }
+
+    // MARK: - Signatures
+
+    /// Signature names, sorted (e.g. `["default", "image_feature_vector"]`).
+    public var signatureNames: [String] { signatures.keys.sorted() }
+
+    /// The signature called `name`, or `nil`.
+    public func signature(_ name: String) -> Signature? { signatures[name] }
+
+    /// Op types of the loaded graph variant that this interpreter does not implement, sorted.
+    public var unsupportedOps: [String] {
+        let supported = Set(Graph.supportedOps)
+        return opHistogram.keys.filter { !supported.contains($0) }.sorted()
+    }
+
+    /// The number of variables read from the checkpoint and their total size in bytes.
+    public var variableSummary: (count: Int, byteCount: Int) {
+        (variables.count, variables.values.reduce(0) { $0 + ($1.storage?.byteCount ?? 0) })
+    }
+
+    // MARK: - Images
+
+    /// The `(height, width)` images should have, by tensorflow_hub's rules: the `ImageModuleInfo`
+    /// attachment first, else the `[batch, height, width, channels]` shape of the signature's image input.
+    ///
+    /// - Parameters:
+    ///   - signature: the signature whose input to read when there is no attachment (`nil`: `default`).
+    ///   - inputName: the input to read (`nil`: `images`).
+    public func getExpectedImageSize(signature: String? = nil, inputName: String? = nil) throws -> (height: Int, width: Int) {
+        try ImageSizeRules.expectedSize(
+            attachment: imageModuleInfo, signatures: signatures, signature: signature, inputName: inputName)
+    }
+
+    /// The number of channels of the signature's image input (`[batch, height, width, channels]`).
+    public func getNumImageChannels(signature: String? = nil, inputName: String? = nil) throws -> Int {
+        try ImageSizeRules.numChannels(signatures: signatures, signature: signature, inputName: inputName)
+    }
+
+    // MARK: - Calling
+
+    /// Runs a signature.
+    ///
+    /// - Parameters:
+    ///   - inputs: a tensor for every input of the signature, by input key (e.g. `"images"`: float32
+    ///     `[batch, height, width, 3]`, NHWC, values in [0, 1]).
+    ///   - signature: the signature's name.
+    /// - Returns: every output of the signature, by output key.
+    public func callAsFunction(_ inputs: [String: Tensor], signature name: String = "default") throws -> [String: Tensor] {
+        guard let signature = signatures[name] else {
+            throw ModuleError.noSuchSignature(name: name, available: signatureNames)
+        }
+        var feeds: [String: Tensor] = [:]
+        for (key, spec) in signature.inputs {
+            guard let tensor = inputs[key] else {
+                throw ModuleError.badInput(signature: name, input: key, reason: "missing; expected \(spec)")
+            }
+            guard spec.accepts(tensor) else {
+                throw ModuleError.badInput(
+                    signature: name, input: key,
+                    reason: "expected \(spec), found \(tensor.elementType) \(tensor.shape)")
+            }
+            feeds[spec.tensorName] = tensor
+        }
+        if let extra = inputs.keys.first(where: { signature.inputs[$0] == nil }) {
+            throw ModuleError.badInput(
+                signature: name, input: extra, reason: "not an input; the signature takes \(signature.inputs.keys.sorted())")
+        }
+        let keys = signature.outputs.keys.sorted()
+        let fetched = try graph.run(
+            feeds: feeds, fetches: keys.map { signature.outputs[$0]!.tensorName }, variables: variables)
+        return Dictionary(uniqueKeysWithValues: zip(keys, fetched))
+    }
+
+    /// Runs a single-input signature and returns its `default` output, as calling a hub module does.
+    ///
+    /// For an image feature-vector module: `[batch, height, width, 3]` float32 in [0, 1] (NHWC) ->
+    /// `[batch, features]`.
+    public func callAsFunction(_ input: Tensor, signature name: String = "default") throws -> Tensor {
+        guard let signature = signatures[name] else {
+            throw ModuleError.noSuchSignature(name: name, available: signatureNames)
+        }
+        guard signature.inputs.count == 1, let key = signature.inputs.keys.first else {
+            throw ModuleError.badInput(
+                signature: name, input: "*",
+                reason: "takes \(signature.inputs.count) inputs \(signature.inputs.keys.sorted()); call it with a dictionary")
+        }
+        guard signature.outputs["default"] != nil else {
+            throw ModuleError.noDefaultOutput(signature: name, outputs: signature.outputs.keys.sorted())
+        }
+        guard let output = try self([key: input], signature: name)["default"] else {
+            throw ModuleError.noDefaultOutput(signature: name, outputs: signature.outputs.keys.sorted())
+        }
+        return output
+    }
+}

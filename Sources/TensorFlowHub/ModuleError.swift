@@ -1,0 +1,66 @@
+/// Why a hub module could not be loaded or called. Each case names the file, signature, input or
+/// variable concerned and what was expected.
+public enum ModuleError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// The folder lacks a file every TF1 hub module has.
+    case missingFile(directory: String, file: String)
+    /// `tfhub_module.pb` declares a format other than `FORMAT_V3` (3).
+    case unsupportedFormat(file: String, format: Int32)
+    /// `tfhub_module.pb` lists required features this loader does not implement.
+    case unsupportedFeatures(file: String, features: [String])
+    /// Two MetaGraphDefs of `saved_model.pb` carry the same tag set.
+    case duplicateTagSet(file: String, tags: [String])
+    /// No MetaGraphDef has exactly the requested tag set.
+    case noSuchGraphVariant(file: String, requested: [String], available: [[String]])
+    /// The `hub_module_attachments` collection or one of its entries is malformed.
+    case badAttachment(file: String, reason: String)
+    /// An asset named by `saved_model_assets` is malformed or escapes `assets/`.
+    case badAsset(file: String, reason: String)
+    /// The module's graph uses function libraries, which this interpreter does not run.
+    case unsupportedGraphFeature(file: String, reason: String)
+    /// A variable the graph reads cannot be built from the checkpoint.
+    case badVariable(name: String, reason: String)
+    /// No signature of that name.
+    case noSuchSignature(name: String, available: [String])
+    /// A signature's input or output uses an encoding other than a dense tensor name.
+    case unsupportedTensorEncoding(signature: String, key: String, reason: String)
+    /// A call's inputs do not match the signature.
+    case badInput(signature: String, input: String, reason: String)
+    /// `getExpectedImageSize()` / `getNumImageChannels()` found no usable size (hub's rules).
+    case imageSizeUnavailable(reason: String)
+    /// The signature has no `default` output, which the single-tensor call returns.
+    case noDefaultOutput(signature: String, outputs: [String])
+
+    public var description: String {
+        switch self {
+        case .missingFile(let directory, let file):
+            return "\(directory): not a TF1 hub module: \(file) is missing"
+        case .unsupportedFormat(let file, let format):
+            return "\(file): unsupported module def format \(format) (expected FORMAT_V3 = 3)"
+        case .unsupportedFeatures(let file, let features):
+            return "\(file): unsupported required features \(features) (none are supported)"
+        case .duplicateTagSet(let file, let tags):
+            return "\(file): tags \(tags) used repeatedly by several MetaGraphDefs"
+        case .noSuchGraphVariant(let file, let requested, let available):
+            return "\(file): no graph variant with tags \(requested); available: "
+                + available.map { "\($0)" }.joined(separator: ", ")
+        case .badAttachment(let file, let reason):
+            return "\(file): bad hub_module_attachments: \(reason)"
+        case .badAsset(let file, let reason):
+            return "\(file): bad asset: \(reason)"
+        case .unsupportedGraphFeature(let file, let reason):
+            return "\(file): \(reason)"
+        case .badVariable(let name, let reason):
+            return "variable '\(name)': \(reason)"
+        case .noSuchSignature(let name, let available):
+            return "no signature '\(name)'; the module has \(available)"
+        case .unsupportedTensorEncoding(let signature, let key, let reason):
+            return "signature '\(signature)', tensor '\(key)': \(reason)"
+        case .badInput(let signature, let input, let reason):
+            return "signature '\(signature)', input '\(input)': \(reason)"
+        case .imageSizeUnavailable(let reason):
+            return reason
+        case .noDefaultOutput(let signature, let outputs):
+            return "signature '\(signature)' has no 'default' output (it has \(outputs)); call it with a dictionary"
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// TensorFlowHub: see Package.swift for this layer's place.

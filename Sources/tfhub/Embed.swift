@@ -1,0 +1,175 @@
+import ArgumentParser
+import Foundation
+import ImageInput
+import Tensors
+import TensorFlowHub
+
+/// `tfhub embed`: image files in, one feature row per image out.
+struct Embed: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Compute image feature vectors for JPEG/PNG files or folders of them.",
+        discussion: """
+            Images are decoded (libjpeg-turbo, libpng) to RGB in [0, 1], resized bilinearly to the module's \
+            expected size as tf.image.resize does, and run through the image_feature_vector signature. \
+            Unreadable images are reported and skipped; the exit status is 1 if any were skipped.
+            """)
+
+    @Argument(help: ArgumentHelp(
+        "An optional module handle, then image files or folders.", valueName: "[HANDLE] IMAGE_OR_FOLDER"))
+    var arguments: [String]
+
+    @Option(name: .long, help: "Module handle (instead of giving it as the first argument).")
+    var module: String?
+
+    @OptionGroup var moduleOptions: ModuleOptions
+
+    @Option(name: [.customShort("o"), .long],
+            help: "Output: features.npy (plus features.files.txt), .csv or .jsonl. Default: a summary on stdout.")
+    var output: String?
+
+    @Option(help: "Images per forward pass.")
+    var batch = 8
+
+    @Option(help: "Signature to run (default: image_feature_vector, else default).")
+    var signature: String?
+
+    func validate() throws {
+        guard batch > 0 else { throw ValidationError("--batch must be positive") }
+        if let output, ![".npy", ".csv", ".jsonl"].contains(where: output.hasSuffix) {
+            throw ValidationError("-o must end in .npy, .csv or .jsonl")
+        }
+    }
+
+    func run() throws {
+        var paths = arguments
+        var handle = module
+        if handle == nil, let first = paths.first, paths.count > 1 || DefaultModule.looksLikeHandle(first),
+           DefaultModule.looksLikeHandle(first) {
+            handle = first
+            paths.removeFirst()
+        }
+        guard !paths.isEmpty else { throw ValidationError("give at least one image file or folder") }
+        let images = try ImageFiles.collect(paths)
+        let loaded = try loadModule(handle, tags: moduleOptions.tagSet)
+        let signatureName = signature ?? (loaded.signature("image_feature_vector") != nil ? "image_feature_vector" : "default")
+        let (height, width) = try loaded.getExpectedImageSize(signature: signatureName)
+
+        var rows: [(file: String, features: [Float])] = []
+        var failures = 0
+        let progress = ProgressBar(total: images.count)
+        var start = 0
+        while start < images.count {
+            let chunk = images[start..<min(start + batch, images.count)]
+            start += chunk.count
+            var decoded: [(String, Tensor)] = []
+            for url in chunk {
+                do {
+                    let image = try ImageDecoder.decode(contentsOf: url)
+                    decoded.append((url.path, ImageResizer.resizeBilinear(image, height: height, width: width)))
+                } catch {
+                    failures += 1
+                    progress.clearLine()
+                    printError("skipped \(error)")
+                }
+            }
+            if !decoded.isEmpty {
+                let stacked = stack(decoded.map(\.1))
+                let outputs = try loaded(["images": stacked], signature: signatureName)
+                guard let features = outputs["default"] else {
+                    throw ValidationError("signature '\(signatureName)' has no 'default' output")
+                }
+                let dims = features.shape.dimensions
+                let values = features.scalars(as: Float.self)
+                let width = dims.dropFirst().reduce(1, *)
+                for (i, (file, _)) in decoded.enumerated() {
+                    rows.append((file, Array(values[(i * width)..<((i + 1) * width)])))
+                }
+            }
+            progress.advance(by: chunk.count)
+        }
+        progress.finish()
+        try write(rows)
+        if failures > 0 {
+            printError("\(failures) of \(images.count) images could not be read")
+            throw ExitCode(1)
+        }
+    }
+
+    private func stack(_ images: [Tensor]) -> Tensor {
+        let shape = images[0].shape.dimensions
+        return Tensor(shape: Shape([images.count] + shape), of: Float.self) { out in
+            var offset = 0
+            for image in images {
+                image.withUnsafeBufferPointer(as: Float.self) { source in
+                    for (i, v) in source.enumerated() { out[offset + i] = v }
+                    offset += source.count
+                }
+            }
+        }
+    }
+
+    private func write(_ rows: [(file: String, features: [Float])]) throws {
+        guard let output else {
+            for row in rows {
+                let norm = row.features.reduce(0) { $0 + $1 * $1 }.squareRoot()
+                let head = row.features.prefix(4).map { String(format: "%.4f", $0) }.joined(separator: " ")
+                print("\((row.file as NSString).lastPathComponent)\t\(row.features.count) features\t|f|=\(String(format: "%.4f", norm))\t[\(head) ...]")
+            }
+            return
+        }
+        let url = URL(fileURLWithPath: output)
+        if output.hasSuffix(".npy") {
+            let width = rows.first?.features.count ?? 0
+            try NumpyFile.write(Tensor(shape: [rows.count, width], scalars: rows.flatMap(\.features)), to: url)
+            let names = rows.map(\.file).joined(separator: "\n") + (rows.isEmpty ? "" : "\n")
+            try Data(names.utf8).write(to: url.deletingPathExtension().appendingPathExtension("files.txt"))
+        } else if output.hasSuffix(".csv") {
+            var text = "file" + (0..<(rows.first?.features.count ?? 0)).map { ",f\($0)" }.joined() + "\n"
+            for row in rows {
+                text += csvField(row.file) + row.features.map { ",\($0)" }.joined() + "\n"
+            }
+            try Data(text.utf8).write(to: url)
+        } else {
+            let encoder = JSONEncoder()
+            var data = Data()
+            for row in rows {
+                data += try encoder.encode(EmbeddingRow(file: row.file, features: row.features))
+                data += Data("\n".utf8)
+            }
+            try data.write(to: url)
+        }
+        printError("wrote \(rows.count) rows to \(output)")
+    }
+
+    private func csvField(_ text: String) -> String {
+        text.contains(",") || text.contains("\"") ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+    }
+}
+
+private struct EmbeddingRow: Encodable {
+    let file: String
+    let features: [Float]
+}
+
+/// Expands folders (non-recursively, sorted) into their JPEG and PNG files.
+enum ImageFiles {
+    static let extensions: Set<String> = ["jpg", "jpeg", "png"]
+
+    static func collect(_ paths: [String]) throws -> [URL] {
+        var result: [URL] = []
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw ValidationError("\(path): no such file or folder")
+            }
+            if isDirectory.boolValue {
+                let names = try FileManager.default.contentsOfDirectory(atPath: path).sorted()
+                result += names.filter { extensions.contains(($0 as NSString).pathExtension.lowercased()) }
+                    .map { URL(fileURLWithPath: path).appendingPathComponent($0) }
+            } else {
+                result.append(URL(fileURLWithPath: path))
+            }
+        }
+        return result
+    }
+}

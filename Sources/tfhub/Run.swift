@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import Tensors
+import TensorFlowHub
+
+/// `tfhub run`: NumPy files in, NumPy files out.
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a signature on .npy inputs and write its outputs (.npy for one output, .npz for several).")
+
+    @Argument(help: "Module handle (default: the shipped NASNet-A mobile module).")
+    var handle: String?
+
+    @OptionGroup var module: ModuleOptions
+
+    @Option(help: "Signature to run.")
+    var signature = "default"
+
+    @Option(name: .customLong("input"), help: ArgumentHelp("An input as NAME=file.npy (repeatable).", valueName: "NAME=FILE"))
+    var inputs: [String] = []
+
+    @Option(name: [.customShort("o"), .long], help: "Output file: .npy (one output) or .npz (all outputs).")
+    var output: String
+
+    func run() throws {
+        let loaded = try loadModule(handle, tags: module.tagSet)
+        var feeds: [String: Tensor] = [:]
+        for argument in inputs {
+            guard let equals = argument.firstIndex(of: "=") else {
+                throw ValidationError("--input expects NAME=file.npy, got '\(argument)'")
+            }
+            let name = String(argument[..<equals]), path = String(argument[argument.index(after: equals)...])
+            feeds[name] = try NumpyFile.read(URL(fileURLWithPath: path))
+        }
+        let outputs = try loaded(feeds, signature: signature)
+        let url = URL(fileURLWithPath: output)
+        if output.hasSuffix(".npz") {
+            try NPZWriter.write(outputs, to: url)
+        } else {
+            guard output.hasSuffix(".npy") else { throw ValidationError("-o must end in .npy or .npz") }
+            guard outputs.count == 1, let only = outputs.first else {
+                throw ValidationError("signature '\(signature)' has \(outputs.count) outputs "
+                    + "(\(outputs.keys.sorted().joined(separator: ", "))); write them with -o FILE.npz")
+            }
+            try NumpyFile.write(only.value, to: url)
+        }
+        for (key, tensor) in outputs.sorted(by: { $0.key < $1.key }) {
+            printError("\(key): \(tensor.elementType) \(tensor.shape)")
+        }
+    }
+}
