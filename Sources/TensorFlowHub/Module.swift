@@ -29,7 +29,7 @@ public final class Module: Sendable {
     let graph: Graph
     let variables: [String: Tensor]
     let imageModuleInfo: ImageModuleInfo?
-    /// Node count per op type of the loaded graph variant.
+    /// Node count per op type of the whole loaded graph variant (initializers included).
     public let opHistogram: [String: Int]
 
     /// Loads a module from a handle: a module folder, a `.tar`/`.tar.gz`/`.tgz` archive, a `file://` URL
@@ -82,11 +82,17 @@ public final class Module: Sendable {
     /// The signature called `name`, or `nil`.
     public func signature(_ name: String) -> Signature? { signatures[name] }
 
-    /// Op types of the loaded graph variant that this interpreter does not implement, sorted.
-    public var unsupportedOps: [String] {
-        let supported = Set(Graph.supportedOps)
-        return opHistogram.keys.filter { !supported.contains($0) }.sorted()
+    /// Node count per op type of the part of the graph the signatures run (their outputs' fan-in,
+    /// stopping at their inputs); initializers and update ops are not in it.
+    public var signatureOpHistogram: [String: Int] {
+        let outputs = signatures.values.flatMap { $0.outputs.values.map(\.tensorName) }
+        let inputs = signatures.values.flatMap { $0.inputs.values.map(\.tensorName) }
+        return graph.opHistogram(reaching: outputs, stoppingAt: inputs)
     }
+
+    /// Op types the signatures need that this interpreter does not implement, sorted. Empty means
+    /// every signature can run.
+    public var unsupportedOps: [String] { Graph.unsupportedOps(in: signatureOpHistogram.keys) }
 
     /// The number of variables read from the checkpoint and their total size in bytes.
     public var variableSummary: (count: Int, byteCount: Int) {

@@ -153,6 +153,6 @@ func median(_ values: [Double]) -> Double {
 
 func peakRSSBytes() -> Int {
     var usage = rusage()
-    getrusage(RUSAGE_SELF, &usage)
+    getrusage(RUSAGE_SELF.rawValue, &usage)
     return usage.ru_maxrss * 1024
 }

@@ -36,11 +36,14 @@ struct Info: ParsableCommand {
             for (key, spec) in signature.outputs.sorted(by: { $0.key < $1.key }) { print("    output \(key): \(spec)") }
         }
         let total = loaded.opHistogram.values.reduce(0, +)
-        print("graph:       \(total) nodes, \(loaded.opHistogram.count) op types")
+        let used = loaded.signatureOpHistogram
+        print("graph:       \(total) nodes, \(loaded.opHistogram.count) op types; "
+            + "signatures run \(used.values.reduce(0, +)) nodes of \(used.count) op types")
         let unsupported = loaded.unsupportedOps
-        print("unsupported: " + (unsupported.isEmpty ? "none" : unsupported.joined(separator: ", ")))
+        print("unsupported: " + (unsupported.isEmpty ? "none (every signature can run)" : unsupported.joined(separator: ", ")))
         if ops {
-            for (op, n) in loaded.opHistogram.sorted(by: { ($0.value, $1.key) > ($1.value, $0.key) }) {
+            print("op histogram of the signatures' subgraph (! = unsupported):")
+            for (op, n) in used.sorted(by: { ($0.value, $1.key) > ($1.value, $0.key) }) {
                 let mark = Graph.supportedOps.contains(op) ? " " : "!"
                 print("  \(mark) \(String(n).padding(toLength: 6, withPad: " ", startingAt: 0)) \(op)")
             }
