@@ -19,7 +19,7 @@ public final class BundleReader: Sendable {
 
     private let table: IndexTable
     /// Where each key's value lies in the mapped `.index` file (one pass at open; lookups then hash).
-    private let values: [[UInt8]: Range<Int>]
+    private let values: [TableKey: Range<Int>]
     private let header: BundleHeader
     private let shards: ShardFiles
 
@@ -37,11 +37,11 @@ public final class BundleReader: Sendable {
             throw BundleError.badHeader(file: indexPath, detail: "no header entry (empty key)")
         }
         var keys: [String] = []
-        var values: [[UInt8]: Range<Int>] = [:]
+        var values: [TableKey: Range<Int>] = [:]
         let base = Int(bitPattern: table.file.bytes.baseAddress)
         try table.forEachEntry { key, value in
             let start = Int(bitPattern: value.baseAddress) - base
-            values[key] = start ..< start + value.count
+            values[TableKey(key)] = start ..< start + value.count
             // Skip the header ("") and encoded slice keys, which all start with 0x00.
             guard let first = key.first, first != 0 else { return }
             keys.append(String(decoding: key, as: UTF8.self))
@@ -63,7 +63,7 @@ public final class BundleReader: Sendable {
     private func entry(forKey key: String, rawKey: [UInt8]) throws -> BundleEntry {
         let numShards = header.numShards
         let path = table.path
-        guard let range = values[rawKey] else { throw BundleError.keyNotFound(file: path, key: key) }
+        guard let range = values[TableKey(rawKey)] else { throw BundleError.keyNotFound(file: path, key: key) }
         let serialized = UnsafeRawBufferPointer(rebasing: table.file.bytes[range])
         return try withExtendedLifetime(table) {
             try BundleEntry(key: key, serialized: serialized, file: path, numShards: numShards)
@@ -126,5 +126,16 @@ public final class BundleReader: Sendable {
         let storage = try assembleSlices(entry: entry, parts: parts, file: table.path)
         return BundleTensor(key: entry.key, dtype: entry.dtype, shape: entry.shape,
                             elementCount: entry.elementCount, storage: storage)
+    }
+}
+
+/// A table key as a dictionary key, hashed in one pass over its bytes (not byte by byte).
+private struct TableKey: Hashable {
+    let bytes: [UInt8]
+
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    func hash(into hasher: inout Hasher) {
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
     }
 }
