@@ -122,3 +122,19 @@ func fixtureTensorsMatchTensorFlowBitForBit(name: String) throws {
         try reader.tensor(forKey: "conv/weight")
     }
 }
+
+/// Seeks through the index block and the restart points of two data blocks, for keys and near misses.
+@Test func indexLookupFindsEveryKeyAcrossDataBlocks() throws {
+    let fixture = try BundleFixture("manyblocks")
+    let table = try IndexTable(url: URL(fileURLWithPath: fixture.prefix.path + ".index"))
+    var stored: [[UInt8]: [UInt8]] = [:]
+    try table.forEachEntry { key, value in stored[key] = Array(value) }
+    #expect(stored.count == fixture.manifest.tensors.count + 1)  // + the header
+    for key in fixture.manifest.tensors.keys {
+        let bytes = Array(key.utf8)
+        #expect(try table.value(forKey: bytes) == stored[bytes], "\(key)")
+        #expect(try table.value(forKey: bytes + [0]) == nil)
+        #expect(try table.value(forKey: Array(bytes.dropLast())) == nil)
+    }
+    #expect(try table.value(forKey: [0xFF]) == nil)
+}
