@@ -78,3 +78,15 @@ final class ArchiveStream {
             || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(next | 0x20)
     }
 }
+
+/// Shows leading bytes as text when printable, otherwise as hex.
+func describe(_ bytes: [UInt8]) -> String {
+    if bytes.isEmpty { return "no data at all" }
+    let printable = bytes.allSatisfy { (0x20..<0x7F).contains($0) || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
+    if printable {
+        let text = String(decoding: bytes, as: UTF8.self).replacingOccurrences(of: "\n", with: "\\n")
+        return "text \"\(text)\""
+    }
+    return "bytes " + bytes.prefix(16).map { $0 < 16 ? "0" + String($0, radix: 16) : String($0, radix: 16) }
+        .joined(separator: " ")
+}

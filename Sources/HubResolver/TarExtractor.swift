@@ -27,7 +27,7 @@ final class TarExtractor {
         case skip(remaining: Int64)
     }
 
-    private let root: String
+    let root: String
     let source: String
     private let limits: ExtractionLimits
     private var state = State.header
@@ -262,36 +262,7 @@ final class TarExtractor {
         }
     }
 
-    // MARK: - Paths and limits
-
-    /// The entry's path as folder components below `root`; refuses absolute paths and `..`.
-    private func safeComponents(_ name: String) throws -> [String] {
-        if name.hasPrefix("/") { throw unsafe(name, "absolute paths are not accepted") }
-        if name.contains("\0") { throw unsafe(name, "the name contains a NUL byte") }
-        let components = name.split(separator: "/", omittingEmptySubsequences: true)
-            .map(String.init).filter { $0 != "." }
-        if components.contains("..") { throw unsafe(name, "'..' would leave the module folder") }
-        return components
-    }
-
-    /// Creates `components` below `root` one folder at a time, refusing anything that is not a folder.
-    private func makeFolder(_ components: [String], entry: String) throws {
-        var path = root
-        for component in components {
-            path += "/" + component
-            switch POSIX.kind(of: path) {
-            case .directory:
-                continue
-            case .missing:
-                let code = POSIX.makeDirectory(path)
-                if code != 0 {
-                    throw ResolverError.fileSystem(path: path, operation: "Creating folder", reason: POSIX.describe(code))
-                }
-            case .regularFile, .other:
-                throw unsafe(entry, "'\(component)' is already a file, not a folder")
-            }
-        }
-    }
+    // MARK: - Limits
 
     private func addToTotal(_ size: Int64) throws {
         let (sum, overflow) = totalSize.addingReportingOverflow(size)
@@ -307,19 +278,7 @@ final class TarExtractor {
         .corruptArchive(source: source, offset: offset, problem: problem)
     }
 
-    private func unsafe(_ entry: String, _ problem: String) -> ResolverError {
+    func unsafe(_ entry: String, _ problem: String) -> ResolverError {
         .unsafeEntry(source: source, entry: entry, problem: problem)
     }
-}
-
-/// Shows leading bytes as text when printable, otherwise as hex.
-func describe(_ bytes: [UInt8]) -> String {
-    if bytes.isEmpty { return "no data at all" }
-    let printable = bytes.allSatisfy { (0x20..<0x7F).contains($0) || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
-    if printable {
-        let text = String(decoding: bytes, as: UTF8.self).replacingOccurrences(of: "\n", with: "\\n")
-        return "text \"\(text)\""
-    }
-    return "bytes " + bytes.prefix(16).map { $0 < 16 ? "0" + String($0, radix: 16) : String($0, radix: 16) }
-        .joined(separator: " ")
 }

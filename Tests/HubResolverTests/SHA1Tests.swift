@@ -40,20 +40,28 @@ import Testing
     }
 }
 
-/// Runs a Python 3 snippet (standard library only) and returns its standard output.
-func runPython(_ script: String, input: String = "", environment: [String: String]? = nil) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", "-c", script]
-    if let environment { process.environment = environment }
-    let stdin = Pipe()
-    let stdout = Pipe()
-    process.standardInput = stdin
-    process.standardOutput = stdout
-    try process.run()
-    stdin.fileHandleForWriting.write(Data(input.utf8))
-    try stdin.fileHandleForWriting.close()
-    let output = stdout.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return String(decoding: output, as: UTF8.self)
+/// Runs a Python 3 snippet (standard library only) and returns its standard output; gives up after
+/// `timeout` seconds.
+func runPython(_ script: String, input: String = "", environment: [String: String]? = nil, timeout: Double = 60) throws -> String {
+    try withScratch { scratch in
+        let inputFile = scratch.sub("stdin")
+        let outputFile = scratch.sub("stdout")
+        try Data(input.utf8).write(to: inputFile)
+        _ = FileManager.default.createFile(atPath: outputFile.path, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script]
+        if let environment { process.environment = environment }
+        process.standardInput = try FileHandle(forReadingFrom: inputFile)
+        process.standardOutput = try FileHandle(forWritingTo: outputFile)
+        try process.run()
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { usleep(10_000) }
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+            throw CocoaError(.executableLoad)
+        }
+        return try String(contentsOf: outputFile, encoding: .utf8)
+    }
 }
