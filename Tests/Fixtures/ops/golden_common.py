@@ -115,7 +115,7 @@ class Family:
                 outputs = session.run([t.name for t in op.outputs], feed_dict) if op.outputs else []
                 var_read = session.run([t for _, t in var_values]) if var_values else []
         with open(os.path.join(self.dir, name + ".graph.pb"), "wb") as f:
-            f.write(graph_def.SerializeToString())
+            f.write(graph_def.SerializeToString(deterministic=True))  # sorted attr maps: stable bytes
         for tensor_name, value, k in feed_dict_spec:
             feeds.append(self._tensor_entry(tensor_name, value, "%s.in%d" % (name, k)))
         variables_out = []

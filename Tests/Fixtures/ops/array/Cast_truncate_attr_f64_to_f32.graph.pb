@@ -1,12 +1,12 @@
 
 /
-x0Placeholder*
-shape:*
-dtype0
+x0Placeholder*
+dtype0*
+shape:
 6
 opCastx0*
 
-DstT0*
-Truncate(*
+DstT0*
 
-SrcT0"ª
+SrcT0*
+Truncate("ª

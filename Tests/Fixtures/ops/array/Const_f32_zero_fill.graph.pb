@@ -1,5 +1,5 @@
 
 1
-opConst*
-valueB*
-dtype0"ª
+opConst*
+dtype0*
+valueB"ª

@@ -1,12 +1,12 @@
 
 /
-x0Placeholder*
-shape:*
-dtype0
+x0Placeholder*
+dtype0*
+shape:
 0
-c1Const*
-valueB:*
-dtype0
+c1Const*
+dtype0*
+valueB:
 -
 op
 ExpandDimsx0c1*

@@ -1,17 +1,17 @@
 
 /
-x0Placeholder*
-shape:*
-dtype0
+x0Placeholder*
+dtype0*
+shape:
 /
-x1Placeholder*
-shape:*
-dtype0
+x1Placeholder*
+dtype0*
+shape:
 /
-x2Placeholder*
-shape:*
+x2Placeholder*
 dtype0
-
+*
+shape:
 )
 op	IdentityNx0x1x2*
 T

@@ -1,9 +1,9 @@
 
 3
-x0Placeholder*
+x0Placeholder*
+dtype0*
 shape
-:*
-dtype0
+:
 
 opIdentityx0*
 T0"ª

@@ -1,8 +1,8 @@
 
 /
-x0Placeholder*
-shape:*
-dtype0
+x0Placeholder*
+dtype0*
+shape:
 
 opIdentityx0*
 T0"ª

@@ -1,19 +1,19 @@
 
 3
-x0Placeholder*
+x0Placeholder*
+dtype0*
 shape
-:*
-dtype0
+:
 3
-x1Placeholder*
+x1Placeholder*
+dtype0*
 shape
-:*
-dtype0
+:
 3
-x2Placeholder*
+x2Placeholder*
+dtype0*
 shape
-:*
-dtype0
+:
 4
 opPackx0x1x2*
 N*

@@ -1,14 +1,14 @@
 
 /
-x0Placeholder*
-shape:*
+x0Placeholder*
 dtype0
-
+*
+shape:
 /
-x1Placeholder*
-shape:*
+x1Placeholder*
 dtype0
-
+*
+shape:
 0
 opPackx0x1*
 N*

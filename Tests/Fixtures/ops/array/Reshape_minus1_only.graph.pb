@@ -1,14 +1,14 @@
 
 3
-x0Placeholder*
+x0Placeholder*
+dtype0*
 shape
-:*
-dtype0
+:
 9
-c1Const*
+c1Const*
+dtype0	*
 valueB	R
-ÿÿÿÿÿÿÿÿÿ*
-dtype0	
+ÿÿÿÿÿÿÿÿÿ
 ,
 opReshapex0c1*
 Tshape0	*

@@ -1,13 +1,13 @@
 
 3
-x0Placeholder*
+x0Placeholder*
+dtype0*
 shape
-:*
-dtype0
+:
 0
-c1Const*
-valueB:*
-dtype0
+c1Const*
+dtype0*
+valueB:
 ,
 opReshapex0c1*
 Tshape0*

@@ -1,9 +1,9 @@
 
 /
-x0Placeholder*
-shape:*
-dtype0
+x0Placeholder*
+dtype0*
+shape:
 6
-opShapex0*
-out_type0	*
-T0:íÐ"ª
+opShapex0*
+T0*
+out_type0	:íÐ"ª

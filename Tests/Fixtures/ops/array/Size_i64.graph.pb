@@ -1,9 +1,9 @@
 
 /
-x0Placeholder*
-shape:*
-dtype0
+x0Placeholder*
+dtype0*
+shape:
 '
-opSizex0*
-out_type0	*
-T0"ª
+opSizex0*
+T0*
+out_type0	"ª

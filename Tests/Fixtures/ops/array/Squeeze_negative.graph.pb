@@ -1,10 +1,10 @@
 
 ;
-x0Placeholder*
-shape:*
-dtype0
+x0Placeholder*
+dtype0*
+shape:
 D
-opSqueezex0*(
+opSqueezex0*
+T0*(
 squeeze_dims
-ÿÿÿÿÿÿÿÿÿþÿÿÿÿÿÿÿÿ*
-T0"ª
+ÿÿÿÿÿÿÿÿÿþÿÿÿÿÿÿÿÿ"ª
