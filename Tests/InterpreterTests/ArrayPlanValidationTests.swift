@@ -194,6 +194,12 @@ let invalidArrayCases: [InvalidArrayCase] = [
         g.const("v", floats: [1], shape: [])
         g.node("op", "Fill", ["dims", "v"], floatT)
     }),
+    .init(name: "Fill an empty tensor with a giant dimension", op: "Fill", expected: "invalidNode", feeds: x23,
+          build: withX { g in
+        g.const("dims", i64([0, 1 << 62]))
+        g.const("v", floats: [1], shape: [])
+        g.node("op", "Fill", ["dims", "v"], floatT)
+    }),
     .init(name: "Pack shape mismatch", op: "Pack", expected: "inputShape", feeds: x23.merging(["y": ValueType(.float32, [3, 2])]) { a, _ in a }, build: withX { g in
         g.placeholder("y", [3, 2])
         g.node("op", "Pack", ["x", "y"], ["T": .type(.float), "N": .i(2)])

@@ -45,7 +45,7 @@ extension PlanNode {
     }
 }
 
-/// `count` elements or fewer at `maximum` bytes: keeps shape arithmetic on untrusted input bounded.
+/// `dims` as a shape, refused (naming the node) if a size is negative or the element count overflows.
 func checkedShape(_ dims: [Int], node: PlanNode) throws -> Shape {
     let shape = Shape(dims)
     guard dims.allSatisfy({ $0 >= 0 }), shape.checkedElementCount != nil else {

@@ -19,7 +19,8 @@ func reshapingOps() -> [OpDefinition] {
             let known = try checkedShape(dims.map { $0 <= 0 ? 1 : $0 }, node: node).elementCount
             let count = input.shape.elementCount
             if let free = unknown.first {
-                let counted = input.shape.dimensions.filter { $0 > 0 || !hasZero }.reduce(1, *)
+                let counted = try checkedShape(input.shape.dimensions.filter { $0 > 0 || !hasZero }, node: node)
+                    .elementCount
                 let inputHasZero = hasZero && input.shape.contains(0)
                 let missing = counted / known
                 guard inputHasZero || missing * known == counted else {

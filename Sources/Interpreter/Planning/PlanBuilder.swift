@@ -39,8 +39,11 @@ struct PlanBuilder {
         throw PlanningError.missingNodes([.init(name: tensor.node, referencedBy: consumer)])
     }
 
+    /// Every value must fit the byte limit, and every dimension stay below 2^40 (an empty tensor could
+    /// otherwise carry sizes whose sums overflow).
     private func checkSize(_ type: ValueType, node: String, op: String) throws {
-        guard let count = type.shape.checkedElementCount,
+        guard type.shape.dimensions.allSatisfy({ $0 <= 1 << 40 }),
+              let count = type.shape.checkedElementCount,
               case let (bytes, overflow) = count.multipliedReportingOverflow(by: type.elementType.byteSize ?? 8),
               !overflow, bytes <= maximumTensorByteCount
         else {

@@ -66,7 +66,6 @@ struct StridedWalk {
             }
             if axis < 0 { return }
         }
-        _ = inner
     }
 
     /// Copies elements of `elementSize` bytes from `source` to `destination` along the walk.
