@@ -1,6 +1,6 @@
 // bundle-bench: times reading every tensor of a bundle with TensorBundle (CRC checks included).
 // Usage: bundle-bench <prefix> [runs]
-// Prints one line per run: `run <n> seconds <s> tensors <count> bytes <total>`.
+// Prints one line per run: `run <n> seconds <wall> tensors <count> bytes <total> cpu <process CPU seconds>`.
 import Foundation
 import TensorBundle
 
@@ -12,8 +12,16 @@ guard arguments.count >= 2 else {
 let prefix = URL(fileURLWithPath: arguments[1])
 let runs = arguments.count >= 3 ? Int(arguments[2]) ?? 3 : 3
 
+/// CPU time of this process (all threads), in seconds.
+func processCPUSeconds() -> Double {
+    var now = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now)
+    return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+}
+
 for run in 1 ... max(runs, 1) {
     do {
+        let cpuStart = processCPUSeconds()
         let start = DispatchTime.now().uptimeNanoseconds
         // Time to all tensors: open, then read (map, verify CRC, assemble/convert) every key.
         let reader = try BundleReader(prefix: prefix)
@@ -28,7 +36,8 @@ for run in 1 ... max(runs, 1) {
             if tensor.dtype == .string { bytes += try tensor.strings().reduce(0) { $0 + $1.count } }
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        print("run \(run) seconds \(seconds) tensors \(reader.keys.count) bytes \(bytes) xor \(checksum)")
+        let cpu = processCPUSeconds() - cpuStart
+        print("run \(run) seconds \(seconds) tensors \(reader.keys.count) bytes \(bytes) cpu \(cpu) xor \(checksum)")
     } catch {
         FileHandle.standardError.write(Data("bundle-bench: \(error)\n".utf8))
         exit(1)

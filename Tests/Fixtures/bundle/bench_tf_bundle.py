@@ -7,6 +7,7 @@
                                          tf.compat.v1.train.Saver (V2) under the Keras weight names
   bench_tf_bundle.py read <prefix> <runs> times tf.train.load_checkpoint(prefix) + get_tensor(key) for
                                          every key; one line per run, same format as bundle-bench
+                                         (wall seconds, and CPU seconds of the process)
 """
 import os
 import sys
@@ -31,15 +32,15 @@ def generate(folder):
 
 def read(prefix, runs):
     for run in range(1, runs + 1):
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         reader = tf.train.load_checkpoint(prefix)
         keys = sorted(reader.get_variable_to_dtype_map())
         total = 0
         for key in keys:
             value = reader.get_tensor(key)
             total += np.asarray(value).nbytes
-        seconds = time.perf_counter() - start
-        print("run %d seconds %.6f tensors %d bytes %d" % (run, seconds, len(keys), total), flush=True)
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_start
+        print("run %d seconds %.6f tensors %d bytes %d cpu %.6f" % (run, seconds, len(keys), total, cpu), flush=True)
 
 
 if __name__ == "__main__":
