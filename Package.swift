@@ -94,7 +94,7 @@ let package = Package(
         .testTarget(name: "InterpreterTests", dependencies: ["Interpreter", "TFProto", "Tensors", "TensorBundle", "TestSupport"]),
         .testTarget(name: "TensorFlowHubTests", dependencies: ["TensorFlowHub", "TestSupport"]),
         .testTarget(name: "ImageInputTests", dependencies: ["ImageInput", "Tensors", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport", "TensorFlowHub", "ImageInput", "Tensors"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,0 +1,78 @@
+import Foundation
+import ImageInput
+import Tensors
+import TensorFlowHub
+import Testing
+import TestSupport
+
+private let module = Fixtures.url("nasnet/slim_v1_small/module")
+private let images = Fixtures.url("images")
+
+private func maxAbsDifference(_ a: [Float], _ b: [Float]) -> Float {
+    zip(a, b).map { abs($0 - $1) }.max() ?? .infinity
+}
+
+@Test func embedMatchesTensorFlowsPipelineAndSkipsBadImages() throws {
+    let folder = try CLIRunner.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let output = folder.appendingPathComponent("features.npy")
+    let result = try CLIRunner.run(["embed", module.path, images.path, "-o", output.path, "--batch", "3"])
+
+    // Four unreadable files: reported by name, skipped, and the exit status says so.
+    #expect(result.status == 1)
+    for bad in ["corrupt.jpg", "truncated.jpg", "truncated.png", "not_an_image.png"] {
+        #expect(result.stderr.contains(bad), "stderr should name \(bad): \(result.stderr)")
+    }
+    let names = try String(contentsOf: folder.appendingPathComponent("features.files.txt"), encoding: .utf8)
+        .split(separator: "\n").map { URL(fileURLWithPath: String($0)).lastPathComponent }
+    let expectedNames = try String(contentsOf: Fixtures.url("cli/embed_reference.files.txt"), encoding: .utf8)
+        .split(separator: "\n").map(String.init)
+    #expect(names == expectedNames)
+
+    let ours = try NumpyFile.read(output)
+    let tf = try NumpyFile.read(Fixtures.url("cli/embed_reference.npy"))
+    #expect(ours.shape == tf.shape)
+    let scale = tf.scalars(as: Float.self).map(abs).max() ?? 1
+    #expect(maxAbsDifference(ours.scalars(as: Float.self), tf.scalars(as: Float.self)) <= 1e-4 * scale)
+}
+
+@Test func embedEqualsTheLibrarysOwnPipeline() throws {
+    let folder = try CLIRunner.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let output = folder.appendingPathComponent("features.npy")
+    let file = images.appendingPathComponent("rgb.jpg")
+    let result = try CLIRunner.run(["embed", "--module", module.path, file.path, "-o", output.path])
+    #expect(result.status == 0, "\(result.stderr)")
+
+    let loaded = try Module(url: module)
+    let (height, width) = try loaded.getExpectedImageSize()
+    let image = ImageResizer.resizeBilinear(try ImageDecoder.decode(contentsOf: file), height: height, width: width)
+    let expected = try loaded(["images": image.reshaped(to: [1, height, width, 3])], signature: "image_feature_vector")
+    #expect(try NumpyFile.read(output).scalars(as: Float.self) == expected["default"]?.scalars(as: Float.self))
+}
+
+@Test func embedWritesCSVAndJSONLines() throws {
+    let folder = try CLIRunner.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let files = ["rgb.png", "gray.jpg"].map { images.appendingPathComponent($0).path }
+    let csv = folder.appendingPathComponent("f.csv"), jsonl = folder.appendingPathComponent("f.jsonl")
+    #expect(try CLIRunner.run(["embed", module.path] + files + ["-o", csv.path]).status == 0)
+    #expect(try CLIRunner.run(["embed", module.path] + files + ["-o", jsonl.path]).status == 0)
+
+    let lines = try String(contentsOf: csv, encoding: .utf8).split(separator: "\n")
+    #expect(lines.count == 3)
+    #expect(lines[0].hasPrefix("file,f0,f1,"))
+    #expect(lines[1].split(separator: ",").count == 1 + 192)
+    let rows = try String(contentsOf: jsonl, encoding: .utf8).split(separator: "\n").map {
+        try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+    }
+    #expect(rows.count == 2)
+    #expect((rows[0]?["features"] as? [Double])?.count == 192)
+    #expect((rows[1]?["file"] as? String)?.hasSuffix("gray.jpg") == true)
+}
+
+@Test func embedWithoutOutputPrintsOneLinePerImage() throws {
+    let result = try CLIRunner.run(["embed", module.path, images.appendingPathComponent("rgba.png").path])
+    #expect(result.status == 0)
+    #expect(result.stdout.contains("rgba.png") && result.stdout.contains("192 features"))
+}
