@@ -207,6 +207,12 @@ strided("i64_indices", x3, [0, 1, 1], [2, 4, 5], [1, 2, 2], dtype=np.int64)
 strided("int32_data", i32(4, 3), [1, 0], [4, 3], [2, 1])
 strided("string_data", strings(5), [1], [5], [2])
 strided("scalar_shrink_rank1", f32(4), [-1], [0], [1], shrink_axis_mask=1)
+strided("new_axis_wins_over_shrink", f32(3, 4), [0, 1], [1, 2], [1, 1], new_axis_mask=0b01, shrink_axis_mask=0b11)
+strided("ellipsis_with_masks", f32(2, 3, 4), [5, 0, 1], [0, 0, -1], [1, 1, -1],
+        ellipsis_mask=0b010, begin_mask=0b001, end_mask=0b101)
+strided("negative_stride_end_mask_i64", x3, [-1, 2, 4], [0, 0, 0], [-2, -1, -4], dtype=np.int64, end_mask=0b111)
+strided("scalar_input", np.float32(2.5), np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0, np.int32))
+strided("begin_past_end_negative_stride", f32(6), [1], [4], [-1])
 
 # MARK: - Slice
 
