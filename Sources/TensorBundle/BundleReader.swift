@@ -41,6 +41,9 @@ public final class BundleReader: Sendable {
         let base = Int(bitPattern: table.file.bytes.baseAddress)
         try table.forEachEntry { key, value in
             let start = Int(bitPattern: value.baseAddress) - base
+            guard start >= 0, start + value.count <= table.file.count else {
+                throw BundleError.corruptIndex(file: indexPath, detail: "entry value outside the file")
+            }
             values[TableKey(key)] = start ..< start + value.count
             // Skip the header ("") and encoded slice keys, which all start with 0x00.
             guard let first = key.first, first != 0 else { return }
