@@ -110,7 +110,9 @@ struct CacheInstaller {
         let ownHost = POSIX.hostName
         while true {
             if ModuleFolderValidator.problem(in: layout.moduleFolder) == nil && !isOutdated() { return }
-            guard let content = POSIX.readSmallFile(layout.lockFile) else { return }
+            // An unreadable lock still counts as held; only a missing one ends the wait.
+            guard POSIX.kind(of: layout.lockFile) != .missing else { return }
+            let content = POSIX.readSmallFile(layout.lockFile) ?? ""
             let holder = LockHolder(content)
             if let holder, holder.host == ownHost, holder.pid != POSIX.processID, !POSIX.processExists(holder.pid) {
                 takeOver(content, holder: holder, reason: "its process \(holder.pid) no longer exists on this host")

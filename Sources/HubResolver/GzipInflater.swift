@@ -57,6 +57,9 @@ final class GzipInflater {
             case Z_OK, Z_BUF_ERROR:
                 // Done with this chunk once zlib has consumed it all and has no output left to give.
                 if offset >= chunk.count && produced < output.count { return }
+                if produced == 0 && Int(stream.avail_in) == available {
+                    throw ResolverError.corruptArchive(source: source, offset: tar.offset, problem: "zlib made no progress")
+                }
             case Z_STREAM_END:
                 memberEnded = true
             default:

@@ -100,6 +100,26 @@ func resolver(cache: URL, limits: ExtractionLimits = ExtractionLimits(), staleLo
         }
     }
 
+    /// A common mistake: `tar czf m.tgz mymodule/` puts the module one folder down.
+    @Test func moduleOneFolderDownIsExplained() throws {
+        try withScratch { scratch in
+            let archive = scratch.sub("nested.tar.gz")
+            _ = try runPython("""
+                import sys, tarfile
+                with tarfile.open(sys.argv[2], "w:gz") as t:
+                    t.add(sys.argv[1], arcname="mymodule")
+                """, arguments: [ModuleFixture.folder.path, archive.path])
+            let cache = scratch.sub("cache")
+            #expect {
+                try resolver(cache: cache).resolve(archive.path)
+            } throws: { error in
+                guard case ResolverError.invalidModule? = error as? ResolverError else { return false }
+                return "\(error)".contains("tfhub_module.pb is missing") && "\(error)".contains("inside 'mymodule/'")
+            }
+            #expect(listing(cache) == [])
+        }
+    }
+
     @Test func missingPathIsReported() throws {
         try withScratch { scratch in
             let missing = scratch.sub("nothing-here").path

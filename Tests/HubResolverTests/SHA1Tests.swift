@@ -42,7 +42,8 @@ import Testing
 
 /// Runs a Python 3 snippet (standard library only) and returns its standard output; gives up after
 /// `timeout` seconds.
-func runPython(_ script: String, input: String = "", environment: [String: String]? = nil, timeout: Double = 60) throws -> String {
+func runPython(_ script: String, arguments: [String] = [], input: String = "", environment: [String: String]? = nil,
+               timeout: Double = 60) throws -> String {
     try withScratch { scratch in
         let inputFile = scratch.sub("stdin")
         let outputFile = scratch.sub("stdout")
@@ -50,7 +51,7 @@ func runPython(_ script: String, input: String = "", environment: [String: Strin
         _ = FileManager.default.createFile(atPath: outputFile.path, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script]
+        process.arguments = ["python3", "-c", script] + arguments
         if let environment { process.environment = environment }
         process.standardInput = try FileHandle(forReadingFrom: inputFile)
         process.standardOutput = try FileHandle(forWritingTo: outputFile)
