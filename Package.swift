@@ -54,7 +54,7 @@ let package = Package(
         .target(name: "CImageCodecs", dependencies: ["CJPEG", "CPNG"], path: "Sources/CImageCodecs"),
 
         // MARK: - Swift layers
-        .target(name: "TFProto", dependencies: ["CTFProtos", "CProtobufC"]),
+        .target(name: "TFProto", dependencies: ["CTFProtos", "CProtobufC"], swiftSettings: optimisedSwift),
         .target(name: "TensorBundle", dependencies: ["TFProto", "CKernels"]),
         .target(name: "Tensors", swiftSettings: optimisedSwift),
         .target(name: "Kernels", dependencies: ["Tensors", "CKernels"], swiftSettings: optimisedSwift),

@@ -16,6 +16,9 @@ func swiftBytes(_ data: ProtobufCBinaryData) -> [UInt8] {
     return Array(UnsafeBufferPointer(start: start, count: data.len))
 }
 
+// The helpers below are generic and, in debug builds (no whole-module optimisation), are not
+// specialised for the files that call them; plain loops keep their per-element cost low.
+
 func swiftArray<T>(_ count: Int, _ pointer: UnsafeMutablePointer<T>?) -> [T] {
     guard count > 0, let pointer else { return [] }
     return Array(UnsafeBufferPointer(start: pointer, count: count))
@@ -23,19 +26,34 @@ func swiftArray<T>(_ count: Int, _ pointer: UnsafeMutablePointer<T>?) -> [T] {
 
 func swiftArray<T, U>(_ count: Int, _ pointer: UnsafeMutablePointer<T>?, _ convert: (T) -> U) -> [U] {
     guard count > 0, let pointer else { return [] }
-    return UnsafeBufferPointer(start: pointer, count: count).map(convert)
+    var result: [U] = []
+    result.reserveCapacity(count)
+    for index in 0..<count { result.append(convert(pointer[index])) }
+    return result
 }
 
 func swiftStrings(_ count: Int, _ pointer: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> [String] {
-    swiftArray(count, pointer) { swiftString($0) }
+    guard count > 0, let pointer else { return [] }
+    var result: [String] = []
+    result.reserveCapacity(count)
+    for index in 0..<count { result.append(swiftString(pointer[index])) }
+    return result
 }
 
 func swiftByteArrays(_ count: Int, _ pointer: UnsafeMutablePointer<ProtobufCBinaryData>?) -> [[UInt8]] {
-    swiftArray(count, pointer) { swiftBytes($0) }
+    guard count > 0, let pointer else { return [] }
+    var result: [[UInt8]] = []
+    result.reserveCapacity(count)
+    for index in 0..<count { result.append(swiftBytes(pointer[index])) }
+    return result
 }
 
 func swiftBools(_ count: Int, _ pointer: UnsafeMutablePointer<protobuf_c_boolean>?) -> [Bool] {
-    swiftArray(count, pointer) { $0 != 0 }
+    guard count > 0, let pointer else { return [] }
+    var result: [Bool] = []
+    result.reserveCapacity(count)
+    for index in 0..<count { result.append(pointer[index] != 0) }
+    return result
 }
 
 /// A repeated message field; NULL entries (which libprotobuf-c never produces) are skipped.
@@ -43,19 +61,34 @@ func swiftMessages<C, S>(
     _ count: Int, _ pointer: UnsafeMutablePointer<UnsafeMutablePointer<C>?>?, _ convert: (C) -> S
 ) -> [S] {
     guard count > 0, let pointer else { return [] }
-    return UnsafeBufferPointer(start: pointer, count: count).compactMap { $0.map { convert($0.pointee) } }
+    var result: [S] = []
+    result.reserveCapacity(count)
+    for index in 0..<count {
+        if let element = pointer[index] { result.append(convert(element.pointee)) }
+    }
+    return result
 }
 
 /// A protobuf `map<K, V>`: a repeated entry message. The last entry for a key wins, as in protobuf.
 func swiftMap<C, K: Hashable, V>(
     _ count: Int, _ pointer: UnsafeMutablePointer<UnsafeMutablePointer<C>?>?, _ convert: (C) -> (K, V)
 ) -> [K: V] {
-    Dictionary(swiftMessages(count, pointer, convert), uniquingKeysWith: { _, last in last })
+    guard count > 0, let pointer else { return [:] }
+    var result: [K: V] = [:]
+    result.reserveCapacity(count)
+    for index in 0..<count {
+        if let element = pointer[index] {
+            let (key, value) = convert(element.pointee)
+            result[key] = value
+        }
+    }
+    return result
 }
 
 /// A singular sub-message; `nil` when absent.
 func swiftMessage<C, S>(_ pointer: UnsafeMutablePointer<C>?, _ convert: (C) -> S) -> S? {
-    pointer.map { convert($0.pointee) }
+    guard let pointer else { return nil }
+    return convert(pointer.pointee)
 }
 
 /// The C struct behind the opaque pointer `ProtoMessage.init(_cMessage:)` receives.

@@ -59,46 +59,12 @@ struct WireScanner {
         while position < end {
             let tagOffset = position
             let (fieldNumber, wireType) = try readTag(&position, end: end)
-            try charge(Self.scanOverhead)
-            let payloadStart: Int
-            let payloadLength: Int
-            switch wireType {
-            case 0:
-                payloadStart = position
-                _ = try readVarint(&position, end: end, maxBytes: 10, what: "varint")
-                payloadLength = position - payloadStart
-            case 1, 5:
-                let width = wireType == 1 ? 8 : 4
-                guard end - position >= width else {
-                    throw malformed(tagOffset, "field \(fieldNumber): \(width)-byte value runs past the end")
-                }
-                payloadStart = position
-                payloadLength = width
-                position += width
-            case 2:
-                let length = try readVarint(&position, end: end, maxBytes: 5, what: "length prefix")
-                guard length <= UInt64(Int32.max), Int(length) <= end - position else {
-                    throw malformed(
-                        tagOffset,
-                        "field \(fieldNumber): length \(length) runs past the end (\(end - position) bytes left)")
-                }
-                payloadStart = position
-                payloadLength = Int(length)
-                position += payloadLength
-            case 3, 4:
-                throw malformed(tagOffset, "field \(fieldNumber): group wire type \(wireType) is not supported")
-            default:
-                throw malformed(tagOffset, "field \(fieldNumber): invalid wire type \(wireType)")
-            }
-            guard let field = protobuf_c_message_descriptor_get_field(descriptor, fieldNumber) else {
-                try charge(payloadLength + Self.scanOverhead)  // kept as an unknown field
-                continue
-            }
+            let field = protobuf_c_message_descriptor_get_field(descriptor, fieldNumber)
             do {
-                try scanField(field, wireType: wireType, start: payloadStart, length: payloadLength,
+                try scanField(field, number: fieldNumber, wireType: wireType, position: &position, end: end,
                               tagOffset: tagOffset, depth: depth)
             } catch var failure as Failure {
-                failure.path.append(String(cString: field.pointee.name))
+                if let field { failure.path.append(String(cString: field.pointee.name)) }
                 throw failure
             }
         }
@@ -106,7 +72,51 @@ struct WireScanner {
 
     // MARK: Fields
 
+    /// Reads one field's payload at `position` (after its tag) and, for a known field, checks it
+    /// against the field's declared type.
     private mutating func scanField(
+        _ field: UnsafePointer<ProtobufCFieldDescriptor>?, number: UInt32, wireType: UInt8,
+        position: inout Int, end: Int, tagOffset: Int, depth: Int
+    ) throws {
+        try charge(Self.scanOverhead)
+        let payloadStart: Int
+        let payloadLength: Int
+        switch wireType {
+        case 0:
+            payloadStart = position
+            _ = try readVarint(&position, end: end, maxBytes: 10, what: "varint")
+            payloadLength = position - payloadStart
+        case 1, 5:
+            let width = wireType == 1 ? 8 : 4
+            guard end - position >= width else {
+                throw malformed(tagOffset, "field \(number): \(width)-byte value runs past the end")
+            }
+            payloadStart = position
+            payloadLength = width
+            position += width
+        case 2:
+            let length = try readVarint(&position, end: end, maxBytes: 5, what: "length prefix")
+            guard length <= UInt64(Int32.max), Int(length) <= end - position else {
+                throw malformed(
+                    tagOffset, "field \(number): length \(length) runs past the end (\(end - position) bytes left)")
+            }
+            payloadStart = position
+            payloadLength = Int(length)
+            position += payloadLength
+        case 3, 4:
+            throw malformed(tagOffset, "field \(number): group wire type \(wireType) is not supported")
+        default:
+            throw malformed(tagOffset, "field \(number): invalid wire type \(wireType)")
+        }
+        guard let field else {
+            try charge(payloadLength + Self.scanOverhead)  // kept as an unknown field
+            return
+        }
+        try scanKnownField(field, wireType: wireType, start: payloadStart, length: payloadLength,
+                           tagOffset: tagOffset, depth: depth)
+    }
+
+    private mutating func scanKnownField(
         _ field: UnsafePointer<ProtobufCFieldDescriptor>, wireType: UInt8, start: Int, length: Int,
         tagOffset: Int, depth: Int
     ) throws {

@@ -32,6 +32,9 @@ struct  TensorflowHub__ModuleDef
 {
   ProtobufCMessage base;
   TensorflowHub__ModuleDef__Format format;
+  /*
+   * A loader must refuse a module listing a feature it does not know.
+   */
   size_t n_required_features;
   char **required_features;
 };

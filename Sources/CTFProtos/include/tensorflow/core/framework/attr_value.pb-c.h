@@ -83,6 +83,9 @@ struct  Tensorflow__AttrValue
     Tensorflow__TensorProto *tensor;
     Tensorflow__AttrValue__ListValue *list;
     Tensorflow__NameAttrList *func;
+    /*
+     * Refers to an attr of the enclosing function (function bodies only).
+     */
     char *placeholder;
   };
 };

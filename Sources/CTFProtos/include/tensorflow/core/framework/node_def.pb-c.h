@@ -56,6 +56,9 @@ struct  Tensorflow__NodeDef
   ProtobufCMessage base;
   char *name;
   char *op;
+  /*
+   * `node` or `node:N` for data inputs (output N of node), `^node` for control inputs.
+   */
   size_t n_input;
   char **input;
   char *device;

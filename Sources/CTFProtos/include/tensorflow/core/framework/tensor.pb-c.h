@@ -33,17 +33,29 @@ struct  Tensorflow__TensorProto
   Tensorflow__DataType dtype;
   Tensorflow__TensorShapeProto *tensor_shape;
   int32_t version_number;
+  /*
+   * Row-major little-endian element bytes; when set, the typed fields below are empty.
+   */
   ProtobufCBinaryData tensor_content;
+  /*
+   * DT_HALF and DT_BFLOAT16 values as 16-bit patterns widened to int32.
+   */
   size_t n_half_val;
   int32_t *half_val;
   size_t n_float_val;
   float *float_val;
   size_t n_double_val;
   double *double_val;
+  /*
+   * DT_INT32, DT_INT16, DT_INT8, DT_UINT8 and the quantized types.
+   */
   size_t n_int_val;
   int32_t *int_val;
   size_t n_string_val;
   ProtobufCBinaryData *string_val;
+  /*
+   * Complex values as (real, imaginary) pairs.
+   */
   size_t n_scomplex_val;
   float *scomplex_val;
   size_t n_int64_val;

@@ -27,6 +27,9 @@ typedef struct Tensorflow__TensorShapeProto__Dim Tensorflow__TensorShapeProto__D
 struct  Tensorflow__TensorShapeProto__Dim
 {
   ProtobufCMessage base;
+  /*
+   * -1 when the size is unknown.
+   */
   int64_t size;
   char *name;
 };
@@ -40,6 +43,9 @@ struct  Tensorflow__TensorShapeProto
   ProtobufCMessage base;
   size_t n_dim;
   Tensorflow__TensorShapeProto__Dim **dim;
+  /*
+   * When true, `dim` is empty and even the number of dimensions is unknown.
+   */
   protobuf_c_boolean unknown_rank;
 };
 #define TENSORFLOW__TENSOR_SHAPE_PROTO__INIT \

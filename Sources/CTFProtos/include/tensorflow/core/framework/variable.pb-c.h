@@ -44,6 +44,9 @@ struct  Tensorflow__VariableDef
   char *variable_name;
   char *initial_value_name;
   char *initializer_name;
+  /*
+   * The tensor that reads the variable's current value.
+   */
   char *snapshot_name;
   Tensorflow__SaveSliceInfoDef *save_slice_info_def;
   protobuf_c_boolean is_resource;

@@ -66,10 +66,16 @@ struct  Tensorflow__MetaGraphDef__MetaInfoDef
   char *meta_graph_version;
   Tensorflow__OpList *stripped_op_list;
   Google__Protobuf__Any *any_info;
+  /*
+   * The tag set that selects this meta graph (empty for a hub module's default graph).
+   */
   size_t n_tags;
   char **tags;
   char *tensorflow_version;
   char *tensorflow_git_version;
+  /*
+   * True when node attrs equal to their op default were removed on export.
+   */
   protobuf_c_boolean stripped_default_attrs;
   size_t n_function_aliases;
   Tensorflow__MetaGraphDef__MetaInfoDef__FunctionAliasesEntry **function_aliases;

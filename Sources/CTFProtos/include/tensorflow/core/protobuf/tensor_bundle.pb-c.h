@@ -53,7 +53,13 @@ struct  Tensorflow__BundleEntryProto
   int32_t shard_id;
   int64_t offset;
   int64_t size;
+  /*
+   * Masked CRC32C of the tensor's bytes in the data file.
+   */
   uint32_t crc32c;
+  /*
+   * Set only for partitioned variables: the parts saved under their own keys.
+   */
   size_t n_slices;
   Tensorflow__TensorSliceProto **slices;
 };
