@@ -33,6 +33,21 @@ def main():
         elif layer["kind"] == "depthwise":
             fn = tf.function(lambda x, w: tf.raw_ops.DepthwiseConv2dNative(input=x, filter=w, strides=[1, s, s, 1],
                                                                            padding=layer["padding"]))
+        elif layer["kind"] == "avgpool":
+            k = layer["filter"]
+            fn = tf.function(lambda x, w: tf.raw_ops.AvgPool(value=x, ksize=[1, k[0], k[1], 1], strides=[1, s, s, 1],
+                                                             padding=layer["padding"]))
+        elif layer["kind"] == "maxpool":
+            k = layer["filter"]
+            fn = tf.function(lambda x, w: tf.raw_ops.MaxPool(input=x, ksize=[1, k[0], k[1], 1], strides=[1, s, s, 1],
+                                                             padding=layer["padding"]))
+        elif layer["kind"] == "add":
+            fn = tf.function(lambda x, w: tf.raw_ops.AddV2(x=x, y=w))
+        elif layer["kind"] == "relu":
+            fn = tf.function(lambda x, w: tf.raw_ops.Relu(features=x))
+        elif layer["kind"] == "batchnorm":
+            fn = tf.function(lambda x, w: tf.raw_ops.FusedBatchNormV3(x=x, scale=w, offset=w, mean=w, variance=w,
+                                                                     epsilon=0.001, is_training=False)[0])
         else:
             fn = tf.function(lambda x, w: tf.raw_ops.MatMul(a=x, b=w))
         fn(x, w).numpy()  # trace and warm up

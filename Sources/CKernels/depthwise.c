@@ -1,4 +1,5 @@
 #include "ckernels_nn.h"
+#include "ck_taps.h"
 
 #define CK_FN(name) name##_vec
 #include "depthwise_body.h"
@@ -47,7 +48,7 @@ void ck_depthwise_rows(int isa, const ck_window *w, ptrdiff_t multiplier, const 
                        const float *filter, const float *bias, float lo, float hi, float *output,
                        ptrdiff_t r_begin, ptrdiff_t r_end) {
     if (r_end <= r_begin) return;
-    if (multiplier != 1 || isa == CK_ISA_SCALAR) {
+    if (multiplier != 1 || isa == CK_ISA_SCALAR || w->k_h * w->k_w > CK_MAX_TAPS) {
         ck_depthwise_rows_scalar(w, multiplier, input, filter, bias, lo, hi, output, r_begin, r_end);
         return;
     }

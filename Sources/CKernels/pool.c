@@ -1,4 +1,5 @@
 #include "ckernels_nn.h"
+#include "ck_taps.h"
 
 #define CK_FN(name) name##_vec
 #include "pool_body.h"
@@ -45,7 +46,7 @@ static void ck_pool_rows_scalar(int is_max, const ck_window *w, const float *inp
 static void ck_pool_dispatch(int is_max, int isa, const ck_window *w, const float *input, float *output,
                              ptrdiff_t r_begin, ptrdiff_t r_end) {
     if (r_end <= r_begin) return;
-    if (isa == CK_ISA_SCALAR) {
+    if (isa == CK_ISA_SCALAR || w->k_h * w->k_w > CK_MAX_TAPS) {
         ck_pool_rows_scalar(is_max, w, input, output, r_begin, r_end);
         return;
     }

@@ -1,46 +1,73 @@
 /*
  * Private template: average and max pooling for one instruction set, vectorised over channels.
- * Include with CK_FN(name) defined.
+ * Include with CK_FN(name) defined. The valid cells of each window are listed once; channels run in
+ * blocks of 32, then 8, the last partial vector overlapping the previous one (same values rewritten).
+ * Fewer than 8 channels run scalar.
  */
 #include <float.h>
 
 #include "ck_simd.h"
+#include "ck_taps.h"
 
-static void CK_FN(ck_pool_rows)(int is_max, const ck_window *w, const float *input, float *output,
-                                ptrdiff_t r_begin, ptrdiff_t r_end) {
+#define CK_POOL_ACC(acc, v) ((acc) = is_max ? CK_VMAX((acc), (v)) : (acc) + (v))
+
+static inline __attribute__((always_inline)) void CK_FN(ck_pool_body)(
+    const int is_max, const ck_window *w, const float *input, float *output, ptrdiff_t r_begin, ptrdiff_t r_end) {
     const ptrdiff_t C = w->in_c;
     const float init = is_max ? -FLT_MAX : 0.0f;
+    ptrdiff_t in_off[CK_MAX_TAPS], unused[CK_MAX_TAPS];
     for (ptrdiff_t r = r_begin; r < r_end; r++) {
         const ptrdiff_t n = r / w->out_h, y = r % w->out_h;
-        ptrdiff_t y0 = y * w->stride_h - w->pad_top, y1 = y0 + w->k_h;
-        if (y0 < 0) y0 = 0;
-        if (y1 > w->in_h) y1 = w->in_h;
+        const float *image = input + n * w->in_h * w->in_w * C;
         for (ptrdiff_t x = 0; x < w->out_w; x++) {
-            ptrdiff_t x0 = x * w->stride_w - w->pad_left, x1 = x0 + w->k_w;
-            if (x0 < 0) x0 = 0;
-            if (x1 > w->in_w) x1 = w->in_w;
-            const ptrdiff_t count = (y1 > y0 && x1 > x0) ? (y1 - y0) * (x1 - x0) : 0;
-            const float divisor = count > 0 ? (float)count : 1.0f;
             float *o = output + (r * w->out_w + x) * C;
+            const int taps = ck_collect_taps(w, y, x, 0, in_off, unused);
+            const float divisor = taps > 0 ? (float)taps : 1.0f;
+            const ck_v8 vdiv = CK_SPLAT(divisor);
             ptrdiff_t c = 0;
-            for (; c + 8 <= C; c += 8) {
-                ck_v8 acc = CK_SPLAT(init);
-                for (ptrdiff_t iy = y0; iy < y1; iy++)
-                    for (ptrdiff_t ix = x0; ix < x1; ix++) {
-                        ck_v8 v = CK_LOAD(input + ((n * w->in_h + iy) * w->in_w + ix) * C + c);
-                        acc = is_max ? CK_VMAX(acc, v) : acc + v;
+            if (C >= 8) {
+                for (; c + 32 <= C; c += 32) {
+                    ck_v8 a0 = CK_SPLAT(init), a1 = a0, a2 = a0, a3 = a0;
+                    for (int t = 0; t < taps; t++) {
+                        const float *ip = image + in_off[t] + c;
+                        CK_POOL_ACC(a0, CK_LOAD(ip));
+                        CK_POOL_ACC(a1, CK_LOAD(ip + 8));
+                        CK_POOL_ACC(a2, CK_LOAD(ip + 16));
+                        CK_POOL_ACC(a3, CK_LOAD(ip + 24));
                     }
-                CK_STORE(o + c, is_max ? acc : acc / CK_SPLAT(divisor));
-            }
-            for (; c < C; c++) {
-                float acc = init;
-                for (ptrdiff_t iy = y0; iy < y1; iy++)
-                    for (ptrdiff_t ix = x0; ix < x1; ix++) {
-                        float v = input[((n * w->in_h + iy) * w->in_w + ix) * C + c];
+                    if (!is_max) { a0 /= vdiv; a1 /= vdiv; a2 /= vdiv; a3 /= vdiv; }
+                    CK_STORE(o + c, a0);
+                    CK_STORE(o + c + 8, a1);
+                    CK_STORE(o + c + 16, a2);
+                    CK_STORE(o + c + 24, a3);
+                }
+                for (; c < C; c += 8) {
+                    const ptrdiff_t cc = c + 8 <= C ? c : C - 8;
+                    ck_v8 a0 = CK_SPLAT(init);
+                    for (int t = 0; t < taps; t++) CK_POOL_ACC(a0, CK_LOAD(image + in_off[t] + cc));
+                    CK_STORE(o + cc, is_max ? a0 : a0 / vdiv);
+                }
+            } else {
+                for (; c < C; c++) {
+                    float acc = init;
+                    for (int t = 0; t < taps; t++) {
+                        float v = image[in_off[t] + c];
                         acc = is_max ? (v > acc ? v : acc) : acc + v;
                     }
-                o[c] = is_max ? acc : acc / divisor;
+                    o[c] = is_max ? acc : acc / divisor;
+                }
             }
         }
     }
 }
+
+static void CK_FN(ck_pool_rows)(int is_max, const ck_window *w, const float *input, float *output,
+                                ptrdiff_t r_begin, ptrdiff_t r_end) {
+    if (is_max) {
+        CK_FN(ck_pool_body)(1, w, input, output, r_begin, r_end);
+    } else {
+        CK_FN(ck_pool_body)(0, w, input, output, r_begin, r_end);
+    }
+}
+
+#undef CK_POOL_ACC

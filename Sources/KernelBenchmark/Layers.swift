@@ -3,7 +3,7 @@ import Tensors
 
 /// One benchmarked kernel call on a NASNet-A mobile (224x224) layer shape.
 struct BenchmarkLayer: Codable {
-    enum Kind: String, Codable { case conv, depthwise, matmul }
+    enum Kind: String, Codable { case conv, depthwise, matmul, avgpool, maxpool, add, relu, batchnorm }
 
     let name: String
     let kind: Kind
@@ -20,6 +20,10 @@ struct BenchmarkLayer: Codable {
         case .matmul: return 2 * Double(input[0] * input[1] * filter[1])
         case .conv: return (try? convGeometry().flops) ?? 0
         case .depthwise: return (try? depthwiseGeometry().flops) ?? 0
+        case .avgpool, .maxpool:
+            return Double((try? poolGeometry().outputShape.elementCount) ?? 0) * Double(filter[0] * filter[1])
+        case .add, .relu: return Double(Shape(input).elementCount)
+        case .batchnorm: return 2 * Double(Shape(input).elementCount)
         }
     }
 
@@ -27,6 +31,11 @@ struct BenchmarkLayer: Codable {
 
     func convGeometry() throws -> Conv2DGeometry {
         try Conv2DGeometry(inputShape: Shape(input), filterShape: Shape(filter), strides: (stride, stride), padding: paddingValue)
+    }
+
+    /// Pools read their window `(kh, kw)` from `filter`.
+    func poolGeometry() throws -> PoolGeometry {
+        try PoolGeometry(inputShape: Shape(input), window: (filter[0], filter[1]), strides: (stride, stride), padding: paddingValue)
     }
 
     func depthwiseGeometry() throws -> DepthwiseGeometry {
@@ -48,6 +57,11 @@ let nasnetLayers: [BenchmarkLayer] = [
     BenchmarkLayer(name: "dw 5x5/2 28x28x88", kind: .depthwise, input: [1, 28, 28, 88], filter: [5, 5, 88, 1], stride: 2, padding: "SAME"),
     BenchmarkLayer(name: "dw 7x7 7x7x176", kind: .depthwise, input: [1, 7, 7, 176], filter: [7, 7, 176, 1], stride: 1, padding: "SAME"),
     BenchmarkLayer(name: "dw 5x5 b32 14x14x88", kind: .depthwise, input: [32, 14, 14, 88], filter: [5, 5, 88, 1], stride: 1, padding: "SAME"),
+    BenchmarkLayer(name: "avgpool 3x3 28x28x44", kind: .avgpool, input: [1, 28, 28, 44], filter: [3, 3], stride: 1, padding: "SAME"),
+    BenchmarkLayer(name: "maxpool 3x3/2 28x28x88", kind: .maxpool, input: [1, 28, 28, 88], filter: [3, 3], stride: 2, padding: "SAME"),
+    BenchmarkLayer(name: "add 28x28x44 (elements)", kind: .add, input: [1, 28, 28, 44], filter: [1, 28, 28, 44], stride: 1, padding: "SAME"),
+    BenchmarkLayer(name: "relu 28x28x264 (elements)", kind: .relu, input: [1, 28, 28, 264], filter: [1], stride: 1, padding: "SAME"),
+    BenchmarkLayer(name: "batchnorm 28x28x44 (2/element)", kind: .batchnorm, input: [1, 28, 28, 44], filter: [44], stride: 1, padding: "SAME"),
     BenchmarkLayer(name: "matmul logits 1x1056->1001", kind: .matmul, input: [1, 1056], filter: [1056, 1001], stride: 1, padding: "VALID"),
     BenchmarkLayer(name: "matmul logits b32 1056->1001", kind: .matmul, input: [32, 1056], filter: [1056, 1001], stride: 1, padding: "VALID"),
 ]

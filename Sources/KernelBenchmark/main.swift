@@ -15,6 +15,9 @@ struct Arguments {
     var runs = 7
     var python: String?
     var backends: [KernelBackend] = [.best]
+    /// Fixed call count instead of timing (for `valgrind --tool=callgrind` instruction counts).
+    var iterations: Int?
+    var only: String?
 
     init(_ args: [String]) throws {
         var i = 1
@@ -29,7 +32,11 @@ struct Arguments {
             case "--runs": runs = max(1, Int(try value()) ?? 7)
             case "--python": python = try value()
             case "--all-backends": backends = KernelBackend.allCases.filter(\.isAvailable)
-            default: throw BenchmarkError("unknown argument \(args[i]); use --threads 1,2 --runs N --python PATH --all-backends")
+            case "--iterations": iterations = Int(try value())
+            case "--only": only = try value()
+            default:
+                throw BenchmarkError(
+                    "unknown argument \(args[i]); use --threads 1,2 --runs N --python PATH --all-backends --only TEXT --iterations N")
             }
             i += 1
         }
@@ -43,8 +50,16 @@ struct BenchmarkError: Error, CustomStringConvertible {
 
 // MARK: - Timing
 
+/// Set by `--iterations`: call each kernel exactly this many times and report the mean.
+nonisolated(unsafe) var fixedIterations: Int?
+
 /// Median seconds per call over `runs` runs; each run repeats the call until it has taken >= 50 ms.
 func medianSeconds(runs: Int, _ body: () throws -> Void) rethrows -> Double {
+    if let n = fixedIterations {
+        let start = DispatchTime.now().uptimeNanoseconds
+        for _ in 0..<n { try body() }
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 / Double(max(n, 1))
+    }
     try body()  // warm-up
     var samples: [Double] = []
     for _ in 0..<runs {
@@ -74,6 +89,19 @@ func ourSeconds(_ layer: BenchmarkLayer, options: KernelOptions, runs: Int) thro
     case .matmul:
         let packed = try PackedMatrix(matrix: filter)
         return try medianSeconds(runs: runs) { _ = try matMul(input, packed: packed, options: options) }
+    case .avgpool, .maxpool:
+        let geometry = try layer.poolGeometry()
+        let mode: PoolingMode = layer.kind == .avgpool ? .average : .max
+        return try medianSeconds(runs: runs) { _ = try pool2D(input, mode: mode, geometry: geometry, options: options) }
+    case .add:
+        return try medianSeconds(runs: runs) { _ = try binary(.add, input, filter) }
+    case .relu:
+        return try medianSeconds(runs: runs) { _ = try unary(.relu, input) }
+    case .batchnorm:
+        let v = Tensor(shape: Shape(layer.filter), scalars: [Float](repeating: 0.5, count: layer.filter[0]))
+        return try medianSeconds(runs: runs) {
+            _ = try batchNormInference(input, scale: v, offset: v, mean: v, variance: v, epsilon: 0.001, options: options)
+        }
     }
 }
 
@@ -119,6 +147,8 @@ func tensorFlowSeconds(python: String, threads: [Int], runs: Int) throws -> [Int
 
 do {
     let args = try Arguments(CommandLine.arguments)
+    fixedIterations = args.iterations
+    let layers = nasnetLayers.filter { args.only == nil || $0.name.contains(args.only ?? "") }
     print("command: \(CommandLine.arguments.joined(separator: " "))")
     print("backend: \(args.backends.map(\.description).joined(separator: ", ")); medians of \(args.runs) runs; GFLOP/s (ms)")
     let tf = try args.python.map { try tensorFlowSeconds(python: $0, threads: args.threads, runs: args.runs) }
@@ -129,7 +159,7 @@ do {
     func cell(_ flops: Double, _ seconds: Double) -> String {
         String(format: "%.1f (%.3f)", flops / seconds / 1e9, seconds * 1e3).leftPadded(20)
     }
-    for layer in nasnetLayers {
+    for layer in layers {
         var line = layer.name.padding(toLength: 34, withPad: " ", startingAt: 0) + String(format: "%.1f", layer.flops / 1e6).leftPadded(8)
         for backend in args.backends {
             for t in args.threads {

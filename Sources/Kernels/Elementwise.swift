@@ -1,3 +1,4 @@
+import CKernels
 import Tensors
 
 /// Element-wise binary operations with broadcasting (TensorFlow Add/AddV2, Sub, Mul, RealDiv, Maximum, Minimum).
@@ -26,7 +27,7 @@ public func binary(_ operation: BinaryOperation, _ a: Tensor, _ b: Tensor) throw
     let shape = try broadcastShape(a.shape, b.shape)
     guard shape.checkedElementCount != nil else { throw KernelError.notBroadcastable(a.shape, b.shape) }
     switch a.elementType {
-    case .float32: return floatBinary(operation, a, b, shape, Float.self)
+    case .float32: return float32Binary(operation, a, b, shape)
     case .float64: return floatBinary(operation, a, b, shape, Double.self)
     case .int32: return integerBinary(operation, a, b, shape, Int32.self)
     default: return integerBinary(operation, a, b, shape, Int64.self)
@@ -34,6 +35,30 @@ public func binary(_ operation: BinaryOperation, _ a: Tensor, _ b: Tensor) throw
 }
 
 // MARK: - Typed loops
+
+private func float32Binary(_ op: BinaryOperation, _ a: Tensor, _ b: Tensor, _ shape: Shape) -> Tensor {
+    let code: ck_binary_op
+    switch op {
+    case .add: code = CK_ADD
+    case .subtract: code = CK_SUB
+    case .multiply: code = CK_MUL
+    case .divide: code = CK_DIV
+    case .maximum: code = CK_MAX
+    case .minimum: code = CK_MIN
+    }
+    let loops = BroadcastLoops(a.shape, b.shape, output: shape)
+    return Tensor(shape: shape, of: Float.self) { out in
+        guard let o = out.baseAddress else { return }
+        a.withUnsafeBufferPointer(as: Float.self) { ab in
+            b.withUnsafeBufferPointer(as: Float.self) { bb in
+                guard let ap = ab.baseAddress, let bp = bb.baseAddress else { return }
+                loops.forEachRun { offA, offB, offOut, count, sa, sb in
+                    ck_binary_f32(Int32(code.rawValue), ap + offA, sa, bp + offB, sb, o + offOut, count)
+                }
+            }
+        }
+    }
+}
 
 private func floatBinary<T: BinaryFloatingPoint & TensorScalar>(
     _ op: BinaryOperation, _ a: Tensor, _ b: Tensor, _ shape: Shape, _: T.Type

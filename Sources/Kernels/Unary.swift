@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 import Tensors
 
@@ -21,10 +22,28 @@ public func unary(_ operation: UnaryOperation, _ x: Tensor) throws -> Tensor {
         throw KernelError.elementType(operand: "x", expected: "a type \(operation.rawValue) supports", found: x.elementType)
     }
     switch x.elementType {
-    case .float32: return floatUnary(operation, x, Float.self)
+    case .float32: return float32Unary(operation, x)
     case .float64: return floatUnary(operation, x, Double.self)
     case .int32: return integerUnary(operation, x, Int32.self)
     default: return integerUnary(operation, x, Int64.self)
+    }
+}
+
+private func float32Unary(_ op: UnaryOperation, _ x: Tensor) -> Tensor {
+    let code: ck_unary_op
+    switch op {
+    case .relu: code = CK_RELU
+    case .relu6: code = CK_RELU6
+    case .rsqrt: code = CK_RSQRT
+    case .sqrt: code = CK_SQRT
+    case .square: code = CK_SQUARE
+    case .floor: code = CK_FLOOR
+    }
+    return Tensor(shape: x.shape, of: Float.self) { out in
+        x.withUnsafeBufferPointer(as: Float.self) { src in
+            guard let s = src.baseAddress, let o = out.baseAddress else { return }
+            ck_unary_f32(Int32(code.rawValue), s, o, src.count)
+        }
     }
 }
 

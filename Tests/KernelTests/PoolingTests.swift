@@ -22,10 +22,13 @@ import Testing
         #expect(floats(out) == [3, 4.5, 7.5, 9])
     }
 
-    @Test(arguments: [PoolingMode.average, .max])
-    func simdMatchesPortable(mode: PoolingMode) throws {
-        let input = sampleTensor([2, 11, 13, 44], seed: 6)
-        let g = try PoolGeometry(inputShape: input.shape, window: (3, 3), strides: (2, 2), padding: .same)
+    static let shapes: [(Shape, Int)] = [([2, 11, 13, 44], 3), ([1, 7, 7, 5], 3), ([1, 9, 9, 70], 2), ([1, 12, 12, 9], 12)]
+
+    @Test(arguments: [PoolingMode.average, .max], 0..<shapes.count)
+    func simdMatchesPortable(mode: PoolingMode, index: Int) throws {
+        let (shape, window) = Self.shapes[index]
+        let input = sampleTensor(shape, seed: 6)
+        let g = try PoolGeometry(inputShape: input.shape, window: (window, window), strides: (2, 2), padding: .same)
         let reference = try pool2D(input, mode: mode, geometry: g, options: KernelOptions(backend: .portable))
         for backend in simdBackends {
             let out = try pool2D(input, mode: mode, geometry: g, options: KernelOptions(threads: 2, backend: backend))

@@ -88,4 +88,20 @@ void ck_avgpool_rows(int isa, const ck_window *w, const float *input, float *out
 void ck_maxpool_rows(int isa, const ck_window *w, const float *input, float *output,
                      ptrdiff_t r_begin, ptrdiff_t r_end);
 
+/* MARK: - Element-wise float32 */
+
+typedef enum { CK_ADD = 0, CK_SUB = 1, CK_MUL = 2, CK_DIV = 3, CK_MAX = 4, CK_MIN = 5 } ck_binary_op;
+
+/*
+ * out[i] = a[i * a_stride] op b[i * b_stride] for i < n. Strides 0 (broadcast) and 1 take vectorised
+ * loops. Maximum and minimum propagate NaN from either operand.
+ */
+void ck_binary_f32(int op, const float *a, ptrdiff_t a_stride, const float *b, ptrdiff_t b_stride, float *out,
+                   ptrdiff_t n);
+
+typedef enum { CK_RELU = 0, CK_RELU6 = 1, CK_RSQRT = 2, CK_SQRT = 3, CK_SQUARE = 4, CK_FLOOR = 5 } ck_unary_op;
+
+/* out[i] = op(x[i]) for i < n; ReLU and ReLU6 pass NaN through. */
+void ck_unary_f32(int op, const float *x, float *out, ptrdiff_t n);
+
 #endif
