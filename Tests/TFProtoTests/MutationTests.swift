@@ -66,6 +66,7 @@ func mutatedFixturesNeverCrash(fixture: MutationFixture) throws {
     var random = SeededGenerator(state: UInt64(fixture.bytes.count) &* 0x5DEECE66D)
     var decoded = 0, rejected = 0
     var buffer = fixture.bytes
+    let started = ContinuousClock.now
 
     func run(_ input: ArraySlice<UInt8>) {
         do {
@@ -99,5 +100,6 @@ func mutatedFixturesNeverCrash(fixture: MutationFixture) throws {
     }
     #expect(decoded + rejected == mutationsPerFixture)
     #expect(rejected > 0, "\(fixture.name): no mutant was rejected")
-    print("mutation \(fixture.name): \(mutationsPerFixture) inputs, \(decoded) decoded, \(rejected) typed errors")
+    print("mutation \(fixture.name): \(mutationsPerFixture) inputs, \(decoded) decoded, \(rejected) typed errors, "
+          + "\(ContinuousClock.now - started)")
 }
