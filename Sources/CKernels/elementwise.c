@@ -61,3 +61,48 @@ void ck_unary_f32(int op, const float *restrict x, float *restrict out, ptrdiff_
         break;
     }
 }
+
+/* MARK: - Reductions over a middle axis */
+
+void ck_reduce_f32(int op, const float *restrict x, ptrdiff_t outer, ptrdiff_t reduce, ptrdiff_t inner,
+                   float *restrict out) {
+    const int is_max = op == CK_REDUCE_MAX;
+    for (ptrdiff_t o = 0; o < outer; o++) {
+        const float *src = x + o * reduce * inner;
+        float *dst = out + o * inner;
+        if (inner == 1) {
+            /* Eight partial results so the loop vectorises; combined pairwise at the end. */
+            float acc[8];
+            for (int j = 0; j < 8; j++) acc[j] = is_max ? -INFINITY : 0.0f;
+            ptrdiff_t r = 0;
+            for (; r + 8 <= reduce; r += 8)
+                for (int j = 0; j < 8; j++) {
+                    float v = src[r + j];
+                    acc[j] = is_max ? ((v != v || v > acc[j]) ? v : acc[j]) : acc[j] + v;
+                }
+            for (; r < reduce; r++) {
+                float v = src[r];
+                acc[0] = is_max ? ((v != v || v > acc[0]) ? v : acc[0]) : acc[0] + v;
+            }
+            for (int width = 4; width >= 1; width /= 2)
+                for (int j = 0; j < width; j++) {
+                    float v = acc[j + width];
+                    acc[j] = is_max ? ((v != v || v > acc[j]) ? v : acc[j]) : acc[j] + v;
+                }
+            dst[0] = acc[0];
+            continue;
+        }
+        for (ptrdiff_t i = 0; i < inner; i++) dst[i] = is_max ? -INFINITY : 0.0f;
+        for (ptrdiff_t r = 0; r < reduce; r++) {
+            const float *row = src + r * inner;
+            if (is_max) {
+                for (ptrdiff_t i = 0; i < inner; i++) {
+                    float v = row[i];
+                    dst[i] = (v != v || v > dst[i]) ? v : dst[i];
+                }
+            } else {
+                for (ptrdiff_t i = 0; i < inner; i++) dst[i] += row[i];
+            }
+        }
+    }
+}

@@ -1,3 +1,4 @@
+import CKernels
 import Tensors
 
 /// Reductions over a set of axes (TensorFlow Sum, Mean, Max).
@@ -34,6 +35,9 @@ public func reducedShape(_ shape: Shape, axes: Set<Int>, keepDims: Bool) -> Shap
 /// Reduces `x` over `axes` (negative allowed, duplicates ignored); float32, float64, int32 or int64.
 public func reduce(_ operation: ReductionOperation, _ x: Tensor, axes: [Int], keepDims: Bool = false) throws -> Tensor {
     let axisSet = try normalizedAxes(axes, rank: x.shape.rank)
+    if x.elementType == .float32, let view = middleAxisView(x.shape, axisSet) {
+        return float32Reduce(operation, x, view, reducedShape(x.shape, axes: axisSet, keepDims: keepDims))
+    }
     switch x.elementType {
     case .float32: return reduceTyped(operation, x, axisSet, keepDims, Float.self, divide: { $0 / Float($1) })
     case .float64: return reduceTyped(operation, x, axisSet, keepDims, Double.self, divide: { $0 / Double($1) })
@@ -41,6 +45,38 @@ public func reduce(_ operation: ReductionOperation, _ x: Tensor, axes: [Int], ke
     case .int64: return reduceTyped(operation, x, axisSet, keepDims, Int64.self, divide: { $1 == 0 ? 0 : $0 / Int64($1) })
     default:
         throw KernelError.elementType(operand: "input", expected: "float32, float64, int32 or int64", found: x.elementType)
+    }
+}
+
+// MARK: - float32 over one contiguous block of axes
+
+/// `(outer, reduce, inner)` when the reduced axes (ignoring size-1 axes) are adjacent.
+private func middleAxisView(_ shape: Shape, _ axes: Set<Int>) -> (outer: Int, reduce: Int, inner: Int)? {
+    let significant = (0..<shape.rank).filter { axes.contains($0) && shape[$0] != 1 }
+    guard let first = significant.first, let last = significant.last else {
+        return (shape.elementCount, 1, 1)  // nothing of size > 1 is reduced
+    }
+    for axis in first...last where !axes.contains(axis) && shape[axis] != 1 { return nil }
+    let outer = (0..<first).reduce(1) { $0 * shape[$1] }
+    let reduce = (first...last).reduce(1) { $0 * shape[$1] }
+    let inner = ((last + 1)..<shape.rank).reduce(1) { $0 * shape[$1] }
+    return (outer, reduce, inner)
+}
+
+private func float32Reduce(
+    _ op: ReductionOperation, _ x: Tensor, _ view: (outer: Int, reduce: Int, inner: Int), _ outShape: Shape
+) -> Tensor {
+    Tensor(shape: outShape, of: Float.self) { out in
+        guard let o = out.baseAddress, out.count > 0 else { return }
+        x.withUnsafeBufferPointer(as: Float.self) { src in
+            guard let s = src.baseAddress else { return }
+            let code = op == .max ? CK_REDUCE_MAX : CK_REDUCE_SUM
+            ck_reduce_f32(Int32(code.rawValue), s, view.outer, view.reduce, view.inner, o)
+        }
+        if op == .mean {
+            let divisor = Float(view.reduce)
+            for i in 0..<out.count { out[i] /= divisor }
+        }
     }
 }
 

@@ -47,6 +47,19 @@ import Testing
         #expect(floats(try reduce(.mean, x, axes: [0, 1])) == [3.5])
     }
 
+    /// The float32 fast path (adjacent axes) against the generic float64 loop on the same values.
+    @Test(arguments: [[1, 2], [-1], [0], [0, 1, 2, 3], [0, 2]])
+    func float32MatchesFloat64(axes: [Int]) throws {
+        let x = sampleTensor([3, 4, 5, 6], seed: 9)
+        let x64 = Tensor(shape: x.shape, scalars: floats(x).map(Double.init))
+        for op in ReductionOperation.allCases {
+            let single = floats(try reduce(op, x, axes: axes, keepDims: true))
+            let double = try reduce(op, x64, axes: axes, keepDims: true).scalars(as: Double.self)
+            #expect(single.count == double.count)
+            for (s, d) in zip(single, double) { #expect(abs(Double(s) - d) < 1e-5, "\(op) \(axes)") }
+        }
+    }
+
     @Test func integerMeanTruncatesTowardZero() throws {
         let x = Tensor(shape: [2], scalars: [Int32(-3), 0])
         #expect(try reduce(.mean, x, axes: [0]).scalars(as: Int32.self) == [-1])

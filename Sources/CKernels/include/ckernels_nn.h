@@ -104,4 +104,12 @@ typedef enum { CK_RELU = 0, CK_RELU6 = 1, CK_RSQRT = 2, CK_SQRT = 3, CK_SQUARE =
 /* out[i] = op(x[i]) for i < n; ReLU and ReLU6 pass NaN through. */
 void ck_unary_f32(int op, const float *x, float *out, ptrdiff_t n);
 
+typedef enum { CK_REDUCE_SUM = 0, CK_REDUCE_MAX = 1 } ck_reduce_op;
+
+/*
+ * Reduces x viewed as (outer, reduce, inner) over its middle axis into out (outer, inner): sums, or
+ * maxima starting from -infinity (NaN propagates).
+ */
+void ck_reduce_f32(int op, const float *x, ptrdiff_t outer, ptrdiff_t reduce, ptrdiff_t inner, float *out);
+
 #endif
