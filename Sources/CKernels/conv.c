@@ -15,19 +15,48 @@ size_t ck_conv2d_scratch_count(const ck_window *w) {
     return (size_t)CK_CONV_TILE * (size_t)(w->k_h * w->k_w * w->in_c);
 }
 
+/* Short runs (the RGB stem's 3 channels) are copied inline; long ones by the library. */
+static inline void ck_copy_floats(float *restrict dst, const float *restrict src, ptrdiff_t n) {
+    if (n < 16) {
+#pragma clang loop vectorize(disable) unroll(disable)
+        for (ptrdiff_t i = 0; i < n; i++) dst[i] = src[i];
+    } else {
+        memcpy(dst, src, (size_t)n * sizeof(float));
+    }
+}
+
+static inline void ck_zero_floats(float *dst, ptrdiff_t n) {
+    if (n < 16) {
+#pragma clang loop vectorize(disable) unroll(disable)
+        for (ptrdiff_t i = 0; i < n; i++) dst[i] = 0.0f;
+    } else {
+        memset(dst, 0, (size_t)n * sizeof(float));
+    }
+}
+
 /* Writes the receptive field of output pixel p as one row of k_h * k_w * in_c floats (HWI order). */
 static void ck_im2col_row(const ck_window *w, const float *input, ptrdiff_t p, float *row) {
     const ptrdiff_t x = p % w->out_w, y = (p / w->out_w) % w->out_h, n = p / (w->out_w * w->out_h);
-    const size_t cbytes = (size_t)w->in_c * sizeof(float);
+    const ptrdiff_t C = w->in_c, run = w->k_w * C;
     for (ptrdiff_t ky = 0; ky < w->k_h; ky++) {
         const ptrdiff_t iy = y * w->stride_h + ky * w->dilation_h - w->pad_top;
+        float *dst = row + ky * run;
+        if (iy < 0 || iy >= w->in_h) {
+            ck_zero_floats(dst, run);
+            continue;
+        }
+        const float *src = input + (n * w->in_h + iy) * w->in_w * C;
+        const ptrdiff_t ix0 = x * w->stride_w - w->pad_left;
+        if (w->dilation_w == 1 && ix0 >= 0 && ix0 + w->k_w <= w->in_w) {
+            ck_copy_floats(dst, src + ix0 * C, run);  /* the whole window row is inside: one run */
+            continue;
+        }
         for (ptrdiff_t kx = 0; kx < w->k_w; kx++) {
-            const ptrdiff_t ix = x * w->stride_w + kx * w->dilation_w - w->pad_left;
-            float *dst = row + (ky * w->k_w + kx) * w->in_c;
-            if (iy < 0 || iy >= w->in_h || ix < 0 || ix >= w->in_w) {
-                memset(dst, 0, cbytes);
+            const ptrdiff_t ix = ix0 + kx * w->dilation_w;
+            if (ix < 0 || ix >= w->in_w) {
+                ck_zero_floats(dst + kx * C, C);
             } else {
-                memcpy(dst, input + ((n * w->in_h + iy) * w->in_w + ix) * w->in_c, cbytes);
+                ck_copy_floats(dst + kx * C, src + ix * C, C);
             }
         }
     }
