@@ -62,6 +62,18 @@ void ck_unary_f32(int op, const float *restrict x, float *restrict out, ptrdiff_
     }
 }
 
+/* MARK: - Batch-norm affine map */
+
+void ck_normalize_rows_f32(const float *restrict x, const float *restrict mean, const float *restrict factor,
+                           const float *restrict offset, ptrdiff_t channels, float *restrict out,
+                           ptrdiff_t r_begin, ptrdiff_t r_end) {
+    for (ptrdiff_t r = r_begin; r < r_end; r++) {
+        const float *src = x + r * channels;
+        float *dst = out + r * channels;
+        for (ptrdiff_t c = 0; c < channels; c++) dst[c] = (src[c] - mean[c]) * factor[c] + offset[c];
+    }
+}
+
 /* MARK: - Reductions over a middle axis */
 
 void ck_reduce_f32(int op, const float *restrict x, ptrdiff_t outer, ptrdiff_t reduce, ptrdiff_t inner,

@@ -1,3 +1,4 @@
+import CKernels
 import Tensors
 
 /// Outputs of FusedBatchNorm in training mode, as TensorFlow's CPU kernel produces them.
@@ -95,11 +96,10 @@ private func normalise(
             mean.withUnsafeBufferPointer { m in
                 factor.withUnsafeBufferPointer { f in
                     offset.withUnsafeBufferPointer { b in
-                        forEachChunk(of: rest, threads: options.threads, minimumChunk: 64) { range, _ in
-                            for r in range {
-                                let base = r * channels
-                                for c in 0..<channels { o[base + c] = (xp[base + c] - m[c]) * f[c] + b[c] }
-                            }
+                        let minimum = max(1, parallelElementThreshold / max(1, channels))
+                        forEachChunk(of: rest, threads: options.threads, minimumChunk: minimum) { range, _ in
+                            ck_normalize_rows_f32(xp, m.baseAddress, f.baseAddress, b.baseAddress, channels, o,
+                                                  range.lowerBound, range.upperBound)
                         }
                     }
                 }

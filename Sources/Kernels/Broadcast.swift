@@ -44,28 +44,45 @@ struct BroadcastLoops {
         if sizes.isEmpty { sizes = [1]; strideA = [0]; strideB = [0] }
     }
 
-    /// Calls `body(offsetA, offsetB, offsetOut, innerCount, innerStrideA, innerStrideB)` for each inner run.
-    func forEachRun(_ body: (Int, Int, Int, Int, Int, Int) -> Void) {
+    /// The number of independent slices `forEachRun(slices:)` can split the work into: the outermost
+    /// loop's size (or the elements of a single loop).
+    var sliceCount: Int { sizes[0] }
+
+    /// Elements of the output per slice.
+    var elementsPerSlice: Int { sizes.dropFirst().reduce(1, *) }
+
+    /// Calls `body(offsetA, offsetB, offsetOut, innerCount, innerStrideA, innerStrideB)` for each inner run
+    /// of the given slices of the outermost loop.
+    func forEachRun(slices: Range<Int>? = nil, _ body: (Int, Int, Int, Int, Int, Int) -> Void) {
+        let slices = slices ?? 0..<sizes[0]
+        guard !slices.isEmpty, !sizes.contains(0) else { return }
+        if sizes.count == 1 {
+            body(slices.lowerBound * strideA[0], slices.lowerBound * strideB[0], slices.lowerBound, slices.count,
+                 strideA[0], strideB[0])
+            return
+        }
         let depth = sizes.count - 1
         let inner = sizes[depth]
-        guard inner > 0, !sizes.contains(0) else { return }
-        var index = [Int](repeating: 0, count: depth)
-        var offA = 0, offB = 0, offOut = 0
-        while true {
-            body(offA, offB, offOut, inner, strideA[depth], strideB[depth])
-            offOut += inner
-            var axis = depth - 1
-            while axis >= 0 {
-                index[axis] += 1
-                offA += strideA[axis]
-                offB += strideB[axis]
-                if index[axis] < sizes[axis] { break }
-                offA -= strideA[axis] * sizes[axis]
-                offB -= strideB[axis] * sizes[axis]
-                index[axis] = 0
-                axis -= 1
+        let perSlice = elementsPerSlice
+        for slice in slices {
+            var index = [Int](repeating: 0, count: depth)
+            var offA = slice * strideA[0], offB = slice * strideB[0], offOut = slice * perSlice
+            while true {
+                body(offA, offB, offOut, inner, strideA[depth], strideB[depth])
+                offOut += inner
+                var axis = depth - 1
+                while axis >= 1 {
+                    index[axis] += 1
+                    offA += strideA[axis]
+                    offB += strideB[axis]
+                    if index[axis] < sizes[axis] { break }
+                    offA -= strideA[axis] * sizes[axis]
+                    offB -= strideB[axis] * sizes[axis]
+                    index[axis] = 0
+                    axis -= 1
+                }
+                if axis < 1 { break }
             }
-            if axis < 0 { return }
         }
     }
 }

@@ -17,7 +17,9 @@ public enum BinaryOperation: String, Sendable, Hashable, CaseIterable {
 }
 
 /// `a op b` with NumPy broadcasting; both operands must have the same element type.
-public func binary(_ operation: BinaryOperation, _ a: Tensor, _ b: Tensor) throws -> Tensor {
+public func binary(
+    _ operation: BinaryOperation, _ a: Tensor, _ b: Tensor, options: KernelOptions = .singleThreaded
+) throws -> Tensor {
     guard a.elementType == b.elementType else {
         throw KernelError.elementType(operand: "y", expected: "\(a.elementType) (type of x)", found: b.elementType)
     }
@@ -27,7 +29,7 @@ public func binary(_ operation: BinaryOperation, _ a: Tensor, _ b: Tensor) throw
     let shape = try broadcastShape(a.shape, b.shape)
     guard shape.checkedElementCount != nil else { throw KernelError.notBroadcastable(a.shape, b.shape) }
     switch a.elementType {
-    case .float32: return float32Binary(operation, a, b, shape)
+    case .float32: return float32Binary(operation, a, b, shape, options)
     case .float64: return floatBinary(operation, a, b, shape, Double.self)
     case .int32: return integerBinary(operation, a, b, shape, Int32.self)
     default: return integerBinary(operation, a, b, shape, Int64.self)
@@ -36,7 +38,12 @@ public func binary(_ operation: BinaryOperation, _ a: Tensor, _ b: Tensor) throw
 
 // MARK: - Typed loops
 
-private func float32Binary(_ op: BinaryOperation, _ a: Tensor, _ b: Tensor, _ shape: Shape) -> Tensor {
+/// Element-wise work is split over threads only in slices of at least this many elements.
+let parallelElementThreshold = 32 * 1024
+
+private func float32Binary(
+    _ op: BinaryOperation, _ a: Tensor, _ b: Tensor, _ shape: Shape, _ options: KernelOptions
+) -> Tensor {
     let code: ck_binary_op
     switch op {
     case .add: code = CK_ADD
@@ -52,8 +59,11 @@ private func float32Binary(_ op: BinaryOperation, _ a: Tensor, _ b: Tensor, _ sh
         a.withUnsafeBufferPointer(as: Float.self) { ab in
             b.withUnsafeBufferPointer(as: Float.self) { bb in
                 guard let ap = ab.baseAddress, let bp = bb.baseAddress else { return }
-                loops.forEachRun { offA, offB, offOut, count, sa, sb in
-                    ck_binary_f32(Int32(code.rawValue), ap + offA, sa, bp + offB, sb, o + offOut, count)
+                let minimum = max(1, parallelElementThreshold / max(1, loops.elementsPerSlice))
+                forEachChunk(of: loops.sliceCount, threads: options.threads, minimumChunk: minimum) { slices, _ in
+                    loops.forEachRun(slices: slices) { offA, offB, offOut, count, sa, sb in
+                        ck_binary_f32(Int32(code.rawValue), ap + offA, sa, bp + offB, sb, o + offOut, count)
+                    }
                 }
             }
         }

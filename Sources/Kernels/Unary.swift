@@ -17,19 +17,19 @@ public enum UnaryOperation: String, Sendable, Hashable, CaseIterable {
 }
 
 /// Applies `operation` to every element.
-public func unary(_ operation: UnaryOperation, _ x: Tensor) throws -> Tensor {
+public func unary(_ operation: UnaryOperation, _ x: Tensor, options: KernelOptions = .singleThreaded) throws -> Tensor {
     guard operation.supports(x.elementType) else {
         throw KernelError.elementType(operand: "x", expected: "a type \(operation.rawValue) supports", found: x.elementType)
     }
     switch x.elementType {
-    case .float32: return float32Unary(operation, x)
+    case .float32: return float32Unary(operation, x, options)
     case .float64: return floatUnary(operation, x, Double.self)
     case .int32: return integerUnary(operation, x, Int32.self)
     default: return integerUnary(operation, x, Int64.self)
     }
 }
 
-private func float32Unary(_ op: UnaryOperation, _ x: Tensor) -> Tensor {
+private func float32Unary(_ op: UnaryOperation, _ x: Tensor, _ options: KernelOptions) -> Tensor {
     let code: ck_unary_op
     switch op {
     case .relu: code = CK_RELU
@@ -42,7 +42,9 @@ private func float32Unary(_ op: UnaryOperation, _ x: Tensor) -> Tensor {
     return Tensor(shape: x.shape, of: Float.self) { out in
         x.withUnsafeBufferPointer(as: Float.self) { src in
             guard let s = src.baseAddress, let o = out.baseAddress else { return }
-            ck_unary_f32(Int32(code.rawValue), s, o, src.count)
+            forEachChunk(of: src.count, threads: options.threads, minimumChunk: parallelElementThreshold) { range, _ in
+                ck_unary_f32(Int32(code.rawValue), s + range.lowerBound, o + range.lowerBound, range.count)
+            }
         }
     }
 }
@@ -79,15 +81,15 @@ private func map<T: TensorScalar>(_ x: Tensor, _: T.Type, _ f: (T) -> T) -> Tens
 // MARK: - BiasAdd and AddN
 
 /// BiasAdd (NHWC): `x (..., channels) + bias (channels)`; x of rank >= 2, float32.
-public func biasAdd(_ x: Tensor, bias: Tensor) throws -> Tensor {
+public func biasAdd(_ x: Tensor, bias: Tensor, options: KernelOptions = .singleThreaded) throws -> Tensor {
     try requireFloat32(x, "value")
     guard x.shape.rank >= 2 else { throw KernelError.rank(operand: "value", expected: ">= 2", found: x.shape.rank) }
     try checkBias(bias, channels: x.shape[x.shape.rank - 1])
-    return try binary(.add, x, bias)
+    return try binary(.add, x, bias, options: options)
 }
 
 /// AddN: the element-wise sum of one or more tensors of equal shape and type, added in order.
-public func addN(_ inputs: [Tensor]) throws -> Tensor {
+public func addN(_ inputs: [Tensor], options: KernelOptions = .singleThreaded) throws -> Tensor {
     guard let first = inputs.first else { throw KernelError.parameter(name: "inputs", expected: "at least one", found: "none") }
     for (i, t) in inputs.enumerated() {
         guard t.shape == first.shape else {
@@ -95,7 +97,7 @@ public func addN(_ inputs: [Tensor]) throws -> Tensor {
         }
     }
     var sum = first
-    for t in inputs.dropFirst() { sum = try binary(.add, sum, t) }
+    for t in inputs.dropFirst() { sum = try binary(.add, sum, t, options: options) }
     if inputs.count == 1 { _ = try binary(.add, first, first) }  // type check only
     return sum
 }

@@ -12,6 +12,17 @@ import Testing
         #expect(floats(out) == [9, 8, 7, 19, 18, 17])
     }
 
+    /// Large operands are split over threads by slices of the outermost loop; results must not change.
+    @Test(arguments: [(Shape([4, 120, 130]), Shape([120, 1])), (Shape([300, 400]), Shape([300, 400])), (Shape([2, 1, 70000]), Shape([3, 1]))])
+    func threadedMatchesSingleThreaded(a: Shape, b: Shape) throws {
+        let x = sampleTensor(a, seed: 11), y = sampleTensor(b, seed: 12)
+        for op in BinaryOperation.allCases {
+            let one = try binary(op, x, y), two = try binary(op, x, y, options: KernelOptions(threads: 2))
+            #expect(floats(one) == floats(two), "\(op)")
+        }
+        #expect(floats(try unary(.relu6, x)) == floats(try unary(.relu6, x, options: KernelOptions(threads: 2))))
+    }
+
     @Test func integerArithmeticWraps() throws {
         let a = Tensor(shape: [2], scalars: [Int32.max, 7])
         let out = try binary(.add, a, Tensor(Int32(1)))

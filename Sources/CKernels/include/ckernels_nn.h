@@ -104,6 +104,13 @@ typedef enum { CK_RELU = 0, CK_RELU6 = 1, CK_RSQRT = 2, CK_SQRT = 3, CK_SQUARE =
 /* out[i] = op(x[i]) for i < n; ReLU and ReLU6 pass NaN through. */
 void ck_unary_f32(int op, const float *x, float *out, ptrdiff_t n);
 
+/*
+ * Batch-norm style affine map over rows of `channels` floats: out[r, c] = (x[r, c] - mean[c]) * factor[c] +
+ * offset[c] for rows r in [r_begin, r_end).
+ */
+void ck_normalize_rows_f32(const float *x, const float *mean, const float *factor, const float *offset,
+                           ptrdiff_t channels, float *out, ptrdiff_t r_begin, ptrdiff_t r_end);
+
 typedef enum { CK_REDUCE_SUM = 0, CK_REDUCE_MAX = 1 } ck_reduce_op;
 
 /*

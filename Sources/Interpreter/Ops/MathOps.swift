@@ -29,7 +29,9 @@ private func binaryOp(_ node: PlanNode, _ operation: BinaryOperation) throws -> 
     guard operation.supports(x.elementType) else { throw node.badType(input: 0, expected: "a type \(node.op) supports here") }
     guard y.elementType == x.elementType else { throw node.badType(input: 1, expected: "\(x.elementType) (type of x)") }
     let shape = try kernelCall(node) { try broadcastShape(x.shape, y.shape) }
-    return PlannedOp(outputs: [ValueType(x.elementType, shape)]) { [try binary(operation, $0[0], $0[1])] }
+    return PlannedOp(outputs: [ValueType(x.elementType, shape)]) {
+        [try binary(operation, $0[0], $0[1], options: interpreterKernelOptions)]
+    }
 }
 
 /// Relu, Relu6 and the unary math ops.
@@ -37,7 +39,7 @@ func unaryOp(_ node: PlanNode, _ operation: UnaryOperation) throws -> PlannedOp 
     try node.requireInputCount(1)
     let x = try node.input(0)
     guard operation.supports(x.elementType) else { throw node.badType(input: 0, expected: "a type \(node.op) supports here") }
-    return PlannedOp(outputs: [x]) { [try unary(operation, $0[0])] }
+    return PlannedOp(outputs: [x]) { [try unary(operation, $0[0], options: interpreterKernelOptions)] }
 }
 
 private func addNOp(_ node: PlanNode) throws -> PlannedOp {
@@ -49,7 +51,7 @@ private func addNOp(_ node: PlanNode) throws -> PlannedOp {
         guard t.elementType == first.elementType else { throw node.badType(input: i, expected: "\(first.elementType)") }
         guard t.shape == first.shape else { throw node.badShape(input: i, expected: "\(first.shape) (shape of input 0)") }
     }
-    return PlannedOp(outputs: [first]) { [try addN($0)] }
+    return PlannedOp(outputs: [first]) { [try addN($0, options: interpreterKernelOptions)] }
 }
 
 // MARK: - Reductions

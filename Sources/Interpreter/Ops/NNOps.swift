@@ -40,8 +40,14 @@ func nnOps() -> [OpDefinition] {
     ]
 }
 
-/// Threads and instruction set the interpreter's kernels use.
-let interpreterKernelOptions = KernelOptions(threads: min(ProcessInfo.processInfo.activeProcessorCount, 8))
+/// Threads and instruction set the interpreter's kernels use: `TFHUB_NUM_THREADS` when set (read once, at
+/// the first kernel call), else the active processor count (at most 8).
+let interpreterKernelOptions: KernelOptions = {
+    if let text = ProcessInfo.processInfo.environment["TFHUB_NUM_THREADS"], let threads = Int(text), threads >= 1 {
+        return KernelOptions(threads: min(threads, 64))
+    }
+    return KernelOptions(threads: min(ProcessInfo.processInfo.activeProcessorCount, 8))
+}()
 
 // MARK: - Convolutions
 
@@ -195,7 +201,7 @@ private func biasAddOp(_ node: PlanNode) throws -> PlannedOp {
     _ = try node.input(1, rank: 1, ofTypes: [.float32])
     let channels = value.shape[value.shape.rank - 1]
     guard node.inputs[1].shape == [channels] else { throw node.badShape(input: 1, expected: "[\(channels)] (last dimension of value)") }
-    return PlannedOp(outputs: [value]) { [try biasAdd($0[0], bias: $0[1])] }
+    return PlannedOp(outputs: [value]) { [try biasAdd($0[0], bias: $0[1], options: interpreterKernelOptions)] }
 }
 
 private func matMulOp(_ node: PlanNode) throws -> PlannedOp {
