@@ -26,8 +26,11 @@ public final class Module: Sendable {
     /// The signatures of the loaded graph variant, by name.
     public let signatures: [String: Signature]
 
+    /// The graph with the module's variables frozen (read as constants at plan time).
     let graph: Graph
     let variables: [String: Tensor]
+    /// Kernel threads and plan-time rewrites for every call.
+    public let planOptions: PlanOptions
     let imageModuleInfo: ImageModuleInfo?
     /// Node count per op type of the whole loaded graph variant (initializers included).
     public let opHistogram: [String: Int]
@@ -39,14 +42,22 @@ public final class Module: Sendable {
     ///   - url: the handle.
     ///   - tags: the graph variant: `[]` (inference, the default) or `["train"]` (batch norm in training mode).
     ///   - resolver: how handles are resolved and cached.
-    public convenience init(url: URL, tags: Set<String> = [], resolver: ModuleResolver = ModuleResolver()) throws {
+    ///   - planOptions: kernel threads (default: `TFHUB_NUM_THREADS`, else the active processor count)
+    ///     and plan-time rewrites.
+    public convenience init(
+        url: URL, tags: Set<String> = [], resolver: ModuleResolver = ModuleResolver(),
+        planOptions: PlanOptions = PlanOptions()
+    ) throws {
         let handle = url.isFileURL ? url.path : url.absoluteString
-        try self.init(handle: handle, tags: tags, resolver: resolver)
+        try self.init(handle: handle, tags: tags, resolver: resolver, planOptions: planOptions)
     }
 
     /// Loads a module from a handle string, exactly as tensorflow_hub spells handles (the cache folder is
     /// the SHA-1 of this string).
-    public init(handle: String, tags: Set<String> = [], resolver: ModuleResolver = ModuleResolver()) throws {
+    public init(
+        handle: String, tags: Set<String> = [], resolver: ModuleResolver = ModuleResolver(),
+        planOptions: PlanOptions = PlanOptions()
+    ) throws {
         let directory = try resolver.resolve(handle)
         let files = try ModuleFiles(directory: directory)
         let metaGraph = try files.metaGraph(tags: tags)
@@ -70,8 +81,11 @@ public final class Module: Sendable {
         self.signatures = signatures
         self.imageModuleInfo = try Attachments(metaGraph: metaGraph, file: file).imageModuleInfo(file: file)
         self.opHistogram = graphDef.node.reduce(into: [:]) { $0[$1.op, default: 0] += 1 }
+        let variables = try VariableLoader.load(directory: directory, metaGraph: metaGraph)
         self.graph = try Graph(graphDef: graphDef, opList: metaGraph.metaInfoDef.strippedOpList)
-        self.variables = try VariableLoader.load(directory: directory, metaGraph: metaGraph)
+            .freezingVariables(variables)
+        self.variables = variables
+        self.planOptions = planOptions
     }
 
     // MARK: - Signatures
@@ -125,8 +139,11 @@ public final class Module: Sendable {
     ///   - inputs: a tensor for every input of the signature, by input key (e.g. `"images"`: float32
     ///     `[batch, height, width, 3]`, NHWC, values in [0, 1]).
     ///   - signature: the signature's name.
+    ///   - profile: when given, receives the wall time of every kernel step, by op type.
     /// - Returns: every output of the signature, by output key.
-    public func callAsFunction(_ inputs: [String: Tensor], signature name: String = "default") throws -> [String: Tensor] {
+    public func callAsFunction(
+        _ inputs: [String: Tensor], signature name: String = "default", profile: PlanProfile? = nil
+    ) throws -> [String: Tensor] {
         guard let signature = signatures[name] else {
             throw ModuleError.noSuchSignature(name: name, available: signatureNames)
         }
@@ -148,7 +165,8 @@ public final class Module: Sendable {
         }
         let keys = signature.outputs.keys.sorted()
         let fetched = try graph.run(
-            feeds: feeds, fetches: keys.map { signature.outputs[$0]!.tensorName }, variables: variables)
+            feeds: feeds, fetches: keys.map { signature.outputs[$0]!.tensorName }, variables: variables,
+            options: planOptions, profile: profile)
         return Dictionary(uniqueKeysWithValues: zip(keys, fetched))
     }
 
@@ -156,7 +174,7 @@ public final class Module: Sendable {
     ///
     /// For an image feature-vector module: `[batch, height, width, 3]` float32 in [0, 1] (NHWC) ->
     /// `[batch, features]`.
-    public func callAsFunction(_ input: Tensor, signature name: String = "default") throws -> Tensor {
+    public func callAsFunction(_ input: Tensor, signature name: String = "default", profile: PlanProfile? = nil) throws -> Tensor {
         guard let signature = signatures[name] else {
             throw ModuleError.noSuchSignature(name: name, available: signatureNames)
         }
@@ -168,7 +186,7 @@ public final class Module: Sendable {
         guard signature.outputs["default"] != nil else {
             throw ModuleError.noDefaultOutput(signature: name, outputs: signature.outputs.keys.sorted())
         }
-        guard let output = try self([key: input], signature: name)["default"] else {
+        guard let output = try self([key: input], signature: name, profile: profile)["default"] else {
             throw ModuleError.noDefaultOutput(signature: name, outputs: signature.outputs.keys.sorted())
         }
         return output

@@ -1,16 +1,21 @@
 import ArgumentParser
 import Foundation
+import Interpreter
 import Tensors
 import TensorFlowHub
 
-/// `tfhub bench`: latency, throughput, load time and peak memory, optionally next to TensorFlow.
+/// `tfhub bench`: latency, throughput, load time and peak memory, optionally next to TensorFlow and
+/// ONNX Runtime, and a per-op-type time breakdown.
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmark a module: load time, median latency and throughput per batch size, peak RSS.",
         discussion: """
             With --compare-tf, runs scripts/bench_tf.py (TensorFlow 2.21 + tensorflow_hub 0.15 from \
-            $PYTHON or .venv-oracle) on the same module, inputs and thread count in the same run and prints \
-            both side by side. Inputs: x[i] = ((i * 2654435761 + 12345) mod 2^32 >> 8) / 2^24.
+            $PYTHON or .venv-oracle) on the same module, inputs and thread count in the same run; with \
+            --compare-ort, scripts/bench_ort.py (the module frozen, converted by tf2onnx, run by ONNX \
+            Runtime from $ORT_PYTHON or .venv-onnx); --compare-all does both. Each runs in its own process \
+            after ours, and the table prints them side by side with ratios (ours / theirs). \
+            Inputs: x[i] = ((i * 2654435761 + 12345) mod 2^32 >> 8) / 2^24.
             """)
 
     @Argument(help: "Module handle (default: the shipped NASNet-A mobile module).")
@@ -24,7 +29,7 @@ struct Bench: ParsableCommand {
     @Option(help: "Timed runs per batch size, after one warm-up run.")
     var runs = 10
 
-    @Option(help: "Worker threads for the kernels (sets TFHUB_NUM_THREADS).")
+    @Option(help: "Worker threads for the kernels (sets TFHUB_NUM_THREADS; default: active processors).")
     var threads: Int?
 
     @Option(help: "Signature to run.")
@@ -33,13 +38,26 @@ struct Bench: ParsableCommand {
     @Flag(help: "Also run TensorFlow on the same module in the same run (needs the oracle venv).")
     var compareTf = false
 
+    @Flag(help: "Also run ONNX Runtime on the same module, converted with tf2onnx (needs .venv-onnx).")
+    var compareOrt = false
+
+    @Flag(help: "Same as --compare-tf --compare-ort.")
+    var compareAll = false
+
+    @Flag(help: "Print the time per op type (sum of step times over --runs runs per batch size).")
+    var profile = false
+
+    @Flag(help: "Plan the graph as written, without plan-time rewrites (for comparison).")
+    var noRewrites = false
+
     func run() throws {
         if let threads { setenv("TFHUB_NUM_THREADS", String(threads), 1) }
         let sizes = batches.isEmpty ? [1, 32] : batches
         let moduleHandle = try handle ?? DefaultModule.handle()
+        let options = PlanOptions(optimize: !noRewrites)
 
         let loadStart = Date()
-        let loaded = try Module(handle: moduleHandle, tags: module.tagSet)
+        let loaded = try Module(handle: moduleHandle, tags: module.tagSet, planOptions: options)
         let (height, width) = try loaded.getExpectedImageSize(signature: signature)
         let inputs = Dictionary(uniqueKeysWithValues: sizes.map { ($0, formulaImages(batch: $0, height: height, width: width)) })
         _ = try loaded(inputs[sizes[0]]!, signature: signature)
@@ -59,47 +77,96 @@ struct Bench: ParsableCommand {
         }
         let ourRSS = peakRSSBytes()
 
-        let threadCount = threads ?? ProcessInfo.processInfo.activeProcessorCount
-        var tf: TFReport?
-        if compareTf {
-            tf = try runTensorFlow(module: loaded.directory.path, batches: sizes, threads: threadCount)
+        var profiles: [(batch: Int, profile: PlanProfile)] = []
+        if profile {
+            for size in sizes {
+                let recorder = PlanProfile()
+                for _ in 0..<runs { _ = try loaded(inputs[size]!, signature: signature, profile: recorder) }
+                profiles.append((size, recorder))
+            }
         }
 
-        print("module \(loaded.directory.path), signature '\(signature)', \(height)x\(width), \(threadCount) threads, \(runs) runs per batch (median)")
-        print(row("", "tfhub (Swift)", tf == nil ? nil : "TensorFlow 2.21", tf == nil ? nil : "ratio"))
-        print(row("load (handle to first result)", String(format: "%.3f s", loadSeconds),
-                  tf.map { String(format: "%.3f s", $0.load_seconds) },
-                  tf.map { String(format: "%.2fx", loadSeconds / $0.load_seconds) }))
+        let threadCount = options.threads
+        var others: [(name: String, report: PeerReport)] = []
+        if compareTf || compareAll {
+            others.append(("TensorFlow 2.21", try runPeer(
+                script: "scripts/bench_tf.py", pythonVariable: "PYTHON", venv: ".venv-oracle",
+                module: loaded.directory.path, batches: sizes, threads: threadCount)))
+        }
+        if compareOrt || compareAll {
+            others.append(("ONNX Runtime", try runPeer(
+                script: "scripts/bench_ort.py", pythonVariable: "ORT_PYTHON", venv: ".venv-onnx",
+                module: loaded.directory.path, batches: sizes, threads: threadCount)))
+        }
+
+        print("module \(loaded.directory.path), signature '\(signature)', \(height)x\(width), \(threadCount) threads, "
+              + "\(runs) runs per batch (median), rewrites \(noRewrites ? "off" : "on")")
+        var header = [cell("", 34), cell("tfhub (Swift)", 16)]
+        for other in others { header += [cell(other.name, 18), cell("ours/theirs", 13)] }
+        print(header.joined())
+        func line(_ label: String, _ mine: String, _ theirs: (PeerReport) -> (String, Double)?) {
+            var cells = [cell(label, 34), cell(mine, 16)]
+            for other in others {
+                if let (text, ratio) = theirs(other.report) {
+                    cells += [cell(text, 18), cell(String(format: "%.2fx", ratio), 13)]
+                } else {
+                    cells += [cell("-", 18), cell("", 13)]
+                }
+            }
+            print(cells.joined())
+        }
+        line("load (handle to first result)", String(format: "%.3f s", loadSeconds)) {
+            (String(format: "%.3f s", $0.load_seconds), loadSeconds / $0.load_seconds)
+        }
         for (batch, medianMs) in ours {
-            let theirs = tf?.batches.first { $0.batch == batch }
-            print(row("batch \(batch): median latency", String(format: "%.2f ms", medianMs),
-                      theirs.map { String(format: "%.2f ms", $0.median_ms) },
-                      theirs.map { String(format: "%.2fx", medianMs / $0.median_ms) }))
-            print(row("batch \(batch): throughput", String(format: "%.1f img/s", Double(batch) / medianMs * 1000),
-                      theirs.map { String(format: "%.1f img/s", $0.images_per_second) },
-                      theirs.map { String(format: "%.2fx", (Double(batch) / medianMs * 1000) / $0.images_per_second) }))
+            let throughput = Double(batch) / medianMs * 1000
+            line("batch \(batch): median latency", String(format: "%.2f ms", medianMs)) { report in
+                report.batches.first { $0.batch == batch }.map { (String(format: "%.2f ms", $0.median_ms), medianMs / $0.median_ms) }
+            }
+            line("batch \(batch): throughput", String(format: "%.1f img/s", throughput)) { report in
+                report.batches.first { $0.batch == batch }.map {
+                    (String(format: "%.1f img/s", $0.images_per_second), throughput / $0.images_per_second)
+                }
+            }
         }
-        print(row("peak RSS", formatBytes(ourRSS), tf.map { formatBytes($0.peak_rss_bytes) },
-                  tf.map { String(format: "%.2fx", Double(ourRSS) / Double($0.peak_rss_bytes)) }))
-        if let tf { print("TensorFlow command: \(tf.command)") }
+        line("peak RSS", formatBytes(ourRSS)) { (formatBytes($0.peak_rss_bytes), Double(ourRSS) / Double($0.peak_rss_bytes)) }
+        for other in others {
+            var note = "\(other.name) command: \(other.report.command)"
+            if let diff = other.report.max_rel_diff_vs_tf { note += String(format: " (max rel diff vs TF %.1e", diff) }
+            if let seconds = other.report.conversion_seconds { note += String(format: ", tf2onnx conversion %.1f s, cached)", seconds) }
+            print(note)
+        }
+        for (batch, recorder) in profiles { printProfile(recorder, batch: batch) }
     }
 
-    private func row(_ label: String, _ ours: String, _ theirs: String?, _ ratio: String?) -> String {
-        var line = label.padding(toLength: 34, withPad: " ", startingAt: 0) + ours.padding(toLength: 16, withPad: " ", startingAt: 0)
-        if let theirs { line += theirs.padding(toLength: 18, withPad: " ", startingAt: 0) }
-        if let ratio { line += ratio }
-        return line
+    private func cell(_ text: String, _ width: Int) -> String { text.padding(toLength: width, withPad: " ", startingAt: 0) }
+
+    private func printProfile(_ recorder: PlanProfile, batch: Int) {
+        let runCount = Double(max(recorder.runCount, 1))
+        let total = Double(recorder.totalNanoseconds)
+        print("\nprofile, batch \(batch): time per op type, per run (sum of step times, \(recorder.runCount) runs)")
+        print(cell("op", 28) + cell("steps/run", 11) + cell("ms/run", 10) + "share")
+        for entry in recorder.entries {
+            print(cell(entry.op, 28) + cell(String(format: "%.0f", Double(entry.steps) / runCount), 11)
+                  + cell(String(format: "%.2f", Double(entry.nanoseconds) / runCount / 1e6), 10)
+                  + String(format: "%5.1f %%", total > 0 ? 100 * Double(entry.nanoseconds) / total : 0))
+        }
+        print(cell("total", 28) + cell("", 11) + String(format: "%.2f", total / runCount / 1e6))
     }
 
-    private func runTensorFlow(module: String, batches: [Int], threads: Int) throws -> TFReport {
-        let script = try locate("scripts/bench_tf.py")
-        let python = ProcessInfo.processInfo.environment["PYTHON"]
-            ?? (try? locate(".venv-oracle/bin/python")) ?? "python3"
+    private func runPeer(
+        script relative: String, pythonVariable: String, venv: String, module: String, batches: [Int], threads: Int
+    ) throws -> PeerReport {
+        let script = try locate(relative)
+        let python = ProcessInfo.processInfo.environment[pythonVariable]
+            ?? (try? locate("\(venv)/bin/python")) ?? (FileManager.default.fileExists(atPath: "/work/\(venv)/bin/python")
+                ? "/work/\(venv)/bin/python" : "python3")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments = [script, module, "--runs", String(runs), "--threads", String(threads),
                              "--signature", signature, "--json"]
-            + batches.flatMap { ["--batch", String($0)] } + self.module.tags.flatMap { ["--tags", $0] }
+            + batches.flatMap { ["--batch", String($0)] }
+            + (relative.hasSuffix("bench_tf.py") ? self.module.tags.flatMap { ["--tags", $0] } : [])
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = FileHandle.nullDevice
@@ -107,9 +174,9 @@ struct Bench: ParsableCommand {
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw ValidationError("TensorFlow benchmark failed (exit \(process.terminationStatus)); is the oracle venv installed?")
+            throw ValidationError("\(relative) failed (exit \(process.terminationStatus)) with \(python); is its venv installed?")
         }
-        return try JSONDecoder().decode(TFReport.self, from: data)
+        return try JSONDecoder().decode(PeerReport.self, from: data)
     }
 
     private func locate(_ relative: String) throws -> String {
@@ -123,7 +190,8 @@ struct Bench: ParsableCommand {
     }
 }
 
-private struct TFReport: Decodable {
+/// The JSON report of scripts/bench_tf.py and scripts/bench_ort.py.
+private struct PeerReport: Decodable {
     struct Batch: Decodable {
         let batch: Int
         let median_ms: Double
@@ -133,6 +201,8 @@ private struct TFReport: Decodable {
     let load_seconds: Double
     let batches: [Batch]
     let peak_rss_bytes: Int
+    let max_rel_diff_vs_tf: Double?
+    let conversion_seconds: Double?
 }
 
 /// The benchmark and test input: x[i] = ((i * 2654435761 + 12345) mod 2^32 >> 8) / 2^24 over the flat

@@ -14,6 +14,8 @@ public final class Graph: @unchecked Sendable {
     let registry: OpRegistry
     /// The largest tensor (in bytes) a plan may create; graphs asking for more are refused at plan time.
     public let maximumTensorByteCount: Int
+    /// Variable values bound at plan time by variable node name (see `freezingVariables(_:)`).
+    let frozenVariables: [String: Tensor]
 
     private let cacheLock = NSLock()
     private var planCache: [PlanKey: ExecutionPlan] = [:]
@@ -39,6 +41,24 @@ public final class Graph: @unchecked Sendable {
         self.nodes = table
         self.registry = registry
         self.maximumTensorByteCount = maximumTensorByteCount
+        self.frozenVariables = [:]
+    }
+
+    private init(copying graph: Graph, frozenVariables: [String: Tensor]) {
+        nodes = graph.nodes
+        registry = graph.registry
+        maximumTensorByteCount = graph.maximumTensorByteCount
+        self.frozenVariables = frozenVariables
+    }
+
+    /// The same graph with these variables' values fixed: plans read them as constants (so the planner
+    /// can fold batch norms into convolution filters and pack filters once), and `run` no longer needs
+    /// them in its variable store. For modules whose variables never change after loading.
+    ///
+    /// - Parameter variables: values by variable node name (`VariableV2`/`VarHandleOp`, the checkpoint
+    ///   key); each must have the variable's `dtype` and `shape`, which planning checks.
+    public func freezingVariables(_ variables: [String: Tensor]) -> Graph {
+        Graph(copying: self, frozenVariables: frozenVariables.merging(variables) { _, new in new })
     }
 
     /// The TensorFlow op names this interpreter implements, sorted.
@@ -56,9 +76,12 @@ public final class Graph: @unchecked Sendable {
     ///     concrete shape (e.g. `"images": ValueType(.float32, [1, 224, 224, 3])`, NHWC). Any tensor may
     ///     be fed; the nodes behind fed tensors are not run.
     ///   - fetches: the tensors to compute, in the order `run` returns them.
+    ///   - options: kernel threads and plan-time rewrites.
     /// - Throws: `PlanningError`: every unsupported op of the needed subgraph at once, missing nodes,
     ///   cycles, unfed placeholders, feeds of the wrong type or shape, and invalid nodes.
-    public func plan(feeds: [String: ValueType], fetches: [String]) throws -> ExecutionPlan {
+    public func plan(
+        feeds: [String: ValueType], fetches: [String], options: PlanOptions = PlanOptions()
+    ) throws -> ExecutionPlan {
         var parsedFeeds: [TensorName: ValueType] = [:]
         for (name, type) in feeds {
             let tensor = try TensorName(parsing: name)
@@ -67,9 +90,9 @@ public final class Graph: @unchecked Sendable {
             }
         }
         let parsedFetches = try fetches.map { try TensorName(parsing: $0) }
-        let key = PlanKey(feeds: parsedFeeds, fetches: parsedFetches)
+        let key = PlanKey(feeds: parsedFeeds, fetches: parsedFetches, options: options)
         if let cached = cacheLock.withLock({ planCache[key] }) { return cached }
-        let plan = try Planner(graph: self, feeds: parsedFeeds, fetches: parsedFetches).makePlan()
+        let plan = try Planner(graph: self, feeds: parsedFeeds, fetches: parsedFetches, options: options).makePlan()
         cacheLock.withLock {
             // Bounded: a caller cycling through many feed shapes must not grow memory without limit.
             if planCache.count >= Self.planCacheCapacity { planCache.removeAll() }
@@ -82,14 +105,17 @@ public final class Graph: @unchecked Sendable {
     ///
     /// - Returns: the fetched tensors, in the order of `fetches`.
     public func run(
-        feeds: [String: Tensor], fetches: [String], variables: any VariableStore = [String: Tensor]()
+        feeds: [String: Tensor], fetches: [String], variables: any VariableStore = [String: Tensor](),
+        options: PlanOptions = PlanOptions(), profile: PlanProfile? = nil
     ) throws -> [Tensor] {
-        let plan = try self.plan(feeds: feeds.mapValues { ValueType($0.elementType, $0.shape) }, fetches: fetches)
-        return try plan.run(feeds: feeds, variables: variables)
+        let plan = try self.plan(
+            feeds: feeds.mapValues { ValueType($0.elementType, $0.shape) }, fetches: fetches, options: options)
+        return try plan.run(feeds: feeds, variables: variables, profile: profile)
     }
 }
 
 struct PlanKey: Hashable {
     let feeds: [TensorName: ValueType]
     let fetches: [TensorName]
+    let options: PlanOptions
 }

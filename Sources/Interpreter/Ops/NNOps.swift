@@ -40,15 +40,6 @@ func nnOps() -> [OpDefinition] {
     ]
 }
 
-/// Threads and instruction set the interpreter's kernels use: `TFHUB_NUM_THREADS` when set (read once, at
-/// the first kernel call), else the active processor count (at most 8).
-let interpreterKernelOptions: KernelOptions = {
-    if let text = ProcessInfo.processInfo.environment["TFHUB_NUM_THREADS"], let threads = Int(text), threads >= 1 {
-        return KernelOptions(threads: min(threads, 64))
-    }
-    return KernelOptions(threads: min(ProcessInfo.processInfo.activeProcessorCount, 8))
-}()
-
 // MARK: - Convolutions
 
 private func conv2DOp(_ node: PlanNode) throws -> PlannedOp {
@@ -77,7 +68,7 @@ private func depthwiseOp(_ node: PlanNode) throws -> PlannedOp {
     }
 }
 
-private func convolutionInputs(_ node: PlanNode) throws -> (ValueType, ValueType) {
+func convolutionInputs(_ node: PlanNode) throws -> (ValueType, ValueType) {
     try node.requireInputCount(2)
     try requireNHWC(node)
     _ = try node.typeAttribute("T", matchesInput: 0)
@@ -106,7 +97,7 @@ private func poolOp(_ node: PlanNode, mode: PoolingMode) throws -> PlannedOp {
 
 // MARK: - Window attributes
 
-private struct WindowAttributes {
+struct WindowAttributes {
     var sizes = (1, 1)
     var strides = (1, 1)
     var dilations = (1, 1)
@@ -115,7 +106,7 @@ private struct WindowAttributes {
 
 /// Reads `strides`, `padding`, `explicit_paddings`, and `dilations` (convolutions) or `sizes` (pools);
 /// four-element NHWC lists whose batch and channel entries must be 1.
-private func windowAttributes(_ node: PlanNode, sizes: String?, explicitAllowed: Bool) throws -> WindowAttributes {
+func windowAttributes(_ node: PlanNode, sizes: String?, explicitAllowed: Bool) throws -> WindowAttributes {
     var result = WindowAttributes()
     func spatialPair(_ name: String) throws -> (Int, Int) {
         let values = try node.attributes.ints(name)
@@ -141,7 +132,7 @@ private func windowAttributes(_ node: PlanNode, sizes: String?, explicitAllowed:
     return result
 }
 
-private func requireNHWC(_ node: PlanNode) throws {
+func requireNHWC(_ node: PlanNode) throws {
     _ = try node.attributes.string("data_format", oneOf: ["NHWC"])
 }
 

@@ -1,3 +1,5 @@
+import Dispatch
+import Kernels
 import Tensors
 
 /// A planned computation: a list of steps over numbered value slots, for fixed feed types and shapes.
@@ -34,6 +36,8 @@ public struct ExecutionPlan: Sendable {
     /// The fetched tensors, in the order `run` returns them.
     public let fetches: [TensorName]
     let fetchSlots: [Int]
+    /// Threads each kernel of a run may use.
+    public let threads: Int
 
     /// The types and shapes of the fetched tensors.
     public var fetchTypes: [ValueType] { fetchSlots.map { slotTypes[$0] } }
@@ -52,8 +56,17 @@ public struct ExecutionPlan: Sendable {
     ///   - feeds: a value for every tensor the plan was made for, by tensor name, each of exactly the
     ///     planned type and shape.
     ///   - variables: values for the variables the plan reads (`variables`), by variable node name.
+    ///   - profile: when given, receives the wall time of every step, by op type.
     /// - Returns: the fetched tensors, in the order of `fetches`.
-    public func run(feeds: [String: Tensor], variables store: any VariableStore = [String: Tensor]()) throws -> [Tensor] {
+    public func run(
+        feeds: [String: Tensor], variables store: any VariableStore = [String: Tensor](), profile: PlanProfile? = nil
+    ) throws -> [Tensor] {
+        try RunContext.$kernelOptions.withValue(KernelOptions(threads: threads)) {
+            try runSteps(feeds: feeds, variables: store, profile: profile)
+        }
+    }
+
+    private func runSteps(feeds: [String: Tensor], variables store: any VariableStore, profile: PlanProfile?) throws -> [Tensor] {
         var values = [Tensor?](repeating: nil, count: slotTypes.count)
         for (slot, value) in initialValues { values[slot] = value }
 
@@ -87,8 +100,17 @@ public struct ExecutionPlan: Sendable {
             values[slot] = tensor
         }
 
-        for step in steps {
-            try execute(step, values: &values)
+        if let profile {
+            for step in steps {
+                let start = DispatchTime.now().uptimeNanoseconds
+                try execute(step, values: &values)
+                profile.record(op: step.op, nanoseconds: DispatchTime.now().uptimeNanoseconds &- start)
+            }
+            profile.finishRun()
+        } else {
+            for step in steps {
+                try execute(step, values: &values)
+            }
         }
         return try fetchSlots.map { slot in
             guard let value = values[slot] else {

@@ -6,6 +6,7 @@ struct Planner {
     let graph: Graph
     let feeds: [TensorName: ValueType]
     let fetches: [TensorName]
+    let options: PlanOptions
 
     // MARK: - Needed subgraph, in topological order
 
@@ -74,7 +75,12 @@ struct Planner {
         for (tensor, _) in feeds where graph.nodes[tensor.node] == nil {
             throw PlanningError.badFeed(tensor: tensor.description, reason: "the graph has no node '\(tensor.node)'")
         }
-        let order = try neededNodesInOrder()
+        var order = try neededNodesInOrder()
+        if options.optimize {
+            order = try GraphRewriter(
+                nodes: order, feeds: Set(feeds.keys), fetches: fetches, frozenVariables: graph.frozenVariables
+            ).rewritten()
+        }
         var builder = PlanBuilder(maximumTensorByteCount: graph.maximumTensorByteCount)
 
         for (tensor, type) in feeds.sorted(by: { $0.key.description < $1.key.description }) {
@@ -84,11 +90,11 @@ struct Planner {
         for node in order {
             try plan(node, into: &builder)
         }
-        return try builder.finish(fetches: fetches)
+        return try builder.finish(fetches: fetches, threads: options.threads)
     }
 
     private func plan(_ node: GraphNode, into builder: inout PlanBuilder) throws {
-        guard let definition = graph.registry[node.op] else {
+        guard let definition = graph.registry[node.op] ?? FusedOps.definitions[node.op] else {
             throw PlanningError.unsupportedOps([.init(op: node.op, node: node.name)])
         }
         let dataInputs = node.dataInputs
@@ -101,7 +107,7 @@ struct Planner {
             attributes: Attributes(node.attributes, nodeName: node.name, op: node.op),
             inputs: inputSlots.map { builder.types[$0] },
             constants: inputSlots.map { builder.constants[$0] })
-        let planned: PlannedOp
+        var planned: PlannedOp
         do {
             planned = try definition.build(planNode)
         } catch let error as PlanningError {
@@ -109,7 +115,22 @@ struct Planner {
         } catch {
             throw PlanningError.invalidNode(node: node.name, op: node.op, reason: "\(error)")
         }
+        if case .variable = planned.kind, let value = graph.frozenVariables[node.name] {
+            planned = try frozen(value, as: planned.outputs, node: node)
+        }
         try builder.add(planned, for: node, inputSlots: inputSlots)
+    }
+
+    /// A variable whose value was bound at plan time becomes a constant of the variable's declared type.
+    private func frozen(_ value: Tensor, as types: [ValueType], node: GraphNode) throws -> PlannedOp {
+        guard types.count == 1, types[0].elementType == value.elementType, types[0].shape == value.shape else {
+            throw PlanningError.invalidNode(
+                node: node.name, op: node.op,
+                reason: "frozen value \(value.elementType) \(value.shape) does not match the variable's \(types)")
+        }
+        var op = PlannedOp(constants: [value])
+        op.outputs = types
+        return op
     }
 
     /// A fed `Placeholder` must get its declared `dtype` and a shape its `shape` attribute allows.

@@ -1,0 +1,178 @@
+import Tensors
+
+/// Plan-time rewrites of the needed subgraph, each keeping TensorFlow's results (up to float rounding):
+///
+/// 1. pass-through nodes (`Identity`, `StopGradient`, `Snapshot`) are dropped: consumers read their input;
+/// 2. duplicate activations (`Relu`, `Relu6` of the same tensor; TF-Slim emits one per branch) are merged;
+/// 3. an inference-mode `FusedBatchNorm`/`V2`/`V3` after a `Conv2D` with constant filter and constant
+///    batch-norm parameters becomes one convolution with scaled filter and a bias
+///    (`w'[..., o] = w[..., o] * s[o]`, `b[o] = offset[o] - mean[o] * s[o]`, `s = scale / sqrt(var + eps)`);
+/// 4. a `BiasAdd` of a constant bias after such a convolution joins its bias;
+/// 5. a `Relu`/`Relu6` that is the only consumer of such a convolution becomes its epilogue.
+///
+/// Nodes keep their names where consumers or fetches can see them: a fused node takes the name of the
+/// last node it replaces. Nothing is rewritten across a fed tensor, and a fetched or fed tensor is never
+/// removed. Nodes that are only control inputs are never planned, so dropping them is harmless.
+struct GraphRewriter {
+    let nodes: [GraphNode]
+    let feeds: Set<TensorName>
+    let fetches: [TensorName]
+    let frozenVariables: [String: Tensor]
+
+    func rewritten() throws -> [GraphNode] {
+        let merged = dropPassThroughsAndDuplicates(nodes)
+        return try fuseConvolutions(merged)
+    }
+
+    // MARK: - Pass-through nodes and duplicates
+
+    private static let passThroughOps: Set<String> = ["Identity", "StopGradient", "Snapshot"]
+    private static let mergeableOps: Set<String> = ["Relu", "Relu6"]
+
+    private func dropPassThroughsAndDuplicates(_ nodes: [GraphNode]) -> [GraphNode] {
+        let protected = Set(fetches.map(\.node)).union(feeds.map(\.node))
+        var alias: [TensorName: TensorName] = [:]
+        var seen: [String: String] = [:]
+        var result: [GraphNode] = []
+        result.reserveCapacity(nodes.count)
+        for original in nodes {
+            let node = original.redirectingInputs(alias)
+            let data = node.dataInputs
+            if !protected.contains(node.name), data.count == 1 {
+                if Self.passThroughOps.contains(node.op) {
+                    alias[TensorName(node: node.name)] = data[0]
+                    continue
+                }
+                if Self.mergeableOps.contains(node.op) {
+                    let key = "\(node.op)|\(data[0])|\(node.attributes["T"].map(\.summary) ?? "")"
+                    if let twin = seen[key] {
+                        alias[TensorName(node: node.name)] = TensorName(node: twin)
+                        continue
+                    }
+                    seen[key] = node.name
+                }
+            }
+            result.append(node)
+        }
+        return result
+    }
+
+    // MARK: - Convolution fusion
+
+    private func fuseConvolutions(_ nodes: [GraphNode]) throws -> [GraphNode] {
+        var consumers: [TensorName: Int] = [:]
+        for node in nodes { for input in node.dataInputs { consumers[input, default: 0] += 1 } }
+        // Fetched and fed tensors have consumers outside the graph.
+        for tensor in fetches { consumers[tensor, default: 0] += 1 }
+        for tensor in feeds { consumers[tensor, default: 0] += 1 }
+        let taken = Set(nodes.map(\.name))
+        var constants = ConstantResolver(nodes: nodes, feeds: feeds, frozenVariables: frozenVariables)
+
+        var result: [GraphNode?] = []
+        result.reserveCapacity(nodes.count)
+        var position: [String: Int] = [:]
+        var fused: [String: FusedConvolution] = [:]
+
+        /// The fused (or plain `Conv2D`) producer of `tensor` when this node is its only reader.
+        func soleProducer(of tensor: TensorName) -> (index: Int, conv: FusedConvolution)? {
+            guard tensor.output == 0, consumers[tensor] == 1, !feeds.contains(tensor),
+                  let index = position[tensor.node], let node = result[index]
+            else { return nil }
+            if let existing = fused[node.name] { return (index, existing) }
+            guard node.op == "Conv2D", let conv = FusedConvolution(conv2D: node, constants: &constants) else { return nil }
+            return (index, conv)
+        }
+
+        for node in nodes {
+            var replacement: FusedConvolution?
+            var absorbed: Int?
+            switch node.op {
+            case "FusedBatchNorm", "FusedBatchNormV2", "FusedBatchNormV3":
+                let data = node.dataInputs
+                let otherOutputsUnused = (1..<6).allSatisfy { consumers[TensorName(node: node.name, output: $0)] == nil }
+                if data.count == 5, otherOutputsUnused, let (index, conv) = soleProducer(of: data[0]),
+                   let parameters = BatchNormParameters(node, data, constants: &constants),
+                   let folded = conv.foldingBatchNorm(parameters) {
+                    replacement = folded
+                    absorbed = index
+                }
+            case "BiasAdd":
+                let data = node.dataInputs
+                if data.count == 2, node.isNHWC,
+                   let (index, conv) = soleProducer(of: data[0]), let bias = constants.floats(data[1]),
+                   let added = conv.addingBias(bias) {
+                    replacement = added
+                    absorbed = index
+                }
+            case "Relu", "Relu6":
+                let data = node.dataInputs
+                if data.count == 1, let (index, conv) = soleProducer(of: data[0]), conv.activation == nil {
+                    replacement = conv.withActivation(node.op)
+                    absorbed = index
+                }
+            default:
+                break
+            }
+            if var replacement, let absorbed {
+                result[absorbed] = nil
+                replacement.controlInputs += node.controlInputs
+                fused[node.name] = replacement
+                position[node.name] = result.count
+                result.append(replacement.node(named: node.name))
+            } else {
+                position[node.name] = result.count
+                result.append(node)
+            }
+        }
+
+        // Emit the folded filters and biases as constants right before the nodes that read them.
+        var output: [GraphNode] = []
+        output.reserveCapacity(result.count + 2 * fused.count)
+        var names = taken
+        for case let node? in result {
+            guard let conv = fused[node.name] else {
+                output.append(node)
+                continue
+            }
+            let filterName = unique("\(node.name)/tfhub_folded_filter", &names)
+            let biasName = unique("\(node.name)/tfhub_folded_bias", &names)
+            output.append(.constant(filterName, conv.filter))
+            output.append(.constant(biasName, conv.bias))
+            output.append(conv.node(named: node.name, filter: filterName, bias: biasName))
+        }
+        return output
+    }
+
+    private func unique(_ base: String, _ names: inout Set<String>) -> String {
+        var name = base
+        var counter = 1
+        while names.contains(name) {
+            name = "\(base)_\(counter)"
+            counter += 1
+        }
+        names.insert(name)
+        return name
+    }
+}
+
+// MARK: - Node helpers
+
+extension GraphNode {
+    func redirectingInputs(_ alias: [TensorName: TensorName]) -> GraphNode {
+        guard !alias.isEmpty else { return self }
+        var changed = false
+        let inputs = self.inputs.map { input -> NodeInputReference in
+            if case .data(let tensor) = input, let target = alias[tensor] {
+                changed = true
+                return .data(target)
+            }
+            return input
+        }
+        return changed ? GraphNode(name: name, op: op, inputs: inputs, attributes: attributes) : self
+    }
+
+    static func constant(_ name: String, _ value: Tensor) -> GraphNode {
+        GraphNode(name: name, op: "Const", inputs: [],
+                  attributes: ["dtype": .type(DataTypeCode(rawValue: 1)), "value": .tensor(TensorLiteral(value))])
+    }
+}

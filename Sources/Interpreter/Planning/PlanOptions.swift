@@ -1,0 +1,36 @@
+import Foundation
+import Kernels
+
+/// How a graph is planned and how its plans run.
+public struct PlanOptions: Hashable, Sendable {
+    /// Threads each kernel may split its work over (at least 1).
+    public var threads: Int
+    /// Whether the planner rewrites the graph first (batch norm folded into convolutions, bias and
+    /// ReLU fused into convolution epilogues, identities dropped, duplicate nodes merged). The
+    /// rewrites keep TensorFlow's semantics; `false` plans the graph node by node, as written.
+    public var optimize: Bool
+
+    public init(threads: Int = PlanOptions.defaultThreadCount, optimize: Bool = true) {
+        self.threads = max(1, threads)
+        self.optimize = optimize
+    }
+
+    /// `TFHUB_NUM_THREADS` when it is set to a positive integer, else the active processor count.
+    public static var defaultThreadCount: Int {
+        if let text = ProcessInfo.processInfo.environment["TFHUB_NUM_THREADS"], let value = Int(text), value > 0 {
+            return min(value, 256)
+        }
+        return max(1, ProcessInfo.processInfo.activeProcessorCount)
+    }
+}
+
+// MARK: - Kernel options of the running plan
+
+/// The kernel options of the plan running on this thread; `ExecutionPlan.run` binds them for the
+/// duration of a run, so one plan-independent op table serves plans with different thread counts.
+enum RunContext {
+    @TaskLocal static var kernelOptions = KernelOptions(threads: PlanOptions.defaultThreadCount)
+}
+
+/// Threads and instruction set the interpreter's kernels use: those of the running plan.
+var interpreterKernelOptions: KernelOptions { RunContext.kernelOptions }

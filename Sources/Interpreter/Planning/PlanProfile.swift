@@ -1,0 +1,49 @@
+import Foundation
+
+/// Wall time per op type, summed over the steps of one or more plan runs (`ExecutionPlan.run(...,
+/// profile:)`). Safe to share between threads.
+public final class PlanProfile: @unchecked Sendable {
+    /// The time and step count of one op type.
+    public struct Entry: Sendable {
+        public let op: String
+        public let nanoseconds: UInt64
+        public let steps: Int
+    }
+
+    private let lock = NSLock()
+    private var totals: [String: (nanoseconds: UInt64, steps: Int)] = [:]
+    private var runs = 0
+
+    public init() {}
+
+    func record(op: String, nanoseconds: UInt64) {
+        lock.withLock {
+            let old = totals[op] ?? (0, 0)
+            totals[op] = (old.nanoseconds &+ nanoseconds, old.steps + 1)
+        }
+    }
+
+    func finishRun() { lock.withLock { runs += 1 } }
+
+    /// The number of runs recorded.
+    public var runCount: Int { lock.withLock { runs } }
+
+    /// One entry per op type, the most expensive first.
+    public var entries: [Entry] {
+        lock.withLock {
+            totals.map { Entry(op: $0.key, nanoseconds: $0.value.nanoseconds, steps: $0.value.steps) }
+                .sorted { ($0.nanoseconds, $1.op) > ($1.nanoseconds, $0.op) }
+        }
+    }
+
+    /// The summed step time of all op types.
+    public var totalNanoseconds: UInt64 { entries.reduce(0) { $0 &+ $1.nanoseconds } }
+
+    /// Forgets everything recorded so far.
+    public func reset() {
+        lock.withLock {
+            totals.removeAll()
+            runs = 0
+        }
+    }
+}

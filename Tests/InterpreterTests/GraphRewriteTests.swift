@@ -1,0 +1,215 @@
+import Foundation
+import Interpreter
+import TFProto
+import TensorBundle
+import Tensors
+import Testing
+import TestSupport
+
+// MARK: - Plan-time rewrites: rewritten plans against the graph planned as written
+
+private func ints(_ values: Int64...) -> AttrValue { .list(AttrValue.ListValue(i: values)) }
+private func text(_ value: String) -> AttrValue { .s(Array(value.utf8)) }
+
+/// Reproducible pseudo-random numbers (64-bit LCG) for generated graphs and values.
+private struct Seeded {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        return state >> 33
+    }
+    mutating func int(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(next() % UInt64(range.count)) }
+    mutating func float(_ low: Float, _ high: Float) -> Float { low + (high - low) * Float(next() % 1_000_000) / 1_000_000 }
+    mutating func bool() -> Bool { next() % 2 == 0 }
+    mutating func floats(_ count: Int, _ low: Float = -1, _ high: Float = 1) -> [Float] {
+        (0..<count).map { _ in float(low, high) }
+    }
+}
+
+/// Runs `graph` planned with and without rewrites on the same feeds; returns both outputs and both
+/// per-op-type step counts.
+private func runBothWays(
+    _ graph: Graph, feeds: [String: Tensor], fetches: [String]
+) throws -> (rewritten: [Tensor], asWritten: [Tensor], rewrittenOps: [String: Int], asWrittenOps: [String: Int]) {
+    let types = feeds.mapValues { ValueType($0.elementType, $0.shape) }
+    var results: [[Tensor]] = []
+    var ops: [[String: Int]] = []
+    for optimize in [true, false] {
+        let plan = try graph.plan(feeds: types, fetches: fetches, options: PlanOptions(threads: 2, optimize: optimize))
+        let profile = PlanProfile()
+        results.append(try plan.run(feeds: feeds, profile: profile))
+        ops.append(Dictionary(uniqueKeysWithValues: profile.entries.map { ($0.op, $0.steps) }))
+    }
+    return (results[0], results[1], ops[0], ops[1])
+}
+
+private func maxDifference(_ a: Tensor, _ b: Tensor) -> (difference: Float, scale: Float) {
+    let x = a.scalars(as: Float.self), y = b.scalars(as: Float.self)
+    return (zip(x, y).map { abs($0 - $1) }.max() ?? 0, y.map(abs).max() ?? 0)
+}
+
+// MARK: - Randomized small graphs
+
+/// conv -> [batch norm] -> [bias] -> [relu], with Identity reads, constant or frozen-variable
+/// parameters, duplicate activations, and sometimes an extra consumer that must block the fusion.
+private struct RandomConvGraph {
+    var builder = GraphBuilder()
+    var frozen: [String: Tensor] = [:]
+    var fetches: [String] = []
+    var feeds: [String: Tensor] = [:]
+    var expectFold = true
+
+    init(seed: UInt64) {
+        var r = Seeded(state: seed)
+        let batch = r.int(1...2), height = r.int(3...9), width = r.int(3...9)
+        let inChannels = r.int(1...6), outChannels = r.int(1...9), kernel = r.int(1...3), stride = r.int(1...2)
+        let padding = r.bool() ? "SAME" : "VALID"
+        let useVariables = r.bool()
+        builder.placeholder("x", [Int64(batch), Int64(height), Int64(width), Int64(inChannels)])
+        feeds["x"] = Tensor(shape: [batch, height, width, inChannels], scalars: r.floats(batch * height * width * inChannels))
+
+        func parameter(_ name: String, _ values: [Float], _ shape: [Int]) -> String {
+            if useVariables {
+                builder.node(name, "VariableV2", [], ["dtype": .type(.float), "shape": .shape(TensorShapeProto(dims: shape.map(Int64.init)))])
+                frozen[name] = Tensor(shape: Shape(shape), scalars: values)
+            } else {
+                builder.const(name, floats: values, shape: shape.map(Int64.init))
+            }
+            builder.node("\(name)/read", "Identity", [name], ["T": .type(.float)])
+            return "\(name)/read"
+        }
+
+        let filter = parameter("w", r.floats(kernel * kernel * inChannels * outChannels),
+                               [kernel, kernel, inChannels, outChannels])
+        builder.node("conv", "Conv2D", ["x", filter], [
+            "T": .type(.float), "strides": ints(1, Int64(stride), Int64(stride), 1), "padding": text(padding)])
+        var last = "conv"
+        var epilogue = false
+        if r.int(0...3) > 0 {
+            epilogue = true
+            let op = ["FusedBatchNorm", "FusedBatchNormV2", "FusedBatchNormV3"][r.int(0...2)]
+            let training = r.int(0...4) == 0
+            if training { expectFold = false }
+            let scale = parameter("gamma", r.floats(outChannels, 0.5, 2), [outChannels])
+            let offset = parameter("beta", r.floats(outChannels), [outChannels])
+            let mean = parameter("mean", r.floats(outChannels), [outChannels])
+            let variance = parameter("variance", r.floats(outChannels, 0.1, 3), [outChannels])
+            var attributes: [String: AttrValue] = [
+                "T": .type(.float), "epsilon": .f(r.bool() ? 0.001 : 1e-5), "is_training": .b(training)]
+            if op != "FusedBatchNorm" { attributes["U"] = .type(.float) }
+            builder.node("bn", op, [last, scale, offset, mean, variance], attributes)
+            last = "bn"
+        }
+        if r.bool() {
+            epilogue = true
+            builder.const("bias", floats: r.floats(outChannels), shape: [Int64(outChannels)])
+            builder.node("biased", "BiasAdd", [last, "bias"], ["T": .type(.float)])
+            last = "biased"
+        }
+        let activation = ["Relu", "Relu6", ""][r.int(0...2)]
+        if !activation.isEmpty {
+            epilogue = true
+            builder.node("act", activation, [last], ["T": .type(.float)])
+            builder.node("act_twin", activation, [last], ["T": .type(.float)])
+            builder.node("sum", "AddV2", ["act", "act_twin"], ["T": .type(.float)])
+            last = "sum"
+        }
+        builder.node("out", "Identity", [last], ["T": .type(.float)])
+        fetches = ["out"]
+        if !epilogue { expectFold = false }
+        if r.int(0...4) == 0 {
+            fetches.append("conv")  // a fetched intermediate keeps its node and blocks the fold
+            expectFold = false
+        }
+    }
+}
+
+@Test(arguments: 0..<64)
+func rewrittenRandomConvGraphMatchesGraphAsWritten(seed: Int) throws {
+    let random = RandomConvGraph(seed: UInt64(seed) &* 7919 &+ 17)
+    let graph = try random.builder.graph().freezingVariables(random.frozen)
+    let result = try runBothWays(graph, feeds: random.feeds, fetches: random.fetches)
+    for (ours, reference) in zip(result.rewritten, result.asWritten) {
+        #expect(ours.shape == reference.shape)
+        let (difference, scale) = maxDifference(ours, reference)
+        #expect(difference <= 1e-5 * max(scale, 1), "seed \(seed): max difference \(difference), scale \(scale)")
+    }
+    let batchNorms = ["FusedBatchNorm", "FusedBatchNormV2", "FusedBatchNormV3"]
+    let remaining = batchNorms.reduce(0) { $0 + (result.rewrittenOps[$1] ?? 0) }
+    if random.expectFold {
+        #expect(remaining == 0, "seed \(seed): batch norm not folded: \(result.rewrittenOps)")
+        #expect(result.rewrittenOps["Conv2D"] == nil && result.rewrittenOps["BiasAdd"] == nil)
+        #expect(result.rewrittenOps.values.reduce(0, +) < result.asWrittenOps.values.reduce(0, +))
+    }
+}
+
+@Test func trainingBatchNormAndUnfrozenVariablesAreNotFolded() throws {
+    var g = GraphBuilder()
+    g.placeholder("x", [1, 4, 4, 2])
+    g.node("w", "VariableV2", [], ["dtype": .type(.float), "shape": .shape(TensorShapeProto(dims: [1, 1, 2, 2]))])
+    g.node("conv", "Conv2D", ["x", "w"], ["T": .type(.float), "strides": ints(1, 1, 1, 1), "padding": text("SAME")])
+    for name in ["s", "o", "m", "v"] { g.const(name, floats: [1, 2], shape: [2]) }
+    g.node("bn", "FusedBatchNormV3", ["conv", "s", "o", "m", "v"], ["T": .type(.float), "U": .type(.float), "is_training": .b(false)])
+    let graph = try g.graph()
+    let plan = try graph.plan(feeds: ["x": ValueType(.float32, [1, 4, 4, 2])], fetches: ["bn"])
+    #expect(plan.variables.keys.sorted() == ["w"], "an unfrozen variable stays a run-time input")
+    let profile = PlanProfile()
+    let x = Tensor(shape: [1, 4, 4, 2], scalars: (0..<32).map { Float($0) / 8 })
+    _ = try plan.run(feeds: ["x": x], variables: ["w": Tensor(shape: [1, 1, 2, 2], scalars: [1, 0, 0, 1] as [Float])],
+                     profile: profile)
+    #expect(profile.entries.map(\.op).sorted() == ["Conv2D", "FusedBatchNormV3"])
+}
+
+@Test func threadCountDoesNotChangeResults() throws {
+    let random = RandomConvGraph(seed: 12345)
+    let graph = try random.builder.graph().freezingVariables(random.frozen)
+    let types = random.feeds.mapValues { ValueType($0.elementType, $0.shape) }
+    let one = try graph.plan(feeds: types, fetches: random.fetches, options: PlanOptions(threads: 1)).run(feeds: random.feeds)
+    let three = try graph.plan(feeds: types, fetches: random.fetches, options: PlanOptions(threads: 3))
+    #expect(three.threads == 3)
+    let outputs = try three.run(feeds: random.feeds)
+    for (a, b) in zip(one, outputs) { #expect(a.scalars(as: Float.self) == b.scalars(as: Float.self)) }
+}
+
+// MARK: - Reduced NASNet-A modules
+
+@Test(arguments: nasnetCases.filter { $0.batch == 2 })
+func rewrittenNASNetMatchesTensorFlowAndGraphAsWritten(_ c: NASNetCase) throws {
+    let folder = Fixtures.url("nasnet/\(c.style)")
+    let savedModel = try SavedModel(
+        serializedBytes: [UInt8](Data(contentsOf: folder.appendingPathComponent("module/saved_model.pb"))))
+    let wanted = c.train ? ["train"] : []
+    let meta = try #require(savedModel.metaGraphs.first { $0.metaInfoDef.tags.sorted() == wanted })
+    let unfrozen = try Graph(graphDef: meta.graphDef, opList: meta.metaInfoDef.strippedOpList)
+    let signature = try #require(meta.signatureDef["image_feature_vector"])
+    let input = try #require(signature.inputs["images"]?.name)
+    let fetch = try #require(signature.outputs["default"]?.name)
+    let images = try NumpyFile.read(folder.appendingPathComponent("inputs_b\(c.batch).npy"))
+
+    let needed = try unfrozen.plan(feeds: [input: ValueType(.float32, images.shape)], fetches: [fetch]).variables
+    let bundle = try BundleReader(prefix: folder.appendingPathComponent("module/variables/variables"))
+    var variables: [String: Tensor] = [:]
+    for name in needed.keys {
+        let stored = try bundle.tensor(forKey: name)
+        variables[name] = Tensor(shape: Shape(stored.shape), scalars: try stored.floats())
+    }
+    let graph = unfrozen.freezingVariables(variables)
+    let result = try runBothWays(graph, feeds: [input: images], fetches: [fetch])
+
+    let expected = try NumpyFile.read(folder.appendingPathComponent("ifv_default_b\(c.batch)_\(c.tagName).npy"))
+    let (vsTF, scale) = maxDifference(result.rewritten[0], expected)
+    #expect(vsTF <= 1e-4 * scale, "rewritten vs TF: \(vsTF), scale \(scale)")
+    let (vsWritten, _) = maxDifference(result.rewritten[0], result.asWritten[0])
+    #expect(vsWritten <= 1e-5 * scale, "rewritten vs as written: \(vsWritten), scale \(scale)")
+
+    let batchNorms = ["FusedBatchNorm", "FusedBatchNormV2", "FusedBatchNormV3"]
+    let before = batchNorms.reduce(0) { $0 + (result.asWrittenOps[$1] ?? 0) }
+    let after = batchNorms.reduce(0) { $0 + (result.rewrittenOps[$1] ?? 0) }
+    #expect(before > 10)
+    if c.train {
+        #expect(after == before, "training-mode batch norms must stay")
+    } else if c.style.hasPrefix("slim") {
+        #expect(after * 10 <= before, "expected most batch norms folded: \(after) of \(before) left")
+    }
+    #expect(result.rewrittenOps.values.reduce(0, +) < result.asWrittenOps.values.reduce(0, +))
+}
