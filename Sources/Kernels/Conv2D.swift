@@ -91,12 +91,13 @@ public struct PackedMatrix: @unchecked Sendable {
         self = filter.withUnsafeBufferPointer(as: Float.self) { PackedMatrix(rows: s[0] * s[1] * s[2], columns: s[3], $0) }
     }
 
-    /// Packs a float32 matrix `(K, N)`.
-    public init(matrix: Tensor) throws {
+    /// Packs a float32 matrix `(K, N)`, or the transpose of a `(N, K)` matrix when `transposed`.
+    public init(matrix: Tensor, transposed isTransposed: Bool = false) throws {
         try requireFloat32(matrix, "matrix")
         try requireRank(matrix, 2, "matrix")
-        let s = matrix.shape
-        self = matrix.withUnsafeBufferPointer(as: Float.self) { PackedMatrix(rows: s[0], columns: s[1], $0) }
+        let source = isTransposed ? transposed(matrix) : matrix
+        let s = source.shape
+        self = source.withUnsafeBufferPointer(as: Float.self) { PackedMatrix(rows: s[0], columns: s[1], $0) }
     }
 
     var pointer: UnsafePointer<Float> { UnsafePointer(storage.baseAddress.assumingMemoryBound(to: Float.self)) }

@@ -102,3 +102,29 @@ private func invalidNodeIsRefusedAtPlanTime(_ c: BadNodeCase) throws {
         #expect(message.contains(c.expected), "\(message)")
     }
 }
+
+// MARK: - Weights that change between runs
+
+/// Conv2D and MatMul keep the packed form of the last weights they saw; new weight values must be used.
+@Test func changedWeightsAreRepacked() throws {
+    let nodes = [
+        NodeDef(name: "x", op: "Placeholder", attr: ["dtype": float32]),
+        NodeDef(name: "w", op: "Placeholder", attr: ["dtype": float32]),
+        NodeDef(name: "conv", op: "Conv2D", input: ["x", "w"], attr: conv),
+        NodeDef(name: "m", op: "Placeholder", attr: ["dtype": float32]),
+        NodeDef(name: "b", op: "Placeholder", attr: ["dtype": float32]),
+        NodeDef(name: "mm", op: "MatMul", input: ["m", "b"], attr: ["T": float32, "transpose_b": .b(true)]),
+    ]
+    let graph = try Graph(graphDef: GraphDef(node: nodes))
+    let x = Tensor(shape: [1, 1, 1, 2], scalars: [Float(1), 2])
+    let m = Tensor(shape: [1, 2], scalars: [Float(1), 2])
+    func run(_ scale: Float) throws -> [[Float]] {
+        let w = Tensor(shape: [1, 1, 2, 1], scalars: [scale, 10 * scale])
+        let b = Tensor(shape: [1, 2], scalars: [scale, 10 * scale])
+        let out = try graph.run(feeds: ["x": x, "w": w, "m": m, "b": b], fetches: ["conv", "mm"])
+        return out.map { $0.scalars(as: Float.self) }
+    }
+    #expect(try run(1) == [[21], [21]])
+    #expect(try run(2) == [[42], [42]])
+    #expect(try run(1) == [[21], [21]])
+}

@@ -5,7 +5,7 @@ import Tensors
 // MARK: - Neural-network ops (convolutions, pools, batch norm, activations, matmul, softmax)
 
 /// Convolutions, pools, batch norm, activations, BiasAdd, MatMul and Softmax over NHWC float32 tensors.
-/// Constant filters and matrices are packed once at plan time.
+/// Constant filters and matrices are packed once at plan time; others (variables) once per distinct value.
 func nnOps() -> [OpDefinition] {
     let nhwc: [String: AttributeValue] = ["data_format": .string(Array("NHWC".utf8))]
     let convDefaults = nhwc.merging([
@@ -50,8 +50,9 @@ private func conv2DOp(_ node: PlanNode) throws -> PlannedOp {
                            dilations: window.dilations, padding: window.padding)
     }
     let packed = try node.constants[1].map { f in try kernelCall(node) { try PackedMatrix(convolutionFilter: f) } }
+    let cache = PackedMatrixCache()
     return PlannedOp(outputs: [ValueType(.float32, geometry.outputShape)]) { inputs in
-        let filter = try packed ?? PackedMatrix(convolutionFilter: inputs[1])
+        let filter = try packed ?? cache.packed(inputs[1]) { try PackedMatrix(convolutionFilter: $0) }
         return [try conv2D(inputs[0], filter: filter, geometry: geometry, options: interpreterKernelOptions)]
     }
 }
@@ -203,7 +204,35 @@ private func matMulOp(_ node: PlanNode) throws -> PlannedOp {
     let (m, k) = transposeA ? (a.shape[1], a.shape[0]) : (a.shape[0], a.shape[1])
     let (kb, n) = transposeB ? (b.shape[1], b.shape[0]) : (b.shape[0], b.shape[1])
     guard k == kb else { throw node.badShape(input: 1, expected: "inner dimension \(k) to match a") }
+    let cache = PackedMatrixCache()
     return PlannedOp(outputs: [ValueType(.float32, [m, n])]) { inputs in
-        [try matMul(inputs[0], inputs[1], transposeA: transposeA, transposeB: transposeB, options: interpreterKernelOptions)]
+        if transposeA {
+            return [try matMul(inputs[0], inputs[1], transposeA: true, transposeB: transposeB, options: interpreterKernelOptions)]
+        }
+        let packed = try cache.packed(inputs[1]) { try PackedMatrix(matrix: $0, transposed: transposeB) }
+        return [try matMul(inputs[0], packed: packed, options: interpreterKernelOptions)]
+    }
+}
+
+// MARK: - Packed weights
+
+/// The packed form of the last weight tensor a run step saw. Variables keep their storage between runs,
+/// so each distinct value is packed once; the source storage is retained so its identity stays unique.
+/// Shared by the threads running the step, hence the lock.
+final class PackedMatrixCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var source: TensorStorage?
+    private var packed: PackedMatrix?
+
+    func packed(_ weights: Tensor, pack: (Tensor) throws -> PackedMatrix) throws -> PackedMatrix {
+        guard let storage = weights.storage else { return try pack(weights) }
+        let hit: PackedMatrix? = lock.withLock { source === storage ? packed : nil }
+        if let hit { return hit }
+        let fresh = try pack(weights)
+        lock.withLock {
+            source = storage
+            packed = fresh
+        }
+        return fresh
     }
 }
