@@ -51,11 +51,17 @@ public struct KernelOptions: Sendable, Hashable {
 
 /// Calls `body` with contiguous sub-ranges of `0..<count`, on up to `threads` threads at once. Ranges
 /// hold at least `minimumChunk` items so tiny jobs stay on the calling thread.
+///
+/// With several threads the work is cut into up to `chunksPerThread` ranges per thread, handed out
+/// dynamically: on a shared machine a worker that is descheduled mid-op only delays its current range,
+/// not a fixed half of the op (with one range per thread every op waits for the slowest thread). The
+/// second argument of `body` is the range's index, below `count`, not a thread index.
 func forEachChunk(
     of count: Int, threads: Int, minimumChunk: Int = 1, _ body: (Range<Int>, Int) -> Void
 ) {
     guard count > 0 else { return }
-    let parts = max(1, min(threads, count / max(1, minimumChunk)))
+    let possible = count / max(1, minimumChunk)
+    let parts = threads <= 1 ? 1 : max(1, min(threads * chunksPerThread, possible))
     if parts == 1 {
         body(0..<count, 0)
         return
@@ -66,3 +72,6 @@ func forEachChunk(
         body(start..<end, part)
     }
 }
+
+/// Ranges per thread in `forEachChunk`.
+let chunksPerThread = 4
