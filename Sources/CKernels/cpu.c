@@ -1,5 +1,14 @@
 #include "ckernels_nn.h"
 
+static int ck_detect_avx512(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#else
+    return 0;
+#endif
+}
+
 static int ck_detect_avx2(void) {
 #if defined(__x86_64__) || defined(__i386__)
     __builtin_cpu_init();
@@ -11,7 +20,7 @@ static int ck_detect_avx2(void) {
 
 int ck_isa_available(int isa) {
     /* Benign race: every thread computes the same value. */
-    static int avx2 = -1;
+    static int avx2 = -1, avx512 = -1;
     switch (isa) {
     case CK_ISA_SCALAR:
     case CK_ISA_VECTOR:
@@ -19,9 +28,15 @@ int ck_isa_available(int isa) {
     case CK_ISA_AVX2:
         if (avx2 < 0) avx2 = ck_detect_avx2();
         return avx2;
+    case CK_ISA_AVX512:
+        if (avx512 < 0) avx512 = ck_detect_avx512();
+        return avx512;
     default:
         return 0;
     }
 }
 
-int ck_best_isa(void) { return ck_isa_available(CK_ISA_AVX2) ? CK_ISA_AVX2 : CK_ISA_VECTOR; }
+int ck_best_isa(void) {
+    if (ck_isa_available(CK_ISA_AVX512)) return CK_ISA_AVX512;
+    return ck_isa_available(CK_ISA_AVX2) ? CK_ISA_AVX2 : CK_ISA_VECTOR;
+}

@@ -53,7 +53,7 @@ void ck_depthwise_rows(int isa, const ck_window *w, ptrdiff_t multiplier, const 
         return;
     }
 #if CK_HAVE_AVX2_BUILD
-    if (isa == CK_ISA_AVX2 && ck_isa_available(CK_ISA_AVX2)) {
+    if (isa >= CK_ISA_AVX2 && ck_isa_available(CK_ISA_AVX2)) {
         ck_depthwise_rows_avx2(w, input, filter, bias, lo, hi, output, r_begin, r_end);
         return;
     }

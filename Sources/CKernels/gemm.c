@@ -18,6 +18,12 @@ CK_AVX2_BEGIN
 #undef CK_FN
 #undef CK_MR
 CK_AVX2_END
+
+#pragma clang attribute push(__attribute__((target("avx512f,avx2,fma"))), apply_to = function)
+#define CK_MR 8
+#include "gemm512_body.h"
+#undef CK_MR
+#pragma clang attribute pop
 #endif
 
 /* MARK: - Packing */
@@ -63,7 +69,11 @@ void ck_gemm_rows(int isa, ptrdiff_t m_begin, ptrdiff_t m_end, ptrdiff_t k, ptrd
                   float lo, float hi, float *c, ptrdiff_t ldc) {
     if (m_end <= m_begin || n <= 0) return;
 #if CK_HAVE_AVX2_BUILD
-    if (isa == CK_ISA_AVX2 && ck_isa_available(CK_ISA_AVX2)) {
+    if (isa == CK_ISA_AVX512 && ck_isa_available(CK_ISA_AVX512)) {
+        ck_gemm_rows_avx512(m_begin, m_end, k, n, a, lda, packed_b, bias, lo, hi, c, ldc);
+        return;
+    }
+    if (isa >= CK_ISA_AVX2 && ck_isa_available(CK_ISA_AVX2)) {
         ck_gemm_rows_avx2(m_begin, m_end, k, n, a, lda, packed_b, bias, lo, hi, c, ldc);
         return;
     }

@@ -51,7 +51,7 @@ static void ck_pool_dispatch(int is_max, int isa, const ck_window *w, const floa
         return;
     }
 #if CK_HAVE_AVX2_BUILD
-    if (isa == CK_ISA_AVX2 && ck_isa_available(CK_ISA_AVX2)) {
+    if (isa >= CK_ISA_AVX2 && ck_isa_available(CK_ISA_AVX2)) {
         ck_pool_rows_avx2(is_max, w, input, output, r_begin, r_end);
         return;
     }

@@ -10,9 +10,18 @@ public enum KernelBackend: Sendable, Hashable, CaseIterable, CustomStringConvert
     case vector
     /// x86-64 AVX2 with FMA, detected at run time.
     case avx2
+    /// x86-64 AVX-512F for GEMM (1x1 convolutions, im2col convolutions, MatMul), AVX2 for the other
+    /// kernels; detected at run time, never required.
+    case avx512
 
     /// The fastest backend available on this CPU.
-    public static var best: KernelBackend { ck_best_isa() == Int32(CK_ISA_AVX2.rawValue) ? .avx2 : .vector }
+    public static var best: KernelBackend {
+        switch ck_best_isa() {
+        case Int32(CK_ISA_AVX512.rawValue): return .avx512
+        case Int32(CK_ISA_AVX2.rawValue): return .avx2
+        default: return .vector
+        }
+    }
 
     /// Whether this backend can run on this CPU.
     public var isAvailable: Bool { ck_isa_available(isa) != 0 }
@@ -22,6 +31,7 @@ public enum KernelBackend: Sendable, Hashable, CaseIterable, CustomStringConvert
         case .portable: return Int32(CK_ISA_SCALAR.rawValue)
         case .vector: return Int32(CK_ISA_VECTOR.rawValue)
         case .avx2: return Int32(CK_ISA_AVX2.rawValue)
+        case .avx512: return Int32(CK_ISA_AVX512.rawValue)
         }
     }
 
@@ -30,6 +40,7 @@ public enum KernelBackend: Sendable, Hashable, CaseIterable, CustomStringConvert
         case .portable: return "portable"
         case .vector: return "vector"
         case .avx2: return "avx2"
+        case .avx512: return "avx512"
         }
     }
 }
