@@ -27,6 +27,13 @@ static inline void ck_full_taps(const ck_window *w, ptrdiff_t filter_stride, ck_
         }
 }
 
+/* Whether the whole window of output pixel (y, x) lies inside the image. */
+static inline int ck_pixel_interior(const ck_window *w, ptrdiff_t y, ptrdiff_t x) {
+    const ptrdiff_t iy0 = y * w->stride_h - w->pad_top, ix0 = x * w->stride_w - w->pad_left;
+    return iy0 >= 0 && iy0 + (w->k_h - 1) * w->dilation_h < w->in_h && ix0 >= 0 &&
+           ix0 + (w->k_w - 1) * w->dilation_w < w->in_w;
+}
+
 /*
  * The taps of output pixel (y, x): returns `full` when the whole window is inside the image, else fills
  * and returns `border`. *origin receives the element offset of the window origin within the image.
@@ -35,9 +42,7 @@ static inline const ck_taps *ck_pixel_taps(const ck_window *w, ptrdiff_t y, ptrd
                                            const ck_taps *full, ck_taps *border, ptrdiff_t *origin) {
     const ptrdiff_t iy0 = y * w->stride_h - w->pad_top, ix0 = x * w->stride_w - w->pad_left;
     *origin = (iy0 * w->in_w + ix0) * w->in_c;
-    if (iy0 >= 0 && iy0 + (w->k_h - 1) * w->dilation_h < w->in_h && ix0 >= 0 &&
-        ix0 + (w->k_w - 1) * w->dilation_w < w->in_w)
-        return full;
+    if (ck_pixel_interior(w, y, x)) return full;
     border->count = 0;
     for (ptrdiff_t ky = 0; ky < w->k_h; ky++) {
         const ptrdiff_t iy = iy0 + ky * w->dilation_h;

@@ -62,25 +62,30 @@ import Testing
     }
 }
 
-/// Every branch of the channel blocking (blocks of 32, 16 and 8 channels, overlapping last blocks) and the
-/// scalar path, for depthwise convolution and both pools, against the portable kernels.
+/// Every branch of the channel blocking (blocks of 32, 16 and 8 channels, overlapping last blocks), the
+/// four-pixel depthwise path (interior runs of a 12-wide row, strides 1 and 2) and the scalar path, for
+/// depthwise convolution and both pools, against the portable kernels.
 @Suite struct ChannelBlockingTests {
     static let channelCounts = [3, 7, 8, 9, 12, 16, 17, 24, 31, 32, 33, 40, 44, 48, 50, 64, 65, 88]
 
     @Test(arguments: channelCounts)
     func depthwiseAndPoolsMatchPortable(channels: Int) throws {
-        let input = sampleTensor([1, 6, 5, channels], seed: UInt64(channels))
+        let input = sampleTensor([1, 6, 12, channels], seed: UInt64(channels))
         let filter = sampleTensor([3, 3, channels, 1], seed: 13)
         let bias = sampleTensor([channels], seed: 14)
         let dg = try DepthwiseGeometry(inputShape: input.shape, filterShape: filter.shape, strides: (1, 1), padding: .same)
+        let wide = sampleTensor([1, 7, 24, channels], seed: 15)
+        let dg2 = try DepthwiseGeometry(inputShape: wide.shape, filterShape: filter.shape, strides: (2, 2), padding: .valid)
         let pg = try PoolGeometry(inputShape: input.shape, window: (3, 3), strides: (2, 1), padding: .same)
         let portable = KernelOptions(backend: .portable)
         let dwReference = try depthwiseConv2D(input, filter: filter, geometry: dg, bias: bias, options: portable)
         let avgReference = try pool2D(input, mode: .average, geometry: pg, options: portable)
         let maxReference = try pool2D(input, mode: .max, geometry: pg, options: portable)
+        let strided = try depthwiseConv2D(wide, filter: filter, geometry: dg2, activation: .relu6, options: portable)
         for backend in simdBackends {
             let options = KernelOptions(backend: backend)
             #expect(relativeError(try depthwiseConv2D(input, filter: filter, geometry: dg, bias: bias, options: options), dwReference) < 1e-5)
+            #expect(relativeError(try depthwiseConv2D(wide, filter: filter, geometry: dg2, activation: .relu6, options: options), strided) < 1e-5)
             #expect(relativeError(try pool2D(input, mode: .average, geometry: pg, options: options), avgReference) < 1e-6)
             #expect(floats(try pool2D(input, mode: .max, geometry: pg, options: options)) == floats(maxReference))
         }
