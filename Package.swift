@@ -95,6 +95,25 @@ let package = Package(
         .testTarget(name: "TensorFlowHubTests", dependencies: ["TensorFlowHub", "TestSupport"]),
         .testTarget(name: "ImageInputTests", dependencies: ["ImageInput", "Tensors", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "TensorFlowHub", "ImageInput", "Tensors"]),
+
+        // MARK: - Fuzzing (scripts/fuzz builds fuzz-* with -sanitize=fuzzer,address -D FUZZING; plain builds replay files)
+        .target(
+            name: "FuzzTargets",
+            dependencies: [
+                "TFProto", "TensorBundle", "Tensors", "Interpreter", "HubResolver", "TensorFlowHub",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/Fuzz/FuzzTargets"),
+        .executableTarget(name: "fuzz-savedmodel", dependencies: ["FuzzTargets"], path: "Tests/Fuzz/fuzz-savedmodel"),
+        .executableTarget(name: "fuzz-bundle", dependencies: ["FuzzTargets"], path: "Tests/Fuzz/fuzz-bundle"),
+        .executableTarget(name: "fuzz-archive", dependencies: ["FuzzTargets"], path: "Tests/Fuzz/fuzz-archive"),
+        .executableTarget(name: "fuzz-graph", dependencies: ["FuzzTargets"], path: "Tests/Fuzz/fuzz-graph"),
+        .testTarget(
+            name: "HardeningTests",
+            dependencies: [
+                "FuzzTargets", "TestSupport", "TFProto", "TensorBundle", "Tensors", "Interpreter", "HubResolver",
+                "TensorFlowHub",
+            ]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -41,25 +41,26 @@ public final class Module: Sendable {
     /// - Parameters:
     ///   - url: the handle.
     ///   - tags: the graph variant: `[]` (inference, the default) or `["train"]` (batch norm in training mode).
-    ///   - resolver: how handles are resolved and cached.
+    ///   - resolver: how handles are resolved and cached (archive caps: `ModuleResolver.limits`).
     ///   - planOptions: kernel threads (default: `TFHUB_NUM_THREADS`, else the active processor count)
     ///     and plan-time rewrites.
+    ///   - options: caps on protobuf decoding and graph size (see `LoadOptions`).
     public convenience init(
         url: URL, tags: Set<String> = [], resolver: ModuleResolver = ModuleResolver(),
-        planOptions: PlanOptions = PlanOptions()
+        planOptions: PlanOptions = PlanOptions(), options: LoadOptions = .default
     ) throws {
         let handle = url.isFileURL ? url.path : url.absoluteString
-        try self.init(handle: handle, tags: tags, resolver: resolver, planOptions: planOptions)
+        try self.init(handle: handle, tags: tags, resolver: resolver, planOptions: planOptions, options: options)
     }
 
     /// Loads a module from a handle string, exactly as tensorflow_hub spells handles (the cache folder is
     /// the SHA-1 of this string).
     public init(
         handle: String, tags: Set<String> = [], resolver: ModuleResolver = ModuleResolver(),
-        planOptions: PlanOptions = PlanOptions()
+        planOptions: PlanOptions = PlanOptions(), options: LoadOptions = .default
     ) throws {
         let directory = try resolver.resolve(handle)
-        let files = try ModuleFiles(directory: directory)
+        let files = try ModuleFiles(directory: directory, protoLimits: options.protoLimits)
         let metaGraph = try files.metaGraph(tags: tags)
         let file = files.savedModelPath
 
@@ -82,7 +83,8 @@ public final class Module: Sendable {
         self.imageModuleInfo = try Attachments(metaGraph: metaGraph, file: file).imageModuleInfo(file: file)
         self.opHistogram = graphDef.node.reduce(into: [:]) { $0[$1.op, default: 0] += 1 }
         let variables = try VariableLoader.load(directory: directory, metaGraph: metaGraph)
-        self.graph = try Graph(graphDef: graphDef, opList: metaGraph.metaInfoDef.strippedOpList)
+        self.graph = try Graph(
+            graphDef: graphDef, opList: metaGraph.metaInfoDef.strippedOpList, limits: options.graphLimits)
             .freezingVariables(variables)
         self.variables = variables
         self.planOptions = planOptions

@@ -15,21 +15,21 @@ struct ModuleFiles {
 
     var savedModelPath: String { directory.appendingPathComponent(Self.savedModelName).path }
 
-    init(directory: URL) throws {
+    init(directory: URL, protoLimits: ProtoDecodingLimits = .default) throws {
         self.directory = directory
         let moduleDefURL = directory.appendingPathComponent(Self.moduleDefName)
         let savedModelURL = directory.appendingPathComponent(Self.savedModelName)
         for url in [moduleDefURL, savedModelURL] where !FileManager.default.fileExists(atPath: url.path) {
             throw ModuleError.missingFile(directory: directory.path, file: url.lastPathComponent)
         }
-        let moduleDef = try ModuleDef(contentsOf: moduleDefURL)
+        let moduleDef = try ModuleDef(contentsOf: moduleDefURL, limits: protoLimits)
         guard moduleDef.format.rawValue == 3 else {
             throw ModuleError.unsupportedFormat(file: moduleDefURL.path, format: moduleDef.format.rawValue)
         }
         guard moduleDef.requiredFeatures.isEmpty else {
             throw ModuleError.unsupportedFeatures(file: moduleDefURL.path, features: moduleDef.requiredFeatures)
         }
-        savedModel = try SavedModel(contentsOf: savedModelURL)
+        savedModel = try SavedModel(contentsOf: savedModelURL, limits: protoLimits)
         var seen: Set<Set<String>> = []
         for metaGraph in savedModel.metaGraphs {
             let tags = Set(metaGraph.metaInfoDef.tags)

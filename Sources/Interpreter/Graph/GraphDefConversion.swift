@@ -11,24 +11,34 @@ extension Graph {
     ///   - opList: the MetaGraphDef's `meta_info_def.stripped_op_list`, whose attribute defaults fill
     ///     attributes that exports strip; ops it does not list use TensorFlow 2.21's defaults built into
     ///     the interpreter. Pass `nil` for a bare GraphDef.
-    /// - Throws: `PlanningError.badTensorName` for malformed inputs, `.invalidNode` for duplicate names.
-    public convenience init(graphDef: GraphDef, opList: OpList? = nil) throws {
+    ///   - limits: node count and tensor size caps (`GraphLimits.default` unless given).
+    /// - Throws: `PlanningError.badTensorName` for malformed inputs, `.invalidNode` for duplicate names,
+    ///   `.tooManyNodes` above `limits.maximumNodeCount`.
+    public convenience init(graphDef: GraphDef, opList: OpList? = nil, limits: GraphLimits = .default) throws {
+        guard graphDef.node.count <= limits.maximumNodeCount else {
+            throw PlanningError.tooManyNodes(count: graphDef.node.count, limit: limits.maximumNodeCount)
+        }
+        let byteLimit = limits.maximumTensorByteCount
         var opDefaults: [String: [String: AttributeValue]] = [:]
         for op in opList?.op ?? [] {
-            opDefaults[op.name] = op.attrDefaults.mapValues(AttributeValue.init)
+            opDefaults[op.name] = op.attrDefaults.mapValues { AttributeValue($0, maximumTensorByteCount: byteLimit) }
         }
         let nodes = try graphDef.node.map { node in
             GraphNode(
                 name: node.name, op: node.op,
                 inputs: try node.input.map { try NodeInputReference(parsing: $0) },
-                attributes: node.attr.mapValues(AttributeValue.init))
+                attributes: node.attr.mapValues { AttributeValue($0, maximumTensorByteCount: byteLimit) })
         }
-        try self.init(nodes: nodes, opDefaults: opDefaults)
+        try self.init(nodes: nodes, opDefaults: opDefaults, maximumTensorByteCount: byteLimit)
     }
 }
 
 extension AttributeValue {
     init(_ value: AttrValue) {
+        self.init(value, maximumTensorByteCount: GraphLimits.default.maximumTensorByteCount)
+    }
+
+    init(_ value: AttrValue, maximumTensorByteCount limit: Int) {
         switch value {
         case .i(let i): self = .int(i)
         case .f(let f): self = .float(f)
@@ -36,12 +46,12 @@ extension AttributeValue {
         case .s(let s): self = .string(s)
         case .type(let t): self = .type(DataTypeCode(rawValue: t.rawValue))
         case .shape(let s): self = .shape(PartialShape(s))
-        case .tensor(let t): self = .tensor(TensorLiteral(t))
+        case .tensor(let t): self = .tensor(TensorLiteral(t, maximumByteCount: limit))
         case .list(let l):
             self = .list(AttributeList(
                 ints: l.i, floats: l.f, bools: l.b, strings: l.s,
                 types: l.type.map { DataTypeCode(rawValue: $0.rawValue) }, shapes: l.shape.map(PartialShape.init),
-                tensors: l.tensor.map(TensorLiteral.init), functions: l.func.map(\.name)))
+                tensors: l.tensor.map { TensorLiteral($0, maximumByteCount: limit) }, functions: l.func.map(\.name)))
         case .func(let f): self = .function(f.name)
         case .placeholder(let p): self = .placeholder(p)
         case .unset: self = .unset
@@ -56,7 +66,7 @@ extension PartialShape {
 }
 
 extension TensorLiteral {
-    init(_ proto: TensorProto) {
-        self.init { try Tensor(decoding: proto) }
+    init(_ proto: TensorProto, maximumByteCount: Int) {
+        self.init { try Tensor(decoding: proto, maximumByteCount: maximumByteCount) }
     }
 }

@@ -21,10 +21,15 @@ extension Tensor {
             guard d >= 0, let i = Int(exactly: d) else { throw TensorDecodingError.invalidShape("dimension \(d)") }
             return i
         })
+        // A string element costs at least its array reference, whatever its bytes.
         guard let count = shape.checkedElementCount,
-              case let (bytes, overflow) = count.multipliedReportingOverflow(by: type.byteSize ?? 1),
+              case let (bytes, overflow) = count.multipliedReportingOverflow(
+                  by: type.byteSize ?? MemoryLayout<[UInt8]>.stride),
               !overflow, bytes <= maximumByteCount
-        else { throw TensorDecodingError.invalidShape("\(shape) is too large") }
+        else {
+            throw TensorDecodingError.invalidShape(
+                "\(type) \(shape) is larger than the limit of \(maximumByteCount) bytes per tensor")
+        }
 
         if type == .string {
             self = Tensor(shape: shape, strings: try Self.decodeStrings(proto, count: count))
@@ -78,6 +83,11 @@ extension Tensor {
         }
         // N varint32 lengths, then the concatenated bytes.
         let content = proto.tensorContent
+        // Every element needs at least one length byte; checked before reserving `count` lengths.
+        guard count <= content.count else {
+            throw TensorDecodingError.malformed(
+                "tensor_content of \(content.count) bytes cannot hold \(count) string lengths")
+        }
         var position = 0
         var lengths: [Int] = []
         lengths.reserveCapacity(count)

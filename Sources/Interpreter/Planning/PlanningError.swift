@@ -37,6 +37,8 @@ public enum PlanningError: Error, CustomStringConvertible, Sendable, Equatable {
     case invalidNode(node: String, op: String, reason: String)
     /// An op failed while being evaluated at plan time on constant inputs.
     case constantFolding(node: String, op: String, reason: String)
+    /// The graph holds more nodes than `GraphLimits.maximumNodeCount`.
+    case tooManyNodes(count: Int, limit: Int)
 
     public struct UnsupportedOp: Hashable, Sendable, CustomStringConvertible {
         public let op: String
@@ -99,6 +101,8 @@ public enum PlanningError: Error, CustomStringConvertible, Sendable, Equatable {
             return "node '\(node)' (\(op)): \(reason)"
         case .constantFolding(let node, let op, let reason):
             return "node '\(node)' (\(op)) failed on constant inputs: \(reason)"
+        case .tooManyNodes(let count, let limit):
+            return "graph has \(count) nodes, more than the limit of \(limit) (raise GraphLimits.maximumNodeCount)"
         }
     }
 }

@@ -1,0 +1,59 @@
+import Foundation
+
+// MARK: - Fuzz targets
+
+/// The inputs `scripts/fuzz` feeds to libFuzzer, one function per parser. Each takes arbitrary bytes,
+/// must return normally for every input (typed errors are caught and ignored) and must never crash,
+/// hang or allocate without bound. The `fuzz-*` executables call these from `LLVMFuzzerTestOneInput`;
+/// the hardening tests replay the seed corpora and regression inputs through them.
+public enum FuzzTarget: String, CaseIterable, Sendable {
+    /// `saved_model.pb` (a `SavedModel`): decoding, then a `Graph` from every MetaGraphDef, then a
+    /// whole `Module` load from a folder holding the bytes; also the bytes as `tfhub_module.pb`.
+    case savedmodel
+    /// A tensor bundle: `[u32 little-endian index length][index bytes][data shard bytes]`.
+    case bundle
+    /// A `.tar.gz` / `.tar` module archive resolved through `ModuleResolver` into a private cache.
+    case archive
+    /// A `GraphDef`, planned with its placeholders fed and a few nodes fetched.
+    case graph
+
+    /// Runs one input.
+    public func run(_ bytes: UnsafeRawBufferPointer) {
+        switch self {
+        case .savedmodel: SavedModelTarget.run(bytes)
+        case .bundle: BundleTarget.run(bytes)
+        case .archive: ArchiveTarget.run(bytes)
+        case .graph: GraphTarget.run(bytes)
+        }
+    }
+
+    /// Removes the per-process scratch folder (call once, at exit).
+    public static func cleanUp() { Scratch.removeAll() }
+
+    /// Runs one input held in an array.
+    public func run(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { run($0) }
+    }
+}
+
+// MARK: - Scratch space
+
+/// A per-process scratch folder on tmpfs when there is one (fuzz inputs are written to files for the
+/// parsers that read files). Removed by the OS on reboot, by `scripts/fuzz` after a run.
+enum Scratch {
+    static let root: URL = {
+        let base = FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm" : NSTemporaryDirectory()
+        let url = URL(fileURLWithPath: base, isDirectory: true)
+            .appendingPathComponent("tfhub-fuzz-\(getpid())-\(UInt32.random(in: 0 ... .max))", isDirectory: true)
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }()
+
+    static func write(_ bytes: UnsafeRawBufferPointer, to url: URL) {
+        _ = FileManager.default.createFile(atPath: url.path, contents: Data(bytes))
+    }
+
+    static func removeAll() {
+        try? FileManager.default.removeItem(at: root)
+    }
+}

@@ -1,0 +1,7 @@
+import Foundation
+import FuzzTargets
+import Testing
+
+@Suite struct FuzzCorpusTests {
+    @Test func placeholder() {}
+}
