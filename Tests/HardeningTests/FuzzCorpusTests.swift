@@ -1,7 +1,0 @@
-import Foundation
-import FuzzTargets
-import Testing
-
-@Suite struct FuzzCorpusTests {
-    @Test func placeholder() {}
-}

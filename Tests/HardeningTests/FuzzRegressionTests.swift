@@ -1,0 +1,64 @@
+import Foundation
+import FuzzTargets
+import TestSupport
+import Testing
+
+// MARK: - Fuzz inputs replayed in the plain build
+
+/// Every input a fuzz run ever crashed on (Tests/Fixtures/fuzz/regressions/TARGET/) and the fixture
+/// seeds go through the same target functions the fuzzers call; the test passes when each returns
+/// (typed errors are the expected outcome for most). Under `scripts/fuzz` the same inputs also run with
+/// the address and leak sanitizers. Serialized: the targets share one scratch folder per process.
+@Suite(.serialized) struct FuzzRegressionTests {
+    @Test(arguments: FuzzTarget.allCases)
+    func regressionInputsReplay(target: FuzzTarget) throws {
+        let folder = HardeningFixture.regressions.appendingPathComponent(target.rawValue)
+        let names = listing(folder)
+        for name in names {
+            let bytes = try [UInt8](Data(contentsOf: folder.appendingPathComponent(name)))
+            target.run(bytes)
+        }
+        FuzzTarget.cleanUp()
+    }
+
+    /// The NASNet saved_model.pb files are too large to mutate at speed, so the fuzz seeds leave them out;
+    /// they go through the savedmodel target here, as does every small module fixture.
+    @Test func moduleFixturesReplay() throws {
+        for path in ["nasnet/slim_v1_small/module", "nasnet/keras_small/module", "proto/hub_module", "resolver/module"] {
+            let folder = Fixtures.url(path)
+            FuzzTarget.savedmodel.run(try [UInt8](Data(contentsOf: folder.appendingPathComponent("saved_model.pb"))))
+            FuzzTarget.savedmodel.run(try [UInt8](Data(contentsOf: folder.appendingPathComponent("tfhub_module.pb"))))
+            let prefix = folder.appendingPathComponent("variables/variables").path
+            FuzzTarget.bundle.run(FuzzTarget.bundleInput(
+                index: try [UInt8](Data(contentsOf: URL(fileURLWithPath: prefix + ".index"))),
+                data: try [UInt8](Data(contentsOf: URL(fileURLWithPath: prefix + ".data-00000-of-00001")))))
+        }
+        FuzzTarget.cleanUp()
+    }
+
+    @Test func archiveFixturesReplay() throws {
+        var count = 0
+        for group in ["resolver/archives", "resolver/malicious"] {
+            let folder = Fixtures.url(group)
+            for name in listing(folder) where !name.hasSuffix(".txt") {
+                FuzzTarget.archive.run(try [UInt8](Data(contentsOf: folder.appendingPathComponent(name))))
+                count += 1
+            }
+        }
+        #expect(count > 20)
+        FuzzTarget.cleanUp()
+    }
+
+    @Test func graphFixturesReplay() throws {
+        var count = 0
+        for group in ["ops/array", "ops/math", "ops/nn"] {
+            let folder = Fixtures.url(group)
+            for name in listing(folder) where name.hasSuffix(".graph.pb") {
+                FuzzTarget.graph.run(try [UInt8](Data(contentsOf: folder.appendingPathComponent(name))))
+                count += 1
+            }
+        }
+        #expect(count > 100)
+        FuzzTarget.cleanUp()
+    }
+}
