@@ -41,6 +41,9 @@ public enum ModuleError: Error, CustomStringConvertible, Sendable, Equatable {
         case .duplicateTagSet(let file, let tags):
             return "\(file): tags \(tags) used repeatedly by several MetaGraphDefs"
         case .noSuchGraphVariant(let file, let requested, let available):
+            guard !available.isEmpty else {
+                return "\(file): no graph variant with tags \(requested); available: none (the file holds no MetaGraphDef)"
+            }
             return "\(file): no graph variant with tags \(requested); available: "
                 + available.map { "\($0)" }.joined(separator: ", ")
         case .badAttachment(let file, let reason):

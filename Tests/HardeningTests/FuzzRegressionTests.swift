@@ -1,5 +1,8 @@
 import Foundation
 import FuzzTargets
+import Interpreter
+import TensorFlowHub
+import TFProto
 import TestSupport
 import Testing
 
@@ -60,5 +63,41 @@ import Testing
         }
         #expect(count > 100)
         FuzzTarget.cleanUp()
+    }
+}
+
+// MARK: - Hand-made regression inputs
+
+/// The graphs written by Tests/Fixtures/fuzz/make_regressions.py: each must be refused at plan time
+/// with the limit or the content problem named, without allocating what the shape claims.
+@Test(arguments: [
+    ("huge-string-const", "string [2147483648] is larger than the limit of 4294967296 bytes per tensor"),
+    ("string-content-shorter-than-shape", "tensor_content of 3 bytes cannot hold 134217728 string lengths"),
+])
+func handMadeGraphRegressionsAreRefused(name: String, message: String) throws {
+    let url = HardeningFixture.regressions.appendingPathComponent("graph/" + name)
+    let graphDef = try GraphDef(serializedBytes: [UInt8](Data(contentsOf: url)))
+    let graph = try Graph(graphDef: graphDef)
+    #expect {
+        try graph.plan(feeds: [:], fetches: ["strings"])
+    } throws: { error in
+        guard case PlanningError.invalidAttribute(node: "strings", op: "Const", attribute: "value", _, let found)? =
+            error as? PlanningError else { return false }
+        return found.contains(message)
+    }
+}
+
+/// An empty `saved_model.pb` (the input of the Foundation leak) says the file holds no graph variant.
+@Test func emptySavedModelSaysItHoldsNoGraph() throws {
+    try withScratch { scratch in
+        let folder = scratch.sub("module")
+        try copyFolder(HardeningFixture.protoModule, to: folder)
+        _ = FileManager.default.createFile(atPath: folder.appendingPathComponent("saved_model.pb").path, contents: Data())
+        #expect {
+            try Module(handle: folder.path)
+        } throws: { error in
+            guard case ModuleError.noSuchGraphVariant(let file, [], [])? = error as? ModuleError else { return false }
+            return file.hasSuffix("saved_model.pb") && "\(error)".contains("the file holds no MetaGraphDef")
+        }
     }
 }
