@@ -172,6 +172,23 @@ public final class Module: Sendable {
         return Dictionary(uniqueKeysWithValues: zip(keys, fetched))
     }
 
+    /// The execution plan a call of signature `name` with inputs of these types and shapes runs (planned
+    /// once and cached), e.g. to inspect its step count or memory peak.
+    public func plan(signature name: String = "default", inputs: [String: ValueType]) throws -> ExecutionPlan {
+        guard let signature = signatures[name] else {
+            throw ModuleError.noSuchSignature(name: name, available: signatureNames)
+        }
+        var feeds: [String: ValueType] = [:]
+        for (key, spec) in signature.inputs {
+            guard let type = inputs[key] else {
+                throw ModuleError.badInput(signature: name, input: key, reason: "missing; expected \(spec)")
+            }
+            feeds[spec.tensorName] = type
+        }
+        let fetches = signature.outputs.keys.sorted().compactMap { signature.outputs[$0]?.tensorName }
+        return try graph.plan(feeds: feeds, fetches: fetches, options: planOptions)
+    }
+
     /// Runs a single-input signature and returns its `default` output, as calling a hub module does.
     ///
     /// For an image feature-vector module: `[batch, height, width, 3]` float32 in [0, 1] (NHWC) ->

@@ -136,7 +136,13 @@ struct Bench: ParsableCommand {
             if let seconds = other.report.conversion_seconds { note += String(format: ", tf2onnx conversion %.1f s, cached)", seconds) }
             print(note)
         }
-        for (batch, recorder) in profiles { printProfile(recorder, batch: batch) }
+        for (batch, recorder) in profiles {
+            printProfile(recorder, batch: batch)
+            let key = loaded.signature(signature)?.inputs.keys.first ?? "images"
+            let plan = try loaded.plan(signature: signature, inputs: [key: ValueType(.float32, [batch, height, width, 3])])
+            let peak = plan.peakStepResultBytes
+            print("\(plan.stepCount) steps; largest live set of step results \(formatBytes(peak.bytes)) (at \(peak.node))")
+        }
     }
 
     private func cell(_ text: String, _ width: Int) -> String { text.padding(toLength: width, withPad: " ", startingAt: 0) }

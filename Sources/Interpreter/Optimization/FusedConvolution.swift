@@ -65,14 +65,14 @@ struct FusedConvolution {
 
     // MARK: Nodes
 
-    /// The fused node while the pass runs (its filter and bias constants are emitted at the end).
-    func node(named name: String) -> GraphNode { node(named: name, filter: "", bias: "") }
-
-    func node(named name: String, filter: String, bias: String) -> GraphNode {
+    /// The fused node: input `conv`'s input, filter and bias in attributes (`filter`, `bias`), so that
+    /// only the packed filter the step captures stays in memory after planning.
+    func node(named name: String) -> GraphNode {
         var attributes = conv.attributes
         attributes["activation"] = .string(Array((activation ?? "").utf8))
-        let inputs: [NodeInputReference] = [conv.inputs[0], .data(TensorName(node: filter)), .data(TensorName(node: bias))]
-            + controlInputs.map { .control($0) }
+        attributes["filter"] = .tensor(TensorLiteral(filter))
+        attributes["bias"] = .tensor(TensorLiteral(bias))
+        let inputs: [NodeInputReference] = [conv.inputs[0]] + controlInputs.map { .control($0) }
         return GraphNode(name: name, op: Self.op, inputs: inputs, attributes: attributes)
     }
 }

@@ -65,7 +65,6 @@ struct GraphRewriter {
         // Fetched and fed tensors have consumers outside the graph.
         for tensor in fetches { consumers[tensor, default: 0] += 1 }
         for tensor in feeds { consumers[tensor, default: 0] += 1 }
-        let taken = Set(nodes.map(\.name))
         var constants = ConstantResolver(nodes: nodes, feeds: feeds, frozenVariables: frozenVariables)
 
         var result: [GraphNode?] = []
@@ -125,33 +124,7 @@ struct GraphRewriter {
             }
         }
 
-        // Emit the folded filters and biases as constants right before the nodes that read them.
-        var output: [GraphNode] = []
-        output.reserveCapacity(result.count + 2 * fused.count)
-        var names = taken
-        for case let node? in result {
-            guard let conv = fused[node.name] else {
-                output.append(node)
-                continue
-            }
-            let filterName = unique("\(node.name)/tfhub_folded_filter", &names)
-            let biasName = unique("\(node.name)/tfhub_folded_bias", &names)
-            output.append(.constant(filterName, conv.filter))
-            output.append(.constant(biasName, conv.bias))
-            output.append(conv.node(named: node.name, filter: filterName, bias: biasName))
-        }
-        return output
-    }
-
-    private func unique(_ base: String, _ names: inout Set<String>) -> String {
-        var name = base
-        var counter = 1
-        while names.contains(name) {
-            name = "\(base)_\(counter)"
-            counter += 1
-        }
-        names.insert(name)
-        return name
+        return result.compactMap { $0 }
     }
 }
 
@@ -169,10 +142,5 @@ extension GraphNode {
             return input
         }
         return changed ? GraphNode(name: name, op: op, inputs: inputs, attributes: attributes) : self
-    }
-
-    static func constant(_ name: String, _ value: Tensor) -> GraphNode {
-        GraphNode(name: name, op: "Const", inputs: [],
-                  attributes: ["dtype": .type(DataTypeCode(rawValue: 1)), "value": .tensor(TensorLiteral(value))])
     }
 }

@@ -48,6 +48,24 @@ public struct ExecutionPlan: Sendable {
     /// The number of kernel steps a run executes (after pruning and constant folding).
     public var stepCount: Int { steps.count }
 
+    /// The largest number of bytes of step results alive at once during a run (feeds, constants and
+    /// variables not counted), and the node of the step where it occurs: each result lives from its
+    /// step to its last reader, as `run` releases it.
+    public var peakStepResultBytes: (bytes: Int, node: String) {
+        func bytes(_ slot: Int) -> Int {
+            slotTypes[slot].shape.elementCount * (slotTypes[slot].elementType.byteSize ?? 8)
+        }
+        let results = Set(steps.flatMap(\.outputs))
+        var live = 0
+        var peak = (bytes: 0, node: "")
+        for step in steps {
+            for slot in step.outputs { live += bytes(slot) }
+            if live > peak.bytes { peak = (live, step.node) }
+            for slot in step.releaseAfter where results.contains(slot) { live -= bytes(slot) }
+        }
+        return peak
+    }
+
     // MARK: - Running
 
     /// Runs the plan.
