@@ -100,7 +100,7 @@ let package = Package(
         .target(
             name: "FuzzTargets",
             dependencies: [
-                "TFProto", "TensorBundle", "Tensors", "Interpreter", "HubResolver", "TensorFlowHub",
+                "TFProto", "TensorBundle", "Tensors", "Interpreter", "HubResolver", "TensorFlowHub", "ImageInput",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/Fuzz/FuzzTargets"),
@@ -108,11 +108,13 @@ let package = Package(
         .executableTarget(name: "fuzz-bundle", dependencies: ["FuzzTargets"], path: "Tests/Fuzz/fuzz-bundle"),
         .executableTarget(name: "fuzz-archive", dependencies: ["FuzzTargets"], path: "Tests/Fuzz/fuzz-archive"),
         .executableTarget(name: "fuzz-graph", dependencies: ["FuzzTargets"], path: "Tests/Fuzz/fuzz-graph"),
+        .executableTarget(name: "fuzz-npy", dependencies: ["FuzzTargets"], path: "Tests/Fuzz/fuzz-npy"),
+        .executableTarget(name: "fuzz-image", dependencies: ["FuzzTargets"], path: "Tests/Fuzz/fuzz-image"),
         .testTarget(
             name: "HardeningTests",
             dependencies: [
                 "FuzzTargets", "TestSupport", "TFProto", "TensorBundle", "Tensors", "Interpreter", "HubResolver",
-                "TensorFlowHub",
+                "TensorFlowHub", "ImageInput",
             ]),
     ],
     swiftLanguageModes: [.v5]

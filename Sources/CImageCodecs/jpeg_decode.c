@@ -55,7 +55,10 @@ int cimg_decode_jpeg(const uint8_t *data, size_t size, size_t max_pixels, cimg_i
     }
     cinfo.out_color_space = JCS_RGB;
     cinfo.dct_method = JDCT_IFAST;  /* TF decode_jpeg default dct_method "" = INTEGER_FAST */
-    jpeg_start_decompress(&cinfo);
+    /* The size is checked before jpeg_start_decompress: for a progressive file that call already
+       allocates coefficient buffers for the whole image (found by fuzz-image: a few hundred bytes
+       claiming 65535x65535 pixels made it allocate gigabytes). */
+    jpeg_calc_output_dimensions(&cinfo);
     size_t width = cinfo.output_width, height = cinfo.output_height;
     if (width == 0 || height == 0 || width > max_pixels / height) {
         snprintf(out->error, sizeof out->error, "JPEG: %zux%zu pixels exceeds the limit of %zu", width, height,
@@ -63,6 +66,7 @@ int cimg_decode_jpeg(const uint8_t *data, size_t size, size_t max_pixels, cimg_i
         jpeg_destroy_decompress(&cinfo);
         return 1;
     }
+    jpeg_start_decompress(&cinfo);
     size_t stride = width * 3;
     pixels = malloc(stride * height);
     if (!pixels) {

@@ -1,5 +1,6 @@
 import Foundation
 import FuzzTargets
+import ImageInput
 import Interpreter
 import TensorFlowHub
 import TFProto
@@ -100,4 +101,19 @@ func handMadeGraphRegressionsAreRefused(name: String, message: String) throws {
             return file.hasSuffix("saved_model.pb") && "\(error)".contains("the file holds no MetaGraphDef")
         }
     }
+}
+
+/// Found by fuzz-image: a progressive JPEG's header is trusted by `jpeg_start_decompress`, which
+/// allocates coefficient buffers for the whole claimed image. The pixel limit is now checked first.
+@Test func progressiveJPEGClaimingAHugeSizeIsRefusedBeforeDecoding() throws {
+    let url = HardeningFixture.regressions.appendingPathComponent("image/progressive-jpeg-claiming-60000x60000")
+    let bytes = try [UInt8](Data(contentsOf: url))
+    let start = Date()
+    #expect {
+        try ImageDecoder.decode(bytes, source: "claims-60000x60000.jpg")
+    } throws: { error in
+        "\(error)" == "claims-60000x60000.jpg: JPEG: 60000x60000 pixels exceeds the limit of 100000000"
+    }
+    // Before the fix the same error came after ~35 s and gigabytes of coefficient buffers.
+    #expect(Date().timeIntervalSince(start) < 5)
 }

@@ -68,3 +68,15 @@ for name, data in CASES.items():
     with open(path, "wb") as f:
         f.write(data)
     print(f"{path}: {len(data)} bytes")
+
+# A progressive JPEG (Tests/Fixtures/images/rgb_420_progressive.jpg) whose SOF2 header claims
+# 60000x60000 pixels: jpeg_start_decompress allocated whole-image coefficient buffers before the pixel
+# limit was checked. Now: "JPEG: 60000x60000 pixels exceeds the limit of ...".
+with open(os.path.join(HERE, "..", "images", "rgb_420_progressive.jpg"), "rb") as f:
+    jpeg = bytearray(f.read())
+sof = jpeg.index(b"\xff\xc2")
+jpeg[sof + 5:sof + 9] = (60000).to_bytes(2, "big") + (60000).to_bytes(2, "big")
+path = os.path.join(HERE, "regressions", "image", "progressive-jpeg-claiming-60000x60000")
+with open(path, "wb") as f:
+    f.write(jpeg)
+print(f"{path}: {len(jpeg)} bytes")

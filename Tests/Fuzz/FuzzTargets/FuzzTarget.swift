@@ -16,6 +16,10 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case archive
     /// A `GraphDef`, planned with its placeholders fed and a few nodes fetched.
     case graph
+    /// A `.npy` file (what `tfhub run` reads), decoded and encoded again.
+    case npy
+    /// A JPEG or PNG file (what `tfhub embed` reads), decoded under a 1 Mpixel cap and resized.
+    case image
 
     /// Runs one input.
     public func run(_ bytes: UnsafeRawBufferPointer) {
@@ -24,6 +28,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .bundle: BundleTarget.run(bytes)
         case .archive: ArchiveTarget.run(bytes)
         case .graph: GraphTarget.run(bytes)
+        case .npy: InputFileTargets.npy(bytes)
+        case .image: InputFileTargets.image(bytes)
         }
     }
 
