@@ -5,8 +5,10 @@ import Tensors
 // Micro-benchmark of the conv / depthwise / GEMM kernels on NASNet-A mobile layer shapes, with
 // TensorFlow's time for the same op and shape side by side (`--python PATH` runs scripts/bench_kernels_tf.py).
 //
-//   swift build -c release --product kernel-bench
-//   nice -n 10 .build/release/kernel-bench --threads 1,2 --runs 7 --python .venv-oracle/bin/python
+//   scripts/bench-kernels [runs] [--backends avx2,avx512]      (builds, then runs with the oracle venv)
+//   .build/release/kernel-bench --threads 1,2 --runs 7 --python .venv-oracle/bin/python --backends avx2,avx512
+// --only TEXT keeps the layers whose name contains TEXT; --iterations N makes exactly N calls per layer (for
+// `valgrind --tool=callgrind` instruction counts; valgrind lacks AVX-512, so it measures the AVX2 path).
 
 // MARK: - Arguments
 
@@ -32,11 +34,15 @@ struct Arguments {
             case "--runs": runs = max(1, Int(try value()) ?? 7)
             case "--python": python = try value()
             case "--all-backends": backends = KernelBackend.allCases.filter(\.isAvailable)
+            case "--backends":
+                let names = try value().split(separator: ",").map(String.init)
+                backends = KernelBackend.allCases.filter { names.contains($0.description) && $0.isAvailable }
+                guard !backends.isEmpty else { throw BenchmarkError("no available backend among \(names)") }
             case "--iterations": iterations = Int(try value())
             case "--only": only = try value()
             default:
                 throw BenchmarkError(
-                    "unknown argument \(args[i]); use --threads 1,2 --runs N --python PATH --all-backends --only TEXT --iterations N")
+                    "unknown argument \(args[i]); use --threads 1,2 --runs N --python PATH --all-backends --backends avx2,avx512 --only TEXT --iterations N")
             }
             i += 1
         }
