@@ -130,7 +130,9 @@ public func conv2D(
         guard let outBase = out.baseAddress, out.count > 0 else { return }
         input.withUnsafeBufferPointer(as: Float.self) { inp in
             withOptionalPointer(bias) { biasPointer in
-                forEachChunk(of: pixels, threads: options.threads, minimumChunk: 16) { range, _ in
+                let perPixel = fs[0] * fs[1] * fs[2] * fs[3]
+                forEachChunk(of: pixels, threads: options.threads,
+                             minimumChunk: max(16, minimumChunk(workPerItem: perPixel))) { range, _ in
                     let scratch = UnsafeMutablePointer<Float>.allocate(capacity: max(scratchCount, 1))
                     defer { scratch.deallocate() }
                     ck_conv2d_rows(options.backend.isa, &window, inp.baseAddress, filter.pointer, biasPointer,

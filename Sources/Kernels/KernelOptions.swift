@@ -84,5 +84,12 @@ func forEachChunk(
     }
 }
 
+/// Multiply-adds (or comparable element operations) below which a range is not worth a thread hand-off.
+let minimumWorkPerChunk = 64 * 1024
+
+/// The fewest items per range so that each range holds at least `minimumWorkPerChunk` of work, given the
+/// work per item.
+func minimumChunk(workPerItem: Int) -> Int { max(1, minimumWorkPerChunk / max(1, workPerItem)) }
+
 /// Ranges per thread in `forEachChunk`.
 let chunksPerThread = 4

@@ -65,6 +65,7 @@ import Testing
         ([1, 10, 10, 3], [3, 3, 3, 32], 2, 1, .valid),
         ([1, 8, 8, 6], [3, 3, 6, 7], 1, 2, .explicit(top: 1, bottom: 2, left: 0, right: 3)),
         ([1, 6, 6, 300], [1, 1, 300, 20], 1, 1, .valid),
+        ([1, 20, 20, 16], [3, 3, 16, 24], 1, 1, .same),  // im2col work large enough to split over threads
     ]
 
     @Test(arguments: 0..<shapes.count)
