@@ -2,8 +2,16 @@
 
 #include <string.h>
 
-/* Output pixels gathered per im2col tile. */
+/* Output pixels gathered per im2col tile, and the most floats one tile may hold (4 MiB). */
 #define CK_CONV_TILE 72
+#define CK_CONV_TILE_FLOATS (1 << 20)
+
+/* Pixels per im2col tile: CK_CONV_TILE, fewer for very deep receptive fields, at least one. */
+static ptrdiff_t ck_conv_tile_rows(ptrdiff_t kdim) {
+    ptrdiff_t rows = kdim > 0 ? CK_CONV_TILE_FLOATS / kdim : CK_CONV_TILE;
+    if (rows > CK_CONV_TILE) rows = CK_CONV_TILE;
+    return rows < 1 ? 1 : rows;
+}
 
 static int ck_conv_is_pointwise(const ck_window *w) {
     return w->k_h == 1 && w->k_w == 1 && w->stride_h == 1 && w->stride_w == 1 && w->pad_top == 0 &&
@@ -12,7 +20,8 @@ static int ck_conv_is_pointwise(const ck_window *w) {
 
 size_t ck_conv2d_scratch_count(const ck_window *w) {
     if (ck_conv_is_pointwise(w)) return 0;
-    return (size_t)CK_CONV_TILE * (size_t)(w->k_h * w->k_w * w->in_c);
+    const ptrdiff_t kdim = w->k_h * w->k_w * w->in_c;
+    return (size_t)ck_conv_tile_rows(kdim) * (size_t)kdim;
 }
 
 /* Short runs (the RGB stem's 3 channels) are copied inline; long ones by the library. */
@@ -71,8 +80,9 @@ void ck_conv2d_rows(int isa, const ck_window *w, const float *input, const float
                      output, w->out_c);
         return;
     }
-    for (ptrdiff_t p0 = p_begin; p0 < p_end; p0 += CK_CONV_TILE) {
-        const ptrdiff_t rows = p_end - p0 < CK_CONV_TILE ? p_end - p0 : CK_CONV_TILE;
+    const ptrdiff_t tile = ck_conv_tile_rows(kdim);
+    for (ptrdiff_t p0 = p_begin; p0 < p_end; p0 += tile) {
+        const ptrdiff_t rows = p_end - p0 < tile ? p_end - p0 : tile;
         for (ptrdiff_t r = 0; r < rows; r++) ck_im2col_row(w, input, p0 + r, scratch + r * kdim);
         ck_gemm_rows(isa, 0, rows, kdim, w->out_c, scratch, kdim, packed_filter, bias, lo, hi,
                      output + p0 * w->out_c, w->out_c);

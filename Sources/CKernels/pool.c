@@ -20,21 +20,22 @@ static void ck_pool_rows_scalar(int is_max, const ck_window *w, const float *inp
     const ptrdiff_t C = w->in_c;
     for (ptrdiff_t r = r_begin; r < r_end; r++) {
         const ptrdiff_t n = r / w->out_h, y = r % w->out_h;
+        /* Only the cells inside the image: a huge window attribute costs nothing extra. */
+        ptrdiff_t y0 = y * w->stride_h - w->pad_top, y1 = y0 + w->k_h;
+        if (y0 < 0) y0 = 0;
+        if (y1 > w->in_h) y1 = w->in_h;
         for (ptrdiff_t x = 0; x < w->out_w; x++) {
+            ptrdiff_t x0 = x * w->stride_w - w->pad_left, x1 = x0 + w->k_w;
+            if (x0 < 0) x0 = 0;
+            if (x1 > w->in_w) x1 = w->in_w;
+            const ptrdiff_t count = (y1 > y0 && x1 > x0) ? (y1 - y0) * (x1 - x0) : 0;
             for (ptrdiff_t c = 0; c < C; c++) {
                 float acc = is_max ? -3.40282347e+38f : 0.0f;
-                ptrdiff_t count = 0;
-                for (ptrdiff_t ky = 0; ky < w->k_h; ky++) {
-                    const ptrdiff_t iy = y * w->stride_h + ky - w->pad_top;
-                    if (iy < 0 || iy >= w->in_h) continue;
-                    for (ptrdiff_t kx = 0; kx < w->k_w; kx++) {
-                        const ptrdiff_t ix = x * w->stride_w + kx - w->pad_left;
-                        if (ix < 0 || ix >= w->in_w) continue;
+                for (ptrdiff_t iy = y0; iy < y1; iy++)
+                    for (ptrdiff_t ix = x0; ix < x1; ix++) {
                         float v = input[((n * w->in_h + iy) * w->in_w + ix) * C + c];
                         acc = is_max ? (v > acc ? v : acc) : acc + v;
-                        count++;
                     }
-                }
                 output[(r * w->out_w + x) * C + c] = is_max ? acc : acc / (float)(count > 0 ? count : 1);
             }
         }
