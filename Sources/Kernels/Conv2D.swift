@@ -130,7 +130,7 @@ public func conv2D(
         guard let outBase = out.baseAddress, out.count > 0 else { return }
         input.withUnsafeBufferPointer(as: Float.self) { inp in
             withOptionalPointer(bias) { biasPointer in
-                let perPixel = fs[0] * fs[1] * fs[2] * fs[3]
+                let perPixel = saturatingProduct(fs[0], fs[1], fs[2], fs[3])
                 forEachChunk(of: pixels, threads: options.threads,
                              minimumChunk: max(16, minimumChunk(workPerItem: perPixel))) { range, _ in
                     let scratch = UnsafeMutablePointer<Float>.allocate(capacity: max(scratchCount, 1))

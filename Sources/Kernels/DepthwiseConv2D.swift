@@ -74,7 +74,8 @@ public func depthwiseConv2D(
         input.withUnsafeBufferPointer(as: Float.self) { inp in
             filter.withUnsafeBufferPointer(as: Float.self) { filt in
                 withOptionalPointer(bias) { biasPointer in
-                    let perRow = geometry.outputShape[2] * geometry.outputShape[3] * geometry.filterShape[0] * geometry.filterShape[1]
+                    let perRow = saturatingProduct(geometry.outputShape[2], geometry.outputShape[3], geometry.filterShape[0],
+                                                   geometry.filterShape[1])
                     forEachChunk(of: outRows, threads: options.threads, minimumChunk: minimumChunk(workPerItem: perRow)) { range, _ in
                         ck_depthwise_rows(options.backend.isa, &window, multiplier, inp.baseAddress, filt.baseAddress,
                                           biasPointer, lo, hi, outBase, range.lowerBound, range.upperBound)

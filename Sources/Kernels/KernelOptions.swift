@@ -87,6 +87,17 @@ func forEachChunk(
 /// Multiply-adds (or comparable element operations) below which a range is not worth a thread hand-off.
 let minimumWorkPerChunk = 64 * 1024
 
+/// The product of non-negative factors, or `Int.max` if it overflows (work estimates only).
+func saturatingProduct(_ factors: Int...) -> Int {
+    var product = 1
+    for f in factors {
+        let (p, overflow) = product.multipliedReportingOverflow(by: max(f, 0))
+        if overflow { return .max }
+        product = p
+    }
+    return product
+}
+
 /// The fewest items per range so that each range holds at least `minimumWorkPerChunk` of work, given the
 /// work per item.
 func minimumChunk(workPerItem: Int) -> Int { max(1, minimumWorkPerChunk / max(1, workPerItem)) }

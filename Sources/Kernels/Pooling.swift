@@ -57,7 +57,7 @@ public func pool2D(
     return Tensor(shape: geometry.outputShape, of: Float.self) { out in
         guard let outBase = out.baseAddress, out.count > 0 else { return }
         input.withUnsafeBufferPointer(as: Float.self) { inp in
-            let perRow = geometry.outputShape[2] * geometry.outputShape[3] * geometry.windowH * geometry.windowW
+            let perRow = saturatingProduct(geometry.outputShape[2], geometry.outputShape[3], geometry.windowH, geometry.windowW)
             forEachChunk(of: outRows, threads: options.threads, minimumChunk: minimumChunk(workPerItem: perRow)) { range, _ in
                 switch mode {
                 case .average:
