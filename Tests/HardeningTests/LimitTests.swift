@@ -43,6 +43,23 @@ private func floatConst(_ name: String, count: Int64) -> NodeDef {
     #expect(output.shape == Shape([1 << 20]))
 }
 
+/// Many constants, each within the per-tensor cap, are refused once their sum crosses the plan's
+/// constant budget (a few hundred bytes of GraphDef could otherwise ask for gigabytes per node).
+@Test func constantTotalCapIsTypedAndRaisable() throws {
+    // Three 1 MiB float32 constants.
+    let graphDef = GraphDef(node: (0..<3).map { floatConst("c\($0)", count: 1 << 18) })
+    let tight = try Graph(graphDef: graphDef, limits: GraphLimits(maximumConstantByteCount: (5 << 20) / 2))
+    #expect {
+        try tight.plan(feeds: [:], fetches: ["c0", "c1", "c2"])
+    } throws: { error in
+        guard case PlanningError.invalidNode(node: "c2", op: "Const", let reason)? = error as? PlanningError
+        else { return false }
+        return reason.contains("exceed the limit of 2621440 bytes in total (GraphLimits.maximumConstantByteCount)")
+    }
+    let roomy = try Graph(graphDef: graphDef, limits: GraphLimits(maximumConstantByteCount: 3 << 20))
+    #expect(try roomy.run(feeds: [:], fetches: ["c0", "c1", "c2"]).map(\.shape) == Array(repeating: Shape([1 << 18]), count: 3))
+}
+
 /// Regression: string elements counted 1 byte each, so a 2^31-element string Const passed the 4 GiB
 /// cap and asked for 16 GiB of string references. Now refused before any allocation.
 @Test func hugeStringConstIsRefusedWithoutAllocating() throws {

@@ -14,6 +14,8 @@ public final class Graph: @unchecked Sendable {
     let registry: OpRegistry
     /// The largest tensor (in bytes) a plan may create; graphs asking for more are refused at plan time.
     public let maximumTensorByteCount: Int
+    /// The most bytes of plan-time constants (`Const` values, folded results, frozen variables) one plan may hold.
+    public let maximumConstantByteCount: Int
     /// Variable values bound at plan time by variable node name (see `freezingVariables(_:)`).
     let frozenVariables: [String: Tensor]
 
@@ -25,7 +27,8 @@ public final class Graph: @unchecked Sendable {
     /// the defaults of a MetaGraphDef's `stripped_op_list`, by op; attributes it does not cover use the
     /// registry's built-in defaults.
     init(nodes: [GraphNode], opDefaults: [String: [String: AttributeValue]] = [:],
-         registry: OpRegistry = .standard, maximumTensorByteCount: Int = 1 << 32) throws {
+         registry: OpRegistry = .standard, maximumTensorByteCount: Int = 1 << 32,
+         maximumConstantByteCount: Int = GraphLimits.default.maximumConstantByteCount) throws {
         var table: [String: GraphNode] = [:]
         table.reserveCapacity(nodes.count)
         for node in nodes {
@@ -41,6 +44,7 @@ public final class Graph: @unchecked Sendable {
         self.nodes = table
         self.registry = registry
         self.maximumTensorByteCount = maximumTensorByteCount
+        self.maximumConstantByteCount = maximumConstantByteCount
         self.frozenVariables = [:]
     }
 
@@ -48,6 +52,7 @@ public final class Graph: @unchecked Sendable {
         nodes = graph.nodes
         registry = graph.registry
         maximumTensorByteCount = graph.maximumTensorByteCount
+        maximumConstantByteCount = graph.maximumConstantByteCount
         self.frozenVariables = frozenVariables
     }
 

@@ -29,7 +29,9 @@ extension Graph {
                 inputs: try node.input.map { try NodeInputReference(parsing: $0) },
                 attributes: node.attr.mapValues { AttributeValue($0, maximumTensorByteCount: byteLimit) })
         }
-        try self.init(nodes: nodes, opDefaults: opDefaults, maximumTensorByteCount: byteLimit)
+        try self.init(
+            nodes: nodes, opDefaults: opDefaults, maximumTensorByteCount: byteLimit,
+            maximumConstantByteCount: limits.maximumConstantByteCount)
     }
 }
 

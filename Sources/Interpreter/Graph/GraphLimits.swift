@@ -1,7 +1,7 @@
 // MARK: - Graph limits
 
 /// Caps applied when a `GraphDef` becomes a `Graph` and when it is planned. A graph crossing one is
-/// refused with a `PlanningError` (`.tooManyNodes`, `.invalidNode`, `.constantFolding`) naming the
+/// refused with a `PlanningError` (`.tooManyNodes`, `.invalidNode`, `.invalidAttribute`) naming the
 /// limit, instead of allocating without bound.
 ///
 /// ```swift
@@ -13,10 +13,17 @@ public struct GraphLimits: Sendable, Hashable {
     /// Largest tensor, in bytes, that a `Const` value or a planned output may have. Default 4 GiB.
     /// String tensors count 8 bytes per element plus their bytes.
     public var maximumTensorByteCount: Int
+    /// Largest sum, in bytes, of the constants one plan holds: `Const` values, results folded at plan
+    /// time and frozen variables. Default 8 GiB (NASNet-A large needs about 360 MB).
+    public var maximumConstantByteCount: Int
 
-    public init(maximumNodeCount: Int = 1_000_000, maximumTensorByteCount: Int = 1 << 32) {
+    public init(
+        maximumNodeCount: Int = 1_000_000, maximumTensorByteCount: Int = 1 << 32,
+        maximumConstantByteCount: Int = 1 << 33
+    ) {
         self.maximumNodeCount = maximumNodeCount
         self.maximumTensorByteCount = maximumTensorByteCount
+        self.maximumConstantByteCount = maximumConstantByteCount
     }
 
     public static let `default` = GraphLimits()

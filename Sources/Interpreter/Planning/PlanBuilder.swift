@@ -3,6 +3,9 @@ import Tensors
 /// Accumulates value slots and steps while the planner walks the graph in topological order.
 struct PlanBuilder {
     let maximumTensorByteCount: Int
+    /// Cap on the sum of all plan-time constants (`Const` values, folded results, frozen variables).
+    let maximumConstantByteCount: Int
+    private var constantByteCount = 0
     /// Per slot: its type, and its value when known at plan time.
     private(set) var types: [ValueType] = []
     private(set) var constants: [Tensor?] = []
@@ -13,7 +16,10 @@ struct PlanBuilder {
     private var planned: [String: (op: String, outputs: Int)] = [:]
     private var feedSlots: [TensorName: Int] = [:]
 
-    init(maximumTensorByteCount: Int) { self.maximumTensorByteCount = maximumTensorByteCount }
+    init(maximumTensorByteCount: Int, maximumConstantByteCount: Int = Int.max) {
+        self.maximumTensorByteCount = maximumTensorByteCount
+        self.maximumConstantByteCount = maximumConstantByteCount
+    }
 
     private mutating func newSlot(_ type: ValueType, _ source: ExecutionPlan.SlotSource, constant: Tensor? = nil) -> Int {
         types.append(type)
@@ -53,6 +59,26 @@ struct PlanBuilder {
         }
     }
 
+    /// Bytes of a value whose type passed `checkSize` (strings: 8 per element).
+    private static func byteCount(_ type: ValueType) -> Int {
+        type.shape.elementCount * (type.elementType.byteSize ?? 8)
+    }
+
+    /// Adds constants to the plan's running total; a graph of many large constants (each within the
+    /// per-tensor cap) is refused before they exhaust memory.
+    private mutating func addConstants(_ types: [ValueType], node: GraphNode) throws {
+        for type in types {
+            let (sum, overflow) = constantByteCount.addingReportingOverflow(Self.byteCount(type))
+            guard !overflow, sum <= maximumConstantByteCount else {
+                throw PlanningError.invalidNode(
+                    node: node.name, op: node.op,
+                    reason: "plan-time constants would exceed the limit of \(maximumConstantByteCount) bytes in total "
+                        + "(GraphLimits.maximumConstantByteCount)")
+            }
+            constantByteCount = sum
+        }
+    }
+
     // MARK: - Adding a planned node
 
     mutating func add(_ op: PlannedOp, for node: GraphNode, inputSlots: [Int]) throws {
@@ -61,12 +87,14 @@ struct PlanBuilder {
         let outputSlots: [Int]
         switch op.kind {
         case .constant(let values):
+            try addConstants(op.outputs, node: node)
             outputSlots = zip(op.outputs, values).map { newSlot($0, .constant, constant: $1) }
         case .variable:
             outputSlots = op.outputs.map { newSlot($0, .variable(node.name)) }
         case .compute(let run):
             let inputs = inputSlots.compactMap { constants[$0] }
             if op.isFoldable, inputs.count == inputSlots.count {
+                try addConstants(op.outputs, node: node)
                 let values = try fold(run, inputs: inputs, expecting: op.outputs, node: node)
                 outputSlots = zip(op.outputs, values).map { newSlot($0, .constant, constant: $1) }
             } else {

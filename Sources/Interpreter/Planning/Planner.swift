@@ -81,7 +81,8 @@ struct Planner {
                 nodes: order, feeds: Set(feeds.keys), fetches: fetches, frozenVariables: graph.frozenVariables
             ).rewritten()
         }
-        var builder = PlanBuilder(maximumTensorByteCount: graph.maximumTensorByteCount)
+        var builder = PlanBuilder(
+            maximumTensorByteCount: graph.maximumTensorByteCount, maximumConstantByteCount: graph.maximumConstantByteCount)
 
         for (tensor, type) in feeds.sorted(by: { $0.key.description < $1.key.description }) {
             if let node = graph.nodes[tensor.node] { try checkFeed(tensor, type, against: node) }

@@ -8,7 +8,8 @@ import TFProto
 
 enum SavedModelTarget {
     /// Small enough that a fuzzed shape cannot make one input take seconds.
-    static let graphLimits = GraphLimits(maximumNodeCount: 100_000, maximumTensorByteCount: 16 << 20)
+    static let graphLimits = GraphLimits(
+        maximumNodeCount: 100_000, maximumTensorByteCount: 16 << 20, maximumConstantByteCount: 64 << 20)
 
     static let moduleFolder: URL = {
         let folder = Scratch.root.appendingPathComponent("module", isDirectory: true)
