@@ -31,13 +31,11 @@ private func expectNothingTrusted(in cache: URL, handle: String) throws {
 @Suite(.serialized) struct FaultTests {
     /// Disk full (a 256 KiB tmpfs; root only): a typed file-system error naming the file, the partial
     /// extraction removed, and the space free again for the next module.
-    @Test func diskFullDuringExtractionOnASmallTmpfs() throws {
+    @Test(.enabled(if: canMountTmpfs, "needs root with CAP_SYS_ADMIN to mount a tmpfs"))
+    func diskFullDuringExtractionOnASmallTmpfs() throws {
         try withScratch { scratch in
             let cache = scratch.sub("small-disk")
-            guard mountTmpfs(at: cache, sizeKiB: 256, scratch: scratch) else {
-                print("FaultTests: cannot mount a tmpfs here (not root or no CAP_SYS_ADMIN); RLIMIT_FSIZE test covers disk full")
-                return
-            }
+            try #require(mountTmpfs(at: cache, sizeKiB: 256, scratch: scratch))
             defer { unmount(cache, scratch: scratch) }
             let archive = try bigArchive(in: scratch)
             let resolver = ModuleResolver(cacheDirectory: cache, environment: [:])
@@ -79,13 +77,11 @@ private func expectNothingTrusted(in cache: URL, handle: String) throws {
     /// A read-only file system as the cache (root ignores permission bits, so a read-only tmpfs mount):
     /// `cacheNotWritable` at once, through `Module` too. HubResolverTests.CacheTests covers a cache path
     /// below a regular file and, for other users, a 0555 folder.
-    @Test func readOnlyCacheFailsAtOnce() throws {
+    @Test(.enabled(if: canMountTmpfs, "needs root with CAP_SYS_ADMIN to mount a tmpfs"))
+    func readOnlyCacheFailsAtOnce() throws {
         try withScratch { scratch in
             let cache = scratch.sub("read-only")
-            guard mountTmpfs(at: cache, sizeKiB: 64, readOnly: true, scratch: scratch) else {
-                print("FaultTests: cannot mount a tmpfs here; see HubResolverTests.CacheTests.unwritableCacheFailsAtOnce")
-                return
-            }
+            try #require(mountTmpfs(at: cache, sizeKiB: 64, readOnly: true, scratch: scratch))
             defer { unmount(cache, scratch: scratch) }
             let start = Date()
             #expect {

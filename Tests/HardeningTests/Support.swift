@@ -133,6 +133,16 @@ func mountTmpfs(at folder: URL, sizeKiB: Int, readOnly: Bool = false, scratch: S
     return result.status == 0
 }
 
+/// Whether this process may mount a tmpfs (tried once); tests needing one are skipped otherwise.
+let canMountTmpfs: Bool = {
+    guard let scratch = try? Scratch() else { return false }
+    defer { try? FileManager.default.removeItem(at: scratch.url) }
+    let folder = scratch.sub("probe-mount")
+    guard mountTmpfs(at: folder, sizeKiB: 64, scratch: scratch) else { return false }
+    unmount(folder, scratch: scratch)
+    return true
+}()
+
 func unmount(_ folder: URL, scratch: Scratch) {
     _ = try? run("/bin/umount", [folder.path], scratch: scratch, timeout: 20)
 }
