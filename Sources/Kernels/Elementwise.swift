@@ -39,7 +39,7 @@ public func binary(
 // MARK: - Typed loops
 
 /// Element-wise work is split over threads only in slices of at least this many elements.
-let parallelElementThreshold = 32 * 1024
+let parallelElementThreshold = 128 * 1024
 
 private func float32Binary(
     _ op: BinaryOperation, _ a: Tensor, _ b: Tensor, _ shape: Shape, _ options: KernelOptions

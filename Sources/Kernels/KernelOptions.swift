@@ -85,7 +85,7 @@ func forEachChunk(
 }
 
 /// Multiply-adds (or comparable element operations) below which a range is not worth a thread hand-off.
-let minimumWorkPerChunk = 64 * 1024
+let minimumWorkPerChunk = 256 * 1024
 
 /// The product of non-negative factors, or `Int.max` if it overflows (work estimates only).
 func saturatingProduct(_ factors: Int...) -> Int {

@@ -102,7 +102,7 @@ import Testing
     // Channel counts cover the 32-channel blocks, the overlapping last vector and the scalar path (< 8);
     // the 12x12 window has more taps than the SIMD path lists and takes the portable one.
     @Test(arguments: [(Shape([1, 14, 14, 88]), 5, 1), (Shape([2, 9, 7, 21]), 3, 2), (Shape([1, 5, 5, 8]), 7, 1),
-                      (Shape([1, 6, 6, 5]), 3, 1), (Shape([1, 12, 12, 40]), 12, 1)])
+                      (Shape([1, 6, 6, 5]), 3, 1), (Shape([1, 12, 12, 40]), 12, 1), (Shape([2, 28, 28, 44]), 3, 1)])
     func simdMatchesPortable(input shape: Shape, kernel: Int, stride: Int) throws {
         let input = sampleTensor(shape, seed: 4)
         let filter = sampleTensor([kernel, kernel, shape[3], 1], seed: 5)

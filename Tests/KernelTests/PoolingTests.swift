@@ -23,7 +23,7 @@ import Testing
     }
 
     static let shapes: [(Shape, Int)] = [([2, 11, 13, 44], 3), ([1, 7, 7, 5], 3), ([1, 9, 9, 70], 2), ([1, 12, 12, 9], 12),
-                                         ([2, 40, 40, 64], 3)]  // the last is large enough to split over threads
+                                         ([2, 60, 60, 64], 3)]  // the last is large enough to split over threads
 
     @Test(arguments: [PoolingMode.average, .max], 0..<shapes.count)
     func simdMatchesPortable(mode: PoolingMode, index: Int) throws {
