@@ -4,6 +4,7 @@ import ImageInput
 import Interpreter
 import TensorFlowHub
 import TFProto
+import Tensors
 import TestSupport
 import Testing
 
@@ -116,4 +117,29 @@ func handMadeGraphRegressionsAreRefused(name: String, message: String) throws {
     }
     // Before the fix the same error came after ~35 s and gigabytes of coefficient buffers.
     #expect(Date().timeIntervalSince(start) < 5)
+}
+
+/// Found by fuzz-graph (running plans): `StridedSlice` with `ellipsis_mask` bits past the end of its
+/// spec. TensorFlow 2.21 ignores those bits and adds the implicit trailing ellipsis:
+/// `tf.raw_ops.StridedSlice(x[1,2,2,3], begin=[], end=[], strides=[], ellipsis_mask=16)` is `x`, and
+/// `begin=[1], end=[2], strides=[1], ellipsis_mask=4` has shape (0, 2, 2, 3). We covered no axis and
+/// trapped in the run (reshaping 0 elements to a scalar).
+@Test(arguments: [([Int32](), Int64(16), [1, 2, 2, 3]), ([Int32(1)], Int64(4), [0, 2, 2, 3])])
+func stridedSliceIgnoresEllipsisBitsPastTheSpec(begin: [Int32], ellipsisMask: Int64, expected: [Int]) throws {
+    func vector(_ name: String, _ values: [Int32]) -> NodeDef {
+        let tensor = TensorProto(dtype: .int32, tensorShape: TensorShapeProto(dims: [Int64(values.count)]), intVal: values)
+        return NodeDef(name: name, op: "Const", attr: ["dtype": .type(.int32), "value": .tensor(tensor)])
+    }
+    let graphDef = GraphDef(node: [
+        NodeDef(name: "x", op: "Placeholder", attr: ["dtype": .type(.float)]),
+        vector("begin", begin), vector("end", begin.map { $0 + 1 }), vector("strides", begin.map { _ in 1 }),
+        NodeDef(name: "slice", op: "StridedSlice", input: ["x", "begin", "end", "strides"],
+                attr: ["T": .type(.float), "Index": .type(.int32), "ellipsis_mask": .i(ellipsisMask)]),
+    ])
+    let x = Tensor(shape: [1, 2, 2, 3], of: Float.self) { out in
+        for i in out.indices { out[i] = Float(i) }
+    }
+    let output = try Graph(graphDef: graphDef).run(feeds: ["x": x], fetches: ["slice"])[0]
+    #expect(output.shape == Shape(expected))
+    if expected == [1, 2, 2, 3] { #expect(output.scalars(as: Float.self) == x.scalars(as: Float.self)) }
 }

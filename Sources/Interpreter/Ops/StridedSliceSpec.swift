@@ -22,11 +22,14 @@ struct StridedSliceSpec: Equatable {
         var sparseDims = begin.count
         var ellipsis = masks.ellipsis
         if ellipsis & (ellipsis - 1) != 0 { throw SliceError("multiple ellipses in slice spec are not allowed") }
-        if ellipsis == 0 {
-            ellipsis = 1 << sparseDims  // an implicit ellipsis after the given dimensions
+        guard sparseDims < Int.bitWidth - 2 else { throw SliceError("slice spec has too many dimensions") }
+        // As TF: mask bits past the spec's length are ignored, so an ellipsis bit there does not count
+        // and the implicit ellipsis after the given dimensions is added (found by fuzz-graph: with
+        // `ellipsis_mask` 16 and an empty spec, no axis was covered and the run trapped).
+        if ellipsis & ((1 << sparseDims) - 1) == 0 {
+            ellipsis = 1 << sparseDims
             sparseDims += 1
         }
-        guard sparseDims < Int.bitWidth - 1 else { throw SliceError("slice spec has too many dimensions") }
         var newAxesAfterEllipsis = 0
         var seenEllipsis = false
         for i in 0..<sparseDims {
@@ -72,6 +75,11 @@ struct StridedSliceSpec: Equatable {
                 }
                 full += 1
             }
+        }
+
+        // The ellipsis expands to every axis the spec leaves out, so all of them are covered.
+        guard full == rank else {
+            throw SliceError("the slice spec covers \(full) of the input's \(rank) dimensions")
         }
 
         // MARK: Per-axis ranges
