@@ -50,6 +50,9 @@ struct Bench: ParsableCommand {
     @Flag(help: "Plan the graph as written, without plan-time rewrites (for comparison).")
     var noRewrites = false
 
+    @Flag(help: "Print one JSON object (ours and the peers' reports) instead of the table.")
+    var json = false
+
     func run() throws {
         if let threads { setenv("TFHUB_NUM_THREADS", String(threads), 1) }
         let sizes = batches.isEmpty ? [1, 32] : batches
@@ -99,6 +102,18 @@ struct Bench: ParsableCommand {
                 module: loaded.directory.path, batches: sizes, threads: threadCount)))
         }
 
+        if json {
+            let report = BenchReport(
+                command: CommandLine.arguments.joined(separator: " "), threads: threadCount, runs: runs, rewrites: !noRewrites,
+                ours: .init(load_seconds: loadSeconds, batches: ours.map {
+                    .init(batch: $0.batch, median_ms: $0.medianMs, images_per_second: Double($0.batch) / $0.medianMs * 1000)
+                }, peak_rss_bytes: ourRSS),
+                peers: Dictionary(uniqueKeysWithValues: others.map { ($0.name, $0.report) }))
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            return
+        }
         print("module \(loaded.directory.path), signature '\(signature)', \(height)x\(width), \(threadCount) threads, "
               + "\(runs) runs per batch (median), rewrites \(noRewrites ? "off" : "on")")
         var header = [cell("", 34), cell("tfhub (Swift)", 16)]
@@ -196,19 +211,29 @@ struct Bench: ParsableCommand {
     }
 }
 
-/// The JSON report of scripts/bench_tf.py and scripts/bench_ort.py.
-private struct PeerReport: Decodable {
-    struct Batch: Decodable {
+/// `tfhub bench --json`.
+private struct BenchReport: Encodable {
+    let command: String
+    let threads: Int
+    let runs: Int
+    let rewrites: Bool
+    let ours: PeerReport
+    let peers: [String: PeerReport]
+}
+
+/// The JSON report of scripts/bench_tf.py and scripts/bench_ort.py (and ours, in `--json`).
+private struct PeerReport: Codable {
+    var command: String = ""
+    struct Batch: Codable {
         let batch: Int
         let median_ms: Double
         let images_per_second: Double
     }
-    let command: String
-    let load_seconds: Double
-    let batches: [Batch]
-    let peak_rss_bytes: Int
-    let max_rel_diff_vs_tf: Double?
-    let conversion_seconds: Double?
+    var load_seconds: Double
+    var batches: [Batch]
+    var peak_rss_bytes: Int
+    var max_rel_diff_vs_tf: Double? = nil
+    var conversion_seconds: Double? = nil
 }
 
 /// The benchmark and test input: x[i] = ((i * 2654435761 + 12345) mod 2^32 >> 8) / 2^24 over the flat

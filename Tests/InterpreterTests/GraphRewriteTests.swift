@@ -213,3 +213,43 @@ func rewrittenNASNetMatchesTensorFlowAndGraphAsWritten(_ c: NASNetCase) throws {
     }
     #expect(result.rewrittenOps.values.reduce(0, +) < result.asWrittenOps.values.reduce(0, +))
 }
+
+// MARK: - Pad -> StridedSlice -> 1x1 pool
+
+@Test(arguments: 0..<48)
+func padSliceSubsampleMatchesGraphAsWritten(seed: Int) throws {
+    var r = Seeded(state: UInt64(seed) &* 104_729 &+ 3)
+    let shape = [r.int(1...2), r.int(1...7), r.int(1...7), r.int(1...5)]
+    var g = GraphBuilder()
+    g.placeholder("x", shape.map(Int64.init))
+    let paddings = (0..<8).map { axis in axis < 2 || axis > 5 ? Int32(r.int(0...1) == 0 ? 0 : r.int(0...1)) : Int32(r.int(0...2)) }
+    g.const("paddings", ints: paddings, shape: [4, 2])
+    g.node("pad", "Pad", ["x", "paddings"], ["T": .type(.float)])
+    // Mostly non-empty slices: begin near the start (or negative, or masked), end past it or masked.
+    let begin = (0..<4).map { _ in Int32(r.int(-2...1)) }
+    g.const("begin", ints: begin)
+    g.const("end", ints: begin.map { b in b < 0 ? -1 : b + Int32(r.int(1...9)) })
+    g.const("strides", ints: (0..<4).map { _ in Int32(r.int(1...2)) })
+    g.node("slice", "StridedSlice", ["pad", "begin", "end", "strides"], [
+        "T": .type(.float), "Index": .type(.int32),
+        "begin_mask": .i(Int64(r.int(0...15))), "end_mask": .i(Int64(r.int(0...15)))])
+    let pool = r.bool() ? "AvgPool" : "MaxPool"
+    g.node("pool", pool, ["slice"], [
+        "T": .type(.float), "ksize": ints(1, 1, 1, 1), "padding": text(r.bool() ? "VALID" : "SAME"),
+        "strides": ints(1, Int64(r.int(1...3)), Int64(r.int(1...3)), 1)])
+    g.node("out", "Relu", ["pool"], ["T": .type(.float)])
+    let count = shape.reduce(1, *)
+    let x = Tensor(shape: Shape(shape), scalars: r.floats(count))
+    let graph = try g.graph()
+    let types = ["x": ValueType(.float32, Shape(shape))]
+    // Parameters that TensorFlow rejects (an empty slice under a pool) must fail the same way rewritten.
+    let asWritten = Result { try graph.plan(feeds: types, fetches: ["out"], options: PlanOptions(optimize: false)) }
+    guard case .success(let reference) = asWritten else { return }
+    let rewritten = try graph.plan(feeds: types, fetches: ["out"], options: PlanOptions(optimize: true))
+    let profile = PlanProfile()
+    let ours = try rewritten.run(feeds: ["x": x], profile: profile)[0]
+    let theirs = try reference.run(feeds: ["x": x])[0]
+    #expect(ours.shape == theirs.shape, "seed \(seed)")
+    #expect(ours.scalars(as: Float.self) == theirs.scalars(as: Float.self), "seed \(seed)")
+    #expect(profile.entries.map(\.op).sorted() == ["Relu", "tfhub.PadSliceSubsample"])
+}

@@ -6,6 +6,7 @@ import Tensors
 enum FusedOps {
     static let definitions: [String: OpDefinition] = [
         FusedConvolution.op: OpDefinition(FusedConvolution.op) { try fusedConv2DOp($0) },
+        GraphRewriter.subsampleOp: OpDefinition(GraphRewriter.subsampleOp) { try padSliceSubsampleOp($0) },
     ]
 }
 
@@ -39,5 +40,64 @@ private func fusedConv2DOp(_ node: PlanNode) throws -> PlannedOp {
     return PlannedOp(outputs: [ValueType(.float32, geometry.outputShape)]) { inputs in
         [try conv2D(inputs[0], filter: packed, geometry: geometry, bias: bias, activation: activation,
                     options: interpreterKernelOptions)]
+    }
+}
+
+/// `tfhub.PadSliceSubsample`: NHWC float32 input; attributes `paddings` (8), `begin`, `end`,
+/// `slice_strides`, `pool_strides` (4 each), `begin_mask`, `end_mask` of the `Pad`, `StridedSlice` and
+/// 1x1 pool it replaces. Output `[b, h, w, c]` gathers one input element (or a padding zero) each.
+private func padSliceSubsampleOp(_ node: PlanNode) throws -> PlannedOp {
+    try node.requireInputCount(1)
+    let input = try node.input(0, rank: 4, ofTypes: [.float32])
+    let paddings = try node.attributes.ints("paddings"), begin = try node.attributes.ints("begin")
+    let end = try node.attributes.ints("end"), strides = try node.attributes.ints("slice_strides")
+    let poolStrides = try node.attributes.ints("pool_strides")
+    let beginMask = try node.attributes.int("begin_mask"), endMask = try node.attributes.int("end_mask")
+    guard paddings.count == 8, begin.count == 4, end.count == 4, strides.count == 4, poolStrides.count == 4 else {
+        throw node.invalid("expected 8 paddings and 4 begin/end/strides/pool strides")
+    }
+    var axes: [[Int]] = []
+    for axis in 0..<4 {
+        guard let indices = subsampleIndices(
+            size: input.shape[axis], before: paddings[2 * axis], after: paddings[2 * axis + 1],
+            begin: begin[axis], end: end[axis], beginMasked: beginMask & (1 << axis) != 0,
+            endMasked: endMask & (1 << axis) != 0, stride: strides[axis], poolStride: poolStrides[axis],
+            limit: 1 << 32)
+        else { throw node.invalid("padding, slice or pool parameters out of range on axis \(axis)") }
+        axes.append(indices)
+    }
+    let outputShape = Shape(axes.map(\.count))
+    guard outputShape.checkedElementCount != nil else { throw node.invalid("output \(outputShape) is too large") }
+    let (batches, rows, columns, channels) = (axes[0], axes[1], axes[2], axes[3])
+    let inputShape = input.shape
+    // Channels are almost always taken whole: then each output pixel is one contiguous copy.
+    let wholeChannels = channels == Array(0..<inputShape[3])
+    return PlannedOp(outputs: [ValueType(.float32, outputShape)]) { inputs in
+        [Tensor(shape: outputShape, of: Float.self) { out in
+            inputs[0].withUnsafeBufferPointer(as: Float.self) { x in
+                let c = channels.count
+                var o = 0
+                for b in batches {
+                    for y in rows {
+                        for xIndex in columns {
+                            guard b >= 0, y >= 0, xIndex >= 0 else {
+                                for k in 0..<c { out[o + k] = 0 }
+                                o += c
+                                continue
+                            }
+                            let base = ((b * inputShape[1] + y) * inputShape[2] + xIndex) * inputShape[3]
+                            if wholeChannels, let src = x.baseAddress, let dst = out.baseAddress {
+                                (dst + o).update(from: src + base, count: c)
+                            } else {
+                                for (k, channel) in channels.enumerated() {
+                                    out[o + k] = channel >= 0 ? x[base + channel] : 0
+                                }
+                            }
+                            o += c
+                        }
+                    }
+                }
+            }
+        }]
     }
 }

@@ -8,7 +8,9 @@ import Tensors
 ///    batch-norm parameters becomes one convolution with scaled filter and a bias
 ///    (`w'[..., o] = w[..., o] * s[o]`, `b[o] = offset[o] - mean[o] * s[o]`, `s = scale / sqrt(var + eps)`);
 /// 4. a `BiasAdd` of a constant bias after such a convolution joins its bias;
-/// 5. a `Relu`/`Relu6` that is the only consumer of such a convolution becomes its epilogue.
+/// 5. a `Relu`/`Relu6` that is the only consumer of such a convolution becomes its epilogue;
+/// 6. `Pad` -> `StridedSlice` -> 1x1 `AvgPool`/`MaxPool` (TF-Slim's factorised reduction) becomes one
+///    gather (`ShiftedSubsample.swift`).
 ///
 /// Nodes keep their names where consumers or fetches can see them: a fused node takes the name of the
 /// last node it replaces. Nothing is rewritten across a fed tensor, and a fetched or fed tensor is never
@@ -21,7 +23,7 @@ struct GraphRewriter {
 
     func rewritten() throws -> [GraphNode] {
         let merged = dropPassThroughsAndDuplicates(nodes)
-        return try fuseConvolutions(merged)
+        return try fuseConvolutions(fusePadSliceSubsample(merged))
     }
 
     // MARK: - Pass-through nodes and duplicates
