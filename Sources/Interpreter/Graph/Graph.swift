@@ -115,6 +115,11 @@ public final class Graph: @unchecked Sendable {
     ) throws -> [Tensor] {
         let plan = try self.plan(
             feeds: feeds.mapValues { ValueType($0.elementType, $0.shape) }, fetches: fetches, options: options)
+        if let batch = plan.separableBatch, options.microBatch > 0, batch > options.microBatch,
+           let outputs = try runInMicroBatches(
+               plan, batch: batch, feeds: feeds, fetches: fetches, variables: variables, options: options, profile: profile) {
+            return outputs
+        }
         return try plan.run(feeds: feeds, variables: variables, profile: profile)
     }
 }

@@ -38,6 +38,9 @@ public struct ExecutionPlan: Sendable {
     let fetchSlots: [Int]
     /// Threads each kernel of a run may use.
     public let threads: Int
+    /// `N` when the plan treats axis 0 (size `N`) of every feed and fetch as independent examples
+    /// (`BatchSeparability`), so that runs on micro-batches of the feeds give the same rows.
+    public let separableBatch: Int?
 
     /// The types and shapes of the fetched tensors.
     public var fetchTypes: [ValueType] { fetchSlots.map { slotTypes[$0] } }

@@ -130,7 +130,7 @@ struct PlanBuilder {
     /// Resolves fetches, drops steps whose outputs nobody needs, and computes when each slot dies.
     /// Every op is free of side effects, so a node needed only through control inputs has already done
     /// its job (ordering, and being checked as supported) and does not run.
-    func finish(fetches: [TensorName], threads: Int) throws -> ExecutionPlan {
+    func finish(fetches: [TensorName], threads: Int, separableBatch: Int? = nil) throws -> ExecutionPlan {
         let fetchSlots = try fetches.map { try slot(for: $0, consumer: nil) }
         var needed = [Bool](repeating: false, count: types.count)
         for slot in fetchSlots { needed[slot] = true }
@@ -169,6 +169,6 @@ struct PlanBuilder {
         return ExecutionPlan(
             slotTypes: types, steps: keptSteps, initialValues: initialValues,
             feedSlots: feedSlots, variableSlots: variableSlots, variables: variables,
-            fetches: fetches, fetchSlots: fetchSlots, threads: threads)
+            fetches: fetches, fetchSlots: fetchSlots, threads: threads, separableBatch: separableBatch)
     }
 }

@@ -9,10 +9,15 @@ public struct PlanOptions: Hashable, Sendable {
     /// ReLU fused into convolution epilogues, identities dropped, duplicate nodes merged). The
     /// rewrites keep TensorFlow's semantics; `false` plans the graph node by node, as written.
     public var optimize: Bool
+    /// Largest number of examples `Graph.run` passes through a plan at once when the plan keeps examples
+    /// apart (`ExecutionPlan.separableBatch`): a batch of 32 images runs as four batches of 8 through a
+    /// plan made for 8, whose activations stay in cache, with the same results row for row. 0 disables.
+    public var microBatch: Int
 
-    public init(threads: Int = PlanOptions.defaultThreadCount, optimize: Bool = true) {
+    public init(threads: Int = PlanOptions.defaultThreadCount, optimize: Bool = true, microBatch: Int = 8) {
         self.threads = max(1, threads)
         self.optimize = optimize
+        self.microBatch = max(0, microBatch)
     }
 
     /// `TFHUB_NUM_THREADS` when it is set to a positive integer, else the active processor count.

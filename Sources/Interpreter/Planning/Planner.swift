@@ -88,13 +88,17 @@ struct Planner {
             if let node = graph.nodes[tensor.node] { try checkFeed(tensor, type, against: node) }
             try builder.addFeed(tensor, type)
         }
+        var separability = BatchSeparability(
+            feeds: try feeds.keys.map { (try builder.slot(for: $0, consumer: nil), feeds[$0]!) })
         for node in order {
-            try plan(node, into: &builder)
+            try plan(node, into: &builder, separability: &separability)
         }
-        return try builder.finish(fetches: fetches, threads: options.threads)
+        let fetchSlots = try fetches.map { try builder.slot(for: $0, consumer: nil) }
+        let separableBatch = separability.fetchesAreBatched(fetchSlots) ? separability.batch : nil
+        return try builder.finish(fetches: fetches, threads: options.threads, separableBatch: separableBatch)
     }
 
-    private func plan(_ node: GraphNode, into builder: inout PlanBuilder) throws {
+    private func plan(_ node: GraphNode, into builder: inout PlanBuilder, separability: inout BatchSeparability) throws {
         guard let definition = graph.registry[node.op] ?? FusedOps.definitions[node.op] else {
             throw PlanningError.unsupportedOps([.init(op: node.op, node: node.name)])
         }
@@ -103,9 +107,10 @@ struct Planner {
         for tensor in dataInputs {
             inputSlots.append(try builder.slot(for: tensor, consumer: node.name))
         }
+        let attributes = Attributes(node.attributes, nodeName: node.name, op: node.op)
         let planNode = PlanNode(
             name: node.name, op: node.op,
-            attributes: Attributes(node.attributes, nodeName: node.name, op: node.op),
+            attributes: attributes,
             inputs: inputSlots.map { builder.types[$0] },
             constants: inputSlots.map { builder.constants[$0] })
         var planned: PlannedOp
@@ -119,7 +124,13 @@ struct Planner {
         if case .variable = planned.kind, let value = graph.frozenVariables[node.name] {
             planned = try frozen(value, as: planned.outputs, node: node)
         }
+        let firstSlot = builder.types.count
         try builder.add(planned, for: node, inputSlots: inputSlots)
+        let newSlots = firstSlot..<builder.types.count
+        separability.record(
+            node, attributes: attributes, inputs: inputSlots, inputTypes: planNode.inputs, inputConstants: planNode.constants,
+            outputs: newSlots, outputTypes: planned.outputs,
+            outputsAreConstant: newSlots.allSatisfy { builder.constants[$0] != nil })
     }
 
     /// A variable whose value was bound at plan time becomes a constant of the variable's declared type.

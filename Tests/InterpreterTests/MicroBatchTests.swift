@@ -1,0 +1,124 @@
+import Foundation
+import Interpreter
+import TFProto
+import TensorBundle
+import Tensors
+import Testing
+import TestSupport
+
+// MARK: - Batch separability and micro-batch runs
+
+private func ints(_ values: Int64...) -> AttrValue { .list(AttrValue.ListValue(i: values)) }
+
+/// The reduced NASNet module of `style`, tag set, with variables frozen, and its feed and fetch names.
+private func nasnetGraph(_ style: String, train: Bool) throws -> (graph: Graph, input: String, fetch: String) {
+    let folder = Fixtures.url("nasnet/\(style)")
+    let savedModel = try SavedModel(
+        serializedBytes: [UInt8](Data(contentsOf: folder.appendingPathComponent("module/saved_model.pb"))))
+    let meta = try #require(savedModel.metaGraphs.first { $0.metaInfoDef.tags.sorted() == (train ? ["train"] : []) })
+    let graph = try Graph(graphDef: meta.graphDef, opList: meta.metaInfoDef.strippedOpList)
+    let signature = try #require(meta.signatureDef["image_feature_vector"])
+    let input = try #require(signature.inputs["images"]?.name)
+    let fetch = try #require(signature.outputs["default"]?.name)
+    let size = try NumpyFile.read(folder.appendingPathComponent("inputs_b1.npy")).shape
+    let needed = try graph.plan(feeds: [input: ValueType(.float32, size)], fetches: [fetch]).variables
+    let bundle = try BundleReader(prefix: folder.appendingPathComponent("module/variables/variables"))
+    var variables: [String: Tensor] = [:]
+    for name in needed.keys {
+        let stored = try bundle.tensor(forKey: name)
+        variables[name] = Tensor(shape: Shape(stored.shape), scalars: try stored.floats())
+    }
+    return (graph.freezingVariables(variables), input, fetch)
+}
+
+@Test(arguments: ["slim_v1_small", "slim_v3_small", "keras_small"])
+func inferenceNASNetRunsInMicroBatchesWithTheSameRows(style: String) throws {
+    let (graph, input, fetch) = try nasnetGraph(style, train: false)
+    let images = try NumpyFile.read(Fixtures.url("nasnet/\(style)/inputs_b8.npy"))
+    let whole = PlanOptions(microBatch: 0)
+    let plan = try graph.plan(feeds: [input: ValueType(.float32, images.shape)], fetches: [fetch], options: whole)
+    #expect(plan.separableBatch == images.shape[0])
+    let reference = try graph.run(feeds: [input: images], fetches: [fetch], options: whole)[0]
+    for size in [1, 3, 5] {
+        let profile = PlanProfile()
+        let split = try graph.run(feeds: [input: images], fetches: [fetch], options: PlanOptions(microBatch: size), profile: profile)[0]
+        #expect(profile.runCount == (images.shape[0] + size - 1) / size, "ran in micro-batches of \(size)")
+        #expect(split.shape == reference.shape)
+        let a = split.scalars(as: Float.self), b = reference.scalars(as: Float.self)
+        let scale = b.map(abs).max() ?? 0
+        let worst = zip(a, b).map { abs($0 - $1) }.max() ?? 0
+        #expect(worst <= 1e-5 * scale, "micro-batch \(size): \(worst) vs scale \(scale)")
+    }
+}
+
+@Test(arguments: ["slim_v1_small", "keras_small"])
+func trainingModeNASNetIsNotSplit(style: String) throws {
+    let (graph, input, fetch) = try nasnetGraph(style, train: true)
+    let images = try NumpyFile.read(Fixtures.url("nasnet/\(style)/inputs_b8.npy"))
+    let plan = try graph.plan(feeds: [input: ValueType(.float32, images.shape)], fetches: [fetch])
+    #expect(plan.separableBatch == nil, "batch norm in training mode mixes the examples")
+}
+
+/// One op over a `[4, 3, 3, 2]` feed: whether its plan counts as separable.
+private struct SeparabilityCase: Sendable, CustomTestStringConvertible {
+    let label: String
+    let separable: Bool
+    let build: @Sendable (inout GraphBuilder) -> Void
+    var testDescription: String { label }
+}
+
+private let separabilityCases: [SeparabilityCase] = [
+    .init(label: "mean over spatial axes", separable: true) { g in
+        g.const("axes", ints: [1, 2]); g.node("out", "Mean", ["x", "axes"], ["T": .type(.float), "Tidx": .type(.int32)])
+    },
+    .init(label: "mean over the batch", separable: false) { g in
+        g.const("axes", ints: [0]); g.node("out", "Mean", ["x", "axes"], ["T": .type(.float), "Tidx": .type(.int32)])
+    },
+    .init(label: "concat on channels", separable: true) { g in
+        g.const("axis", ints: [3], shape: []); g.node("out", "ConcatV2", ["x", "x", "axis"], ["T": .type(.float), "N": .i(2)])
+    },
+    .init(label: "concat on the batch", separable: false) { g in
+        g.const("axis", ints: [0], shape: []); g.node("out", "ConcatV2", ["x", "x", "axis"], ["T": .type(.float), "N": .i(2)])
+    },
+    .init(label: "add a per-example constant", separable: false) { g in
+        g.const("c", floats: [Float](repeating: 1, count: 72), shape: [4, 3, 3, 2])
+        g.node("out", "AddV2", ["x", "c"], ["T": .type(.float)])
+    },
+    .init(label: "add a broadcast constant", separable: true) { g in
+        g.const("c", floats: [1, 2], shape: [2]); g.node("out", "AddV2", ["x", "c"], ["T": .type(.float)])
+    },
+    .init(label: "reshape (not known to keep rows)", separable: false) { g in
+        g.const("shape", ints: [4, 18]); g.node("out", "Reshape", ["x", "shape"], ["T": .type(.float), "Tshape": .type(.int32)])
+    },
+    .init(label: "pool then relu", separable: true) { g in
+        g.node("p", "MaxPool", ["x"], ["T": .type(.float), "ksize": ints(1, 2, 2, 1), "strides": ints(1, 1, 1, 1),
+                                         "padding": .s(Array("SAME".utf8))])
+        g.node("out", "Relu", ["p"], ["T": .type(.float)])
+    },
+]
+
+@Test(arguments: separabilityCases)
+private func separabilityFollowsTheOps(_ c: SeparabilityCase) throws {
+    var g = GraphBuilder()
+    g.placeholder("x", [-1, 3, 3, 2])
+    c.build(&g)
+    let graph = try g.graph()
+    let x = Tensor(shape: [4, 3, 3, 2], scalars: (0..<72).map { Float($0) / 10 - 3 })
+    let plan = try graph.plan(feeds: ["x": ValueType(.float32, x.shape)], fetches: ["out"])
+    #expect((plan.separableBatch != nil) == c.separable)
+    let whole = try graph.run(feeds: ["x": x], fetches: ["out"], options: PlanOptions(microBatch: 0))[0]
+    let split = try graph.run(feeds: ["x": x], fetches: ["out"], options: PlanOptions(microBatch: 3))[0]
+    #expect(split.shape == whole.shape)
+    #expect(split.scalars(as: Float.self) == whole.scalars(as: Float.self))
+}
+
+@Test func placeholderWithAFixedBatchRunsWhole() throws {
+    var g = GraphBuilder()
+    g.placeholder("x", [4, 2])
+    g.node("out", "Relu", ["x"], ["T": .type(.float)])
+    let x = Tensor(shape: [4, 2], scalars: (0..<8).map { Float($0) - 4 })
+    let profile = PlanProfile()
+    let out = try g.graph().run(feeds: ["x": x], fetches: ["out"], options: PlanOptions(microBatch: 1), profile: profile)[0]
+    #expect(profile.runCount == 1)
+    #expect(out.scalars(as: Float.self) == [0, 0, 0, 0, 0, 1, 2, 3])
+}
