@@ -154,9 +154,14 @@ struct Bench: ParsableCommand {
         for (batch, recorder) in profiles {
             printProfile(recorder, batch: batch)
             let key = loaded.signature(signature)?.inputs.keys.first ?? "images"
-            let plan = try loaded.plan(signature: signature, inputs: [key: ValueType(.float32, [batch, height, width, 3])])
+            let micro = options.microBatch
+            let whole = try loaded.plan(signature: signature, inputs: [key: ValueType(.float32, [batch, height, width, 3])])
+            let split = micro > 0 && batch > micro && whole.separableBatch != nil
+            let runBatch = split ? micro : batch
+            let plan = try loaded.plan(signature: signature, inputs: [key: ValueType(.float32, [runBatch, height, width, 3])])
             let peak = plan.peakStepResultBytes
-            print("\(plan.stepCount) steps; largest live set of step results \(formatBytes(peak.bytes)) (at \(peak.node))")
+            print((split ? "runs as micro-batches of \(micro) (examples kept apart); per micro-batch: " : "")
+                  + "\(plan.stepCount) steps, largest live set of step results \(formatBytes(peak.bytes)) (at \(peak.node))")
         }
     }
 
