@@ -50,6 +50,9 @@ struct Bench: ParsableCommand {
     @Flag(help: "Plan the graph as written, without plan-time rewrites (for comparison).")
     var noRewrites = false
 
+    @Option(help: "Largest micro-batch for plans that keep examples apart (0: run batches whole).")
+    var microBatch = PlanOptions().microBatch
+
     @Flag(help: "Print one JSON object (ours and the peers' reports) instead of the table.")
     var json = false
 
@@ -57,7 +60,7 @@ struct Bench: ParsableCommand {
         if let threads { setenv("TFHUB_NUM_THREADS", String(threads), 1) }
         let sizes = batches.isEmpty ? [1, 32] : batches
         let moduleHandle = try handle ?? DefaultModule.handle()
-        let options = PlanOptions(optimize: !noRewrites)
+        let options = PlanOptions(optimize: !noRewrites, microBatch: microBatch)
 
         let loadStart = Date()
         let loaded = try Module(handle: moduleHandle, tags: module.tagSet, planOptions: options)
