@@ -45,13 +45,15 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
 // MARK: - Scratch space
 
 /// A per-process scratch folder on tmpfs when there is one (fuzz inputs are written to files for the
-/// parsers that read files). Removed by the OS on reboot, by `scripts/fuzz` after a run.
+/// parsers that read files). Removed at exit.
 enum Scratch {
     static let root: URL = {
         let base = FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm" : NSTemporaryDirectory()
         let url = URL(fileURLWithPath: base, isDirectory: true)
             .appendingPathComponent("tfhub-fuzz-\(getpid())-\(UInt32.random(in: 0 ... .max))", isDirectory: true)
         try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        // libFuzzer ends a timed run with exit(), which runs this; a crash leaves the folder behind.
+        atexit { Scratch.removeAll() }
         return url
     }()
 
