@@ -1,4 +1,5 @@
 import Foundation
+import Interpreter
 import TFProto
 
 /// Points asset-path constants at this module's `assets/` folder, as hub's
@@ -25,7 +26,7 @@ enum Assets {
                 throw ModuleError.badAsset(file: file, reason: "asset file name '\(filename)' escapes assets/")
             }
             guard let tensorName = asset.tensorInfo.name,
-                  let nodeName = tensorName.split(separator: ":", maxSplits: 1).first.map(String.init),
+                  let nodeName = try? TensorName(parsing: tensorName).node,
                   let index = indexByName[nodeName],
                   case .tensor(var tensor)? = graphDef.node[index].attr["value"],
                   tensor.dtype == .string

@@ -1,4 +1,5 @@
 import Foundation
+import Interpreter
 import Tensors
 import TensorBundle
 import TFProto
@@ -23,7 +24,7 @@ enum VariableLoader {
         }
         for definition in try variableDefs(metaGraph) {
             guard let slice = definition.saveSliceInfoDef, !slice.fullName.isEmpty else { continue }
-            let name = nodeName(definition.variableName)
+            let name = (try? TensorName(parsing: definition.variableName).node) ?? definition.variableName
             guard name != slice.fullName else { continue }
             guard let full = values[slice.fullName] else {
                 throw ModuleError.badVariable(name: name, reason: "its full tensor '\(slice.fullName)' is not in the checkpoint")
@@ -36,13 +37,6 @@ enum VariableLoader {
     private static func variableDefs(_ metaGraph: MetaGraphDef) throws -> [VariableDef] {
         guard case .bytesList(let list)? = metaGraph.collectionDef[variablesCollection]?.kind else { return [] }
         return try list.map { try VariableDef(serializedBytes: $0) }
-    }
-
-    private static func nodeName(_ tensorName: String) -> String {
-        guard let colon = tensorName.lastIndex(of: ":"),
-              tensorName[tensorName.index(after: colon)...].allSatisfy(\.isNumber)
-        else { return tensorName }
-        return String(tensorName[..<colon])
     }
 
     /// The checkpoint value as a `Tensor`, or `nil` for dtypes the interpreter cannot hold (half, complex, ...).

@@ -209,11 +209,8 @@ struct Bench: ParsableCommand {
     }
 
     private func locate(_ relative: String) throws -> String {
-        var folder = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-        for _ in 0..<8 {
-            let candidate = folder.appendingPathComponent(relative)
-            if FileManager.default.fileExists(atPath: candidate.path) { return candidate.path }
-            folder.deleteLastPathComponent()
+        if let found = findAbove(relative, from: [URL(fileURLWithPath: FileManager.default.currentDirectoryPath)]) {
+            return found.path
         }
         throw ValidationError("\(relative) not found above the working directory")
     }

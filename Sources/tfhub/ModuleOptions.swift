@@ -24,16 +24,7 @@ enum DefaultModule {
             URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent(),
             URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
         ]
-        for start in starts {
-            var folder = start
-            for _ in 0..<8 {
-                let candidate = folder.appendingPathComponent(relativePath)
-                if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("tfhub_module.pb").path) {
-                    return candidate.path
-                }
-                folder.deleteLastPathComponent()
-            }
-        }
+        if let found = findAbove(relativePath, from: starts, containing: "tfhub_module.pb") { return found.path }
         throw ValidationError("no HANDLE given and the shipped module \(relativePath) was not found; "
             + "pass a handle or set TFHUB_DEFAULT_MODULE")
     }
@@ -48,6 +39,21 @@ enum DefaultModule {
         return FileManager.default.fileExists(atPath: argument, isDirectory: &isDirectory) && isDirectory.boolValue
             && FileManager.default.fileExists(atPath: (argument as NSString).appendingPathComponent("tfhub_module.pb"))
     }
+}
+
+/// The first `relative` path that exists in one of `starts` or up to seven folders above it; with
+/// `marker`, only a folder holding that file counts.
+func findAbove(_ relative: String, from starts: [URL], containing marker: String? = nil) -> URL? {
+    for start in starts {
+        var folder = start
+        for _ in 0..<8 {
+            let candidate = folder.appendingPathComponent(relative)
+            let probe = marker.map { candidate.appendingPathComponent($0) } ?? candidate
+            if FileManager.default.fileExists(atPath: probe.path) { return candidate }
+            folder.deleteLastPathComponent()
+        }
+    }
+    return nil
 }
 
 /// Loads a module, reporting load errors as the CLI's own.
