@@ -20,10 +20,6 @@ private let manifest: Manifest = {
     return try! JSONDecoder().decode(Manifest.self, from: data)
 }()
 
-private func maxAbsDifference(_ a: Tensor, _ b: Tensor) -> Float {
-    zip(a.scalars(as: Float.self), b.scalars(as: Float.self)).map { abs($0 - $1) }.max() ?? 0
-}
-
 private let readable = manifest.images.values.filter(\.ok).map(\.file).sorted()
 private let unreadable = manifest.images.values.filter { !$0.ok }.map(\.file).sorted()
 

@@ -1,6 +1,7 @@
 import Kernels
 import Tensors
 import Testing
+import TestSupport
 
 @Suite struct WindowArithmeticTests {
     @Test func sameMatchesTensorFlowFormula() throws {

@@ -15,13 +15,5 @@ func sampleTensor(_ shape: Shape, seed: UInt64) -> Tensor {
 
 func floats(_ t: Tensor) -> [Float] { t.scalars(as: Float.self) }
 
-/// Largest absolute difference divided by the largest magnitude of `expected` (1 if all zero).
-func relativeError(_ actual: Tensor, _ expected: Tensor) -> Float {
-    let a = floats(actual), e = floats(expected)
-    guard a.count == e.count else { return .infinity }
-    let scale = max(e.map(abs).max() ?? 0, 1e-30)
-    return zip(a, e).map { abs($0 - $1) }.max().map { $0 / scale } ?? 0
-}
-
 /// The SIMD backends available here, to compare with `.portable`.
 let simdBackends = KernelBackend.allCases.filter { $0 != .portable && $0.isAvailable }

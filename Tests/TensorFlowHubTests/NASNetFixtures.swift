@@ -52,11 +52,3 @@ enum LoadedModules {
         return module
     }
 }
-
-/// max |a - b| / max |b|: the error relative to the scale of TF's output.
-func relativeError(_ ours: Tensor, _ tf: Tensor) -> Float {
-    let a = ours.scalars(as: Float.self), b = tf.scalars(as: Float.self)
-    let scale = b.map(abs).max() ?? 0
-    let worst = zip(a, b).map { abs($0 - $1) }.max() ?? 0
-    return scale == 0 ? worst : worst / scale
-}
