@@ -10,13 +10,7 @@ struct CLIRunner {
     }
 
     static var executable: URL {
-        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for folder in [beside, beside.deletingLastPathComponent(),
-                       Fixtures.repositoryRoot.appendingPathComponent(".build/debug")] {
-            let candidate = folder.appendingPathComponent("tfhub")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-        }
-        return Fixtures.repositoryRoot.appendingPathComponent(".build/debug/tfhub")
+        Fixtures.builtExecutable("tfhub") ?? Fixtures.repositoryRoot.appendingPathComponent(".build/debug/tfhub")
     }
 
     static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {

@@ -103,21 +103,10 @@ func run(_ executable: String, _ arguments: [String], scratch: Scratch, timeout:
 
 /// An executable built with the package (`hub-resolve-probe`, `fuzz-archive`, ...).
 func builtExecutable(_ name: String) throws -> URL {
-    var places: [URL] = []
-    if let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
-        places.append(URL(fileURLWithPath: exe).deletingLastPathComponent())
+    guard let found = Fixtures.builtExecutable(name) else {
+        throw ChildProcessError.notFound(name, Fixtures.builtExecutableFolders.map(\.path))
     }
-    var bundle = Bundle.main.bundleURL
-    for _ in 0..<4 {
-        places.append(bundle)
-        bundle = bundle.deletingLastPathComponent()
-    }
-    places.append(Fixtures.repositoryRoot.appendingPathComponent(".build/debug"))
-    for place in places {
-        let candidate = place.appendingPathComponent(name)
-        if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-    }
-    throw ChildProcessError.notFound(name, places.map(\.path))
+    return found
 }
 
 // MARK: - Mounts (root only)

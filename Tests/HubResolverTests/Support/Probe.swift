@@ -73,21 +73,10 @@ final class Probe {
     }
 
     static func executable() throws -> URL {
-        var places: [URL] = []
-        if let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
-            places.append(URL(fileURLWithPath: exe).deletingLastPathComponent())
+        guard let found = Fixtures.builtExecutable("hub-resolve-probe") else {
+            throw ProbeError.executableNotFound(Fixtures.builtExecutableFolders.map(\.path))
         }
-        var bundle = Bundle.main.bundleURL
-        for _ in 0..<4 {
-            places.append(bundle)
-            bundle = bundle.deletingLastPathComponent()
-        }
-        places.append(Fixtures.repositoryRoot.appendingPathComponent(".build/debug"))
-        for place in places {
-            let candidate = place.appendingPathComponent("hub-resolve-probe")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-        }
-        throw ProbeError.executableNotFound(places.map(\.path))
+        return found
     }
 }
 
