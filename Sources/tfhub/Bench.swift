@@ -159,11 +159,15 @@ struct Bench: ParsableCommand {
             let key = loaded.signature(signature)?.inputs.keys.first ?? "images"
             let micro = options.microBatch
             let whole = try loaded.plan(signature: signature, inputs: [key: ValueType(.float32, [batch, height, width, 3])])
-            let split = micro > 0 && batch > micro && whole.separableBatch != nil
-            let runBatch = split ? micro : batch
+            let schedule = whole.separableBatch == nil
+                ? nil : MicroBatchSchedule(batch: batch, microBatch: micro, threads: options.threads)
+            let runBatch = schedule?.sizes.first ?? batch
             let plan = try loaded.plan(signature: signature, inputs: [key: ValueType(.float32, [runBatch, height, width, 3])])
             let peak = plan.peakStepResultBytes
-            print((split ? "runs as micro-batches of \(micro) (examples kept apart); per micro-batch: " : "")
+            print((schedule.map {
+                "runs as \($0.ranges.count) micro-batches of up to \(runBatch) (examples kept apart), "
+                    + "\($0.workers) at once; per micro-batch: "
+            } ?? "")
                   + "\(plan.stepCount) steps, largest live set of step results \(formatBytes(peak.bytes)) (at \(peak.node))")
         }
     }

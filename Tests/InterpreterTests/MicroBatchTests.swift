@@ -39,15 +39,19 @@ func inferenceNASNetRunsInMicroBatchesWithTheSameRows(style: String) throws {
     let plan = try graph.plan(feeds: [input: ValueType(.float32, images.shape)], fetches: [fetch], options: whole)
     #expect(plan.separableBatch == images.shape[0])
     let reference = try graph.run(feeds: [input: images], fetches: [fetch], options: whole)[0]
-    for size in [1, 3, 5] {
+    // One thread: ceil(8 / size) micro-batches in turn. Two threads: one micro-batch per thread at once,
+    // their count rounded up to an even number and their sizes evened out (8 = 4 x 2 for size 3).
+    for (threads, size, runs) in [(1, 1, 8), (1, 3, 3), (1, 5, 2), (2, 1, 8), (2, 3, 4), (2, 5, 2), (2, 8, 2), (3, 2, 6)] {
         let profile = PlanProfile()
-        let split = try graph.run(feeds: [input: images], fetches: [fetch], options: PlanOptions(microBatch: size), profile: profile)[0]
-        #expect(profile.runCount == (images.shape[0] + size - 1) / size, "ran in micro-batches of \(size)")
+        let split = try graph.run(
+            feeds: [input: images], fetches: [fetch], options: PlanOptions(threads: threads, microBatch: size),
+            profile: profile)[0]
+        #expect(profile.runCount == runs, "\(threads) threads, micro-batches of \(size)")
         #expect(split.shape == reference.shape)
         let a = split.scalars(as: Float.self), b = reference.scalars(as: Float.self)
         let scale = b.map(abs).max() ?? 0
         let worst = zip(a, b).map { abs($0 - $1) }.max() ?? 0
-        #expect(worst <= 1e-5 * scale, "micro-batch \(size): \(worst) vs scale \(scale)")
+        #expect(worst <= 1e-5 * scale, "\(threads) threads, micro-batch \(size): \(worst) vs scale \(scale)")
     }
 }
 
@@ -118,7 +122,14 @@ private func separabilityFollowsTheOps(_ c: SeparabilityCase) throws {
     g.node("out", "Relu", ["x"], ["T": .type(.float)])
     let x = Tensor(shape: [4, 2], scalars: (0..<8).map { Float($0) - 4 })
     let profile = PlanProfile()
-    let out = try g.graph().run(feeds: ["x": x], fetches: ["out"], options: PlanOptions(microBatch: 1), profile: profile)[0]
-    #expect(profile.runCount == 1)
-    #expect(out.scalars(as: Float.self) == [0, 0, 0, 0, 0, 1, 2, 3])
+    let graph = try g.graph()
+    for threads in [1, 2] {
+        for call in 1...2 {  // the second call reuses the remembered refusal
+            let profile = PlanProfile()
+            let out = try graph.run(
+                feeds: ["x": x], fetches: ["out"], options: PlanOptions(threads: threads, microBatch: 1), profile: profile)[0]
+            #expect(profile.runCount == 1, "\(threads) threads, call \(call)")
+            #expect(out.scalars(as: Float.self) == [0, 0, 0, 0, 0, 1, 2, 3])
+        }
+    }
 }

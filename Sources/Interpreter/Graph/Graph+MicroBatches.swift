@@ -1,62 +1,115 @@
+import Dispatch
+import Foundation
 import Tensors
 
 // MARK: - Running a separable plan in micro-batches
 
 extension Graph {
-    /// Runs `plan` (made for `batch` examples, `plan.separableBatch == batch`) as consecutive runs of
-    /// plans made for at most `options.microBatch` examples, and stacks their rows. Returns `nil` (the
-    /// caller runs `plan` whole) when a micro-batch plan's outputs do not have the full plan's types with
-    /// the smaller batch, which a separable plan always has, or when the graph refuses the smaller feeds
-    /// (a placeholder declaring the batch size).
+    /// Runs `plan` (made for `batch` examples, `plan.separableBatch == batch`) as runs of plans made for
+    /// the micro-batches of `schedule`, on `schedule.workers` threads at once, and stacks their rows.
+    /// Returns `nil` (the caller runs `plan` whole) when a micro-batch plan's outputs do not have the
+    /// full plan's types with the smaller batch, which a separable plan always has, or when the graph
+    /// refuses the smaller feeds (a placeholder declaring the batch size); that answer is remembered.
     func runInMicroBatches(
-        _ plan: ExecutionPlan, batch: Int, feeds: [String: Tensor], fetches: [String], variables: any VariableStore,
-        options: PlanOptions, profile: PlanProfile?
+        _ plan: ExecutionPlan, schedule: MicroBatchSchedule, feeds: [String: Tensor], fetches: [String],
+        variables: any VariableStore, options: PlanOptions, profile: PlanProfile?, key: PlanKey
     ) throws -> [Tensor]? {
+        let batch = schedule.ranges.last?.upperBound ?? 0
         let fullTypes = plan.fetchTypes
         guard fullTypes.allSatisfy({ $0.elementType != .string && $0.shape.rank >= 1 && $0.shape[0] == batch }),
               feeds.values.allSatisfy({ $0.elementType != .string && $0.shape.rank >= 1 && $0.shape[0] == batch })
         else { return nil }
-        let size = options.microBatch
+        guard !refusesMicroBatches(key) else { return nil }
+
+        // Plan every micro-batch size before running, so workers never plan the same shapes twice.
+        var microOptions = options
+        if schedule.workers > 1 { microOptions.threads = 1 }
+        var plans: [Int: ExecutionPlan] = [:]
+        for size in schedule.sizes {
+            let microFeeds = feeds.mapValues { tensor -> ValueType in
+                var dimensions = tensor.shape.dimensions
+                dimensions[0] = size
+                return ValueType(tensor.elementType, Shape(dimensions))
+            }
+            guard let microPlan = try? self.plan(feeds: microFeeds, fetches: fetches, options: microOptions),
+                  microPlan.fetchTypes.count == fullTypes.count,
+                  zip(microPlan.fetchTypes, fullTypes).allSatisfy({ micro, full in
+                      var expected = full.shape.dimensions
+                      expected[0] = size
+                      return micro.elementType == full.elementType && micro.shape.dimensions == expected
+                  })
+            else {
+                rememberMicroBatchRefusal(key)
+                return nil
+            }
+            plans[size] = microPlan
+        }
+
         let outputs = fullTypes.map { TensorStorage(uninitializedByteCount: byteCount($0.shape, $0.elementType)) }
-        var start = 0
-        while start < batch {
-            let count = min(size, batch - start)
+        let rowBytes = fullTypes.map { byteCount($0.shape, $0.elementType) / batch }
+        func runPart(_ range: Range<Int>) throws {
             var part: [String: Tensor] = [:]
-            for (name, tensor) in feeds { part[name] = rows(of: tensor, start: start, count: count, batch: batch) }
-            guard let microPlan = try? self.plan(
-                feeds: part.mapValues { ValueType($0.elementType, $0.shape) }, fetches: fetches, options: options)
-            else { return nil }
-            let results = try microPlan.run(feeds: part, variables: variables, profile: profile)
+            for (name, tensor) in feeds { part[name] = rows(of: tensor, range: range, batch: batch) }
+            let results = try plans[range.count]!.run(feeds: part, variables: variables, profile: profile)
             for (index, result) in results.enumerated() {
-                var expected = fullTypes[index].shape.dimensions
-                expected[0] = count
-                guard result.elementType == fullTypes[index].elementType, result.shape.dimensions == expected else { return nil }
-                let rowBytes = byteCount(fullTypes[index].shape, fullTypes[index].elementType) / batch
                 result.withUnsafeBytes { source in
                     if let base = source.baseAddress, source.count > 0 {
-                        (outputs[index].baseAddress + start * rowBytes).copyMemory(from: base, byteCount: source.count)
+                        (outputs[index].baseAddress + range.lowerBound * rowBytes[index])
+                            .copyMemory(from: base, byteCount: source.count)
                     }
                 }
             }
-            start += count
+        }
+
+        if schedule.workers == 1 {
+            for range in schedule.ranges { try runPart(range) }
+        } else {
+            let queue = WorkQueue(count: schedule.ranges.count)
+            DispatchQueue.concurrentPerform(iterations: schedule.workers) { _ in
+                while let index = queue.next() {
+                    do { try runPart(schedule.ranges[index]) } catch { queue.fail(error) }
+                }
+            }
+            if let error = queue.error { throw error }
         }
         return zip(fullTypes, outputs).map { Tensor(elementType: $0.elementType, shape: $0.shape, storage: $1) }
     }
 
     private func byteCount(_ shape: Shape, _ type: ElementType) -> Int { shape.elementCount * (type.byteSize ?? 0) }
 
-    /// Rows `start ..< start + count` of a dense tensor with `batch` rows on axis 0 (a copy).
-    private func rows(of tensor: Tensor, start: Int, count: Int, batch: Int) -> Tensor {
+    /// Rows `range` of a dense tensor with `batch` rows on axis 0 (a copy).
+    private func rows(of tensor: Tensor, range: Range<Int>, batch: Int) -> Tensor {
         var dimensions = tensor.shape.dimensions
-        dimensions[0] = count
-        let shape = Shape(dimensions)
+        dimensions[0] = range.count
         let rowBytes = byteCount(tensor.shape, tensor.elementType) / batch
-        let storage = TensorStorage(uninitializedByteCount: rowBytes * count)
+        let storage = TensorStorage(uninitializedByteCount: rowBytes * range.count)
         tensor.withUnsafeBytes { source in
-            if let base = source.baseAddress, rowBytes * count > 0 {
-                storage.baseAddress.copyMemory(from: base + start * rowBytes, byteCount: rowBytes * count)
+            if let base = source.baseAddress, rowBytes * range.count > 0 {
+                storage.baseAddress.copyMemory(from: base + range.lowerBound * rowBytes, byteCount: rowBytes * range.count)
             }
         }
-        return Tensor(elementType: tensor.elementType, shape: shape, storage: storage)
+        return Tensor(elementType: tensor.elementType, shape: Shape(dimensions), storage: storage)
     }
+}
+
+/// Hands out indices `0..<count` to worker threads, and stops handing them out after a failure.
+private final class WorkQueue: @unchecked Sendable {
+    private let lock = NSLock()
+    private let count: Int
+    private var issued = 0
+    private var firstError: (any Error)?
+
+    init(count: Int) { self.count = count }
+
+    func next() -> Int? {
+        lock.withLock {
+            guard firstError == nil, issued < count else { return nil }
+            issued += 1
+            return issued - 1
+        }
+    }
+
+    func fail(_ error: any Error) { lock.withLock { if firstError == nil { firstError = error } } }
+
+    var error: (any Error)? { lock.withLock { firstError } }
 }

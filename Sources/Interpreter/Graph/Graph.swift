@@ -21,6 +21,8 @@ public final class Graph: @unchecked Sendable {
 
     private let cacheLock = NSLock()
     private var planCache: [PlanKey: ExecutionPlan] = [:]
+    /// Plans whose graph refused micro-batch feeds (a placeholder fixing the batch): run whole.
+    private var microBatchRefusals: Set<PlanKey> = []
     private static let planCacheCapacity = 32
 
     /// Builds a graph from nodes whose attributes are not yet merged with defaults. `opDefaults` holds
@@ -113,14 +115,32 @@ public final class Graph: @unchecked Sendable {
         feeds: [String: Tensor], fetches: [String], variables: any VariableStore = [String: Tensor](),
         options: PlanOptions = PlanOptions(), profile: PlanProfile? = nil
     ) throws -> [Tensor] {
-        let plan = try self.plan(
-            feeds: feeds.mapValues { ValueType($0.elementType, $0.shape) }, fetches: fetches, options: options)
-        if let batch = plan.separableBatch, options.microBatch > 0, batch > options.microBatch,
+        let feedTypes = feeds.mapValues { ValueType($0.elementType, $0.shape) }
+        let plan = try self.plan(feeds: feedTypes, fetches: fetches, options: options)
+        if let batch = plan.separableBatch,
+           let schedule = MicroBatchSchedule(batch: batch, microBatch: options.microBatch, threads: options.threads),
            let outputs = try runInMicroBatches(
-               plan, batch: batch, feeds: feeds, fetches: fetches, variables: variables, options: options, profile: profile) {
+               plan, schedule: schedule, feeds: feeds, fetches: fetches, variables: variables, options: options,
+               profile: profile, key: planKey(feeds: feedTypes, fetches: fetches, options: options)) {
             return outputs
         }
         return try plan.run(feeds: feeds, variables: variables, profile: profile)
+    }
+
+    /// The cache key of already-validated feed and fetch names (planning parsed them).
+    private func planKey(feeds: [String: ValueType], fetches: [String], options: PlanOptions) -> PlanKey {
+        var parsed: [TensorName: ValueType] = [:]
+        for (name, type) in feeds { if let tensor = try? TensorName(parsing: name) { parsed[tensor] = type } }
+        return PlanKey(feeds: parsed, fetches: fetches.compactMap { try? TensorName(parsing: $0) }, options: options)
+    }
+
+    func refusesMicroBatches(_ key: PlanKey) -> Bool { cacheLock.withLock { microBatchRefusals.contains(key) } }
+
+    func rememberMicroBatchRefusal(_ key: PlanKey) {
+        cacheLock.withLock {
+            if microBatchRefusals.count >= Self.planCacheCapacity { microBatchRefusals.removeAll() }
+            microBatchRefusals.insert(key)
+        }
     }
 }
 
