@@ -20,9 +20,9 @@ Session options: intra_op_num_threads = --threads, inter_op_num_threads = 1, seq
 graph_optimization_level = ORT_ENABLE_ALL.
 Inputs follow the formula of scripts/bench_tf.py: x[i] = ((i * 2654435761 + 12345) mod 2^32 >> 8) / 2^24.
 
-Versions used (/work/.venv-onnx, installed with --no-deps): tensorflow-cpu 2.21.0, tensorflow-hub 0.15.0,
+Versions used (.venv-onnx, installed with --no-deps): tensorflow-cpu 2.21.0, tensorflow-hub 0.15.0,
 tf2onnx 1.17.0, onnx 1.23.2, onnxruntime 1.32.0, numpy 2.4.6, protobuf 7.36.2, flatbuffers 25.12.19.
-Python is $ORT_PYTHON, else .venv-onnx in the repository root, else /work/.venv-onnx (the script
+Python is $ORT_PYTHON, else .venv-onnx in the repository root or beside it (the script
 re-executes itself with it when onnxruntime is missing). CI never runs this script.
 """
 
@@ -30,11 +30,11 @@ import argparse
 import hashlib
 import json
 import os
-import resource
-import statistics
 import subprocess
 import sys
 import time
+
+import peer_timing  # noqa: E402  (scripts/, beside this file)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, ".."))
@@ -43,7 +43,7 @@ sys.path.insert(0, os.path.join(ROOT, "Tests", "Fixtures", "nasnet"))
 
 def _onnx_python():
     for candidate in [os.environ.get("ORT_PYTHON"), os.path.join(ROOT, ".venv-onnx", "bin", "python"),
-                      "/work/.venv-onnx/bin/python"]:
+                      os.path.join(ROOT, "..", ".venv-onnx", "bin", "python")]:
         if candidate and os.path.exists(candidate):
             return candidate
     return None
@@ -151,18 +151,8 @@ def main():
     reference = np.load(reference_path)
     max_rel_diff = float(np.max(np.abs(first - reference)) / max(float(np.max(np.abs(reference))), 1e-30))
 
-    results = []
-    for b in batches:
-        session.run(None, {input_name: inputs[b]})  # warm-up
-        times = []
-        for _ in range(args.runs):
-            start = time.perf_counter()
-            session.run(None, {input_name: inputs[b]})
-            times.append(time.perf_counter() - start)
-        median = statistics.median(times)
-        results.append({"batch": b, "runs": args.runs, "median_ms": median * 1e3,
-                        "min_ms": min(times) * 1e3, "max_ms": max(times) * 1e3,
-                        "images_per_second": b / median})
+    results = peer_timing.time_batches(
+        lambda x: session.run(None, {input_name: x}), inputs, batches, args.runs)
 
     import onnx
     report = {
@@ -174,7 +164,7 @@ def main():
         "conversion_seconds": meta["conversion_seconds"],
         "load_seconds": load_seconds,
         "batches": results,
-        "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+        "peak_rss_bytes": peer_timing.peak_rss_bytes(),
         "max_rel_diff_vs_tf": max_rel_diff,
         "versions": {"onnxruntime": ort.__version__, "onnx": onnx.__version__, "numpy": np.__version__},
     }
@@ -183,12 +173,7 @@ def main():
         return
     print("ONNX Runtime %s, opset %d, %d threads, module %s" % (ort.__version__, args.opset, args.threads, module_dir))
     print("conversion (tf2onnx, cached): %.1f s; max rel diff vs TF: %.2e" % (meta["conversion_seconds"], max_rel_diff))
-    print("load (session + first result): %.3f s" % load_seconds)
-    for r in results:
-        print("batch %3d: median %9.2f ms  %8.2f img/s  (%d runs)" % (
-            r["batch"], r["median_ms"], r["images_per_second"], r["runs"]))
-    print("peak RSS: %.1f MiB" % (report["peak_rss_bytes"] / 2**20))
-
+    peer_timing.print_timings(report)
 
 if __name__ == "__main__":
     main()

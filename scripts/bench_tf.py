@@ -23,10 +23,10 @@ Without TensorFlow in the running interpreter the script re-executes itself with
 import argparse
 import json
 import os
-import resource
-import statistics
 import sys
 import time
+
+import peer_timing  # noqa: E402  (scripts/, beside this file)
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests",
                                 "Fixtures", "nasnet"))
@@ -79,18 +79,7 @@ def main():
     first = session.run(output, {images: inputs[batches[0]]})
     load_seconds = time.perf_counter() - t0
 
-    results = []
-    for b in batches:
-        session.run(output, {images: inputs[b]})  # warm-up
-        times = []
-        for _ in range(args.runs):
-            start = time.perf_counter()
-            session.run(output, {images: inputs[b]})
-            times.append(time.perf_counter() - start)
-        median = statistics.median(times)
-        results.append({"batch": b, "runs": args.runs, "median_ms": median * 1e3,
-                        "min_ms": min(times) * 1e3, "max_ms": max(times) * 1e3,
-                        "images_per_second": b / median})
+    results = peer_timing.time_batches(lambda x: session.run(output, {images: x}), inputs, batches, args.runs)
     session.close()
 
     report = {
@@ -105,7 +94,7 @@ def main():
         "load_seconds": load_seconds,
         "batches": results,
         "rss_after_tensorflow_import_bytes": rss_after_import,
-        "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+        "peak_rss_bytes": peer_timing.peak_rss_bytes(),
         "versions": oracle_hub.versions(),
         "onednn": os.environ.get("TF_ENABLE_ONEDNN_OPTS", "default (on)"),
     }
@@ -115,12 +104,7 @@ def main():
     print("TensorFlow %s, hub %s, %d threads, module %s" % (
         report["versions"]["tensorflow"], report["versions"]["tensorflow_hub"], args.threads,
         args.module_dir))
-    print("load (handle to first result): %.3f s" % load_seconds)
-    for r in results:
-        print("batch %3d: median %9.2f ms  %8.2f img/s  (%d runs)" % (
-            r["batch"], r["median_ms"], r["images_per_second"], r["runs"]))
-    print("peak RSS: %.1f MiB" % (report["peak_rss_bytes"] / 2**20))
-
+    peer_timing.print_timings(report)
 
 if __name__ == "__main__":
     main()

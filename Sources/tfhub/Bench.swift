@@ -192,8 +192,7 @@ struct Bench: ParsableCommand {
     ) throws -> PeerReport {
         let script = try locate(relative)
         let python = ProcessInfo.processInfo.environment[pythonVariable]
-            ?? (try? locate("\(venv)/bin/python")) ?? (FileManager.default.fileExists(atPath: "/work/\(venv)/bin/python")
-                ? "/work/\(venv)/bin/python" : "python3")
+            ?? (try? locate("\(venv)/bin/python")) ?? "python3"
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments = [script, module, "--runs", String(runs), "--threads", String(threads),

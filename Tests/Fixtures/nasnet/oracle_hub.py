@@ -24,10 +24,10 @@ INPUT_SEED = 12345
 
 
 def _oracle_python():
-    """$PYTHON, else .venv-oracle in the repository root, else /work/.venv-oracle."""
+    """$PYTHON, else .venv-oracle in the repository root or in the folder that holds it."""
     root = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
     for candidate in [os.environ.get("PYTHON"), os.path.join(root, ".venv-oracle", "bin", "python"),
-                      "/work/.venv-oracle/bin/python"]:
+                      os.path.join(root, "..", ".venv-oracle", "bin", "python")]:
         if candidate and os.path.exists(candidate):
             return candidate
     return None

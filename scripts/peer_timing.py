@@ -1,0 +1,39 @@
+"""Timing and report code shared by the peer sides of the benchmark (bench_tf.py, bench_ort.py).
+
+Numpy and the standard library only, so bench_ort.py's timing process stays free of TensorFlow.
+"""
+
+import resource
+import statistics
+import time
+
+
+def time_batches(run, inputs, batches, runs):
+    """Per batch size: one warm-up call of run(inputs[b]), then `runs` timed calls; median, min, max."""
+    results = []
+    for b in batches:
+        run(inputs[b])  # warm-up
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            run(inputs[b])
+            times.append(time.perf_counter() - start)
+        median = statistics.median(times)
+        results.append({"batch": b, "runs": runs, "median_ms": median * 1e3,
+                        "min_ms": min(times) * 1e3, "max_ms": max(times) * 1e3,
+                        "images_per_second": b / median})
+    return results
+
+
+def peak_rss_bytes():
+    """ru_maxrss of this process (Linux reports KiB), in bytes."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def print_timings(report):
+    """The human-readable tail of a report: load, one line per batch size, peak RSS."""
+    print("load (handle to first result): %.3f s" % report["load_seconds"])
+    for r in report["batches"]:
+        print("batch %3d: median %9.2f ms  %8.2f img/s  (%d runs)" % (
+            r["batch"], r["median_ms"], r["images_per_second"], r["runs"]))
+    print("peak RSS: %.1f MiB" % (report["peak_rss_bytes"] / 2**20))
