@@ -90,7 +90,7 @@ let package = Package(
         .testTarget(name: "TensorsTests", dependencies: ["Tensors", "TestSupport"]),
         .testTarget(name: "TensorBundleTests", dependencies: ["TensorBundle", "TestSupport"]),
         .testTarget(name: "HubResolverTests", dependencies: ["HubResolver", "TestSupport"]),
-        .testTarget(name: "KernelTests", dependencies: ["Kernels", "Tensors", "TestSupport"]),
+        .testTarget(name: "KernelTests", dependencies: ["Kernels", "CKernels", "Tensors", "TestSupport"]),
         .testTarget(name: "InterpreterTests", dependencies: ["Interpreter", "TFProto", "Tensors", "TensorBundle", "TestSupport"]),
         .testTarget(name: "TensorFlowHubTests", dependencies: ["TensorFlowHub", "TestSupport"]),
         .testTarget(name: "ImageInputTests", dependencies: ["ImageInput", "Tensors", "TestSupport"]),

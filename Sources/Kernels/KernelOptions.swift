@@ -1,5 +1,4 @@
 import CKernels
-import Dispatch
 
 /// The instruction set a kernel runs with. `.best` picks the fastest one the CPU has; the others exist so
 /// tests and benchmarks can compare the SIMD paths with the portable fallback.
@@ -60,8 +59,9 @@ public struct KernelOptions: Sendable, Hashable {
 
 // MARK: - Splitting work over threads
 
-/// Calls `body` with contiguous sub-ranges of `0..<count`, on up to `threads` threads at once. Ranges
-/// hold at least `minimumChunk` items so tiny jobs stay on the calling thread.
+/// Calls `body` with contiguous sub-ranges of `0..<count`, on up to `threads` threads at once (the
+/// calling thread and the kernels' worker pool, `ck_parallel_for`). Ranges hold at least `minimumChunk`
+/// items so tiny jobs stay on the calling thread.
 ///
 /// With several threads the work is cut into up to `chunksPerThread` ranges per thread, handed out
 /// dynamically: on a shared machine a worker that is descheduled mid-op only delays its current range,
@@ -77,11 +77,23 @@ func forEachChunk(
         body(0..<count, 0)
         return
     }
-    DispatchQueue.concurrentPerform(iterations: parts) { part in
-        let start = count * part / parts
-        let end = count * (part + 1) / parts
-        body(start..<end, part)
+    withoutActuallyEscaping(body) { body in
+        var loop = ChunkLoop(count: count, parts: parts, body: body)
+        withUnsafeMutablePointer(to: &loop) { pointer in
+            ck_parallel_for(parts, Int32(clamping: threads), { context, part in
+                let loop = context!.assumingMemoryBound(to: ChunkLoop.self)
+                let (count, parts) = (loop.pointee.count, loop.pointee.parts)
+                loop.pointee.body(count * part / parts ..< count * (part + 1) / parts, part)
+            }, pointer)
+        }
     }
+}
+
+/// What the pool's tasks of one `forEachChunk` call read: task `i` runs range `i` of `parts`.
+private struct ChunkLoop {
+    let count: Int
+    let parts: Int
+    let body: (Range<Int>, Int) -> Void
 }
 
 /// Multiply-adds (or comparable element operations) below which a range is not worth a thread hand-off.

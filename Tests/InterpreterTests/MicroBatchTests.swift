@@ -121,7 +121,6 @@ private func separabilityFollowsTheOps(_ c: SeparabilityCase) throws {
     g.placeholder("x", [4, 2])
     g.node("out", "Relu", ["x"], ["T": .type(.float)])
     let x = Tensor(shape: [4, 2], scalars: (0..<8).map { Float($0) - 4 })
-    let profile = PlanProfile()
     let graph = try g.graph()
     for threads in [1, 2] {
         for call in 1...2 {  // the second call reuses the remembered refusal

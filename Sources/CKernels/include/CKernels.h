@@ -5,3 +5,4 @@
 #include "crc32c.h"
 #endif
 #include "ckernels_nn.h"
+#include "ck_threadpool.h"
