@@ -6,11 +6,57 @@
 #undef CK_FN
 
 #if CK_HAVE_AVX2_BUILD
+#include <immintrin.h>
+
 CK_AVX2_BEGIN
 #define CK_FN(name) name##_avx2
 #include "depthwise_body.h"
+
+/* 8 lanes; the last vector of channels steps back to end at C (needs C >= 8), so no masks. */
+#define CK_DWR_X 7
+#define CK_DWR_MIN_C 8
+#define CK_DWR_V __m256
+#define CK_DWR_M int
+#define CK_DWR_LOAD(p, m) ((void)(m), _mm256_loadu_ps(p))
+#define CK_DWR_STORE(p, v, m) ((void)(m), _mm256_storeu_ps((p), (v)))
+#define CK_DWR_FMA(a, b, acc) _mm256_fmadd_ps((a), (b), (acc))
+#define CK_DWR_SPLAT(x) _mm256_set1_ps(x)
+#define CK_DWR_MIN(a, b) _mm256_min_ps((a), (b))
+#define CK_DWR_MAX(a, b) _mm256_max_ps((a), (b))
+#define CK_DWR_MASK(c, C) 0
+#define CK_DWR_NEXT(c, C) ((c) + 8 >= (C) ? (C) : ((c) + 16 > (C) ? (C) - 8 : (c) + 8))
+#include "depthwise_rows_body.h"
 #undef CK_FN
 CK_AVX2_END
+
+#pragma clang attribute push(__attribute__((target("avx512f,avx2,fma"))), apply_to = function)
+#define CK_FN(name) name##_avx512
+#undef CK_DWR_MIN_C
+#undef CK_DWR_V
+#undef CK_DWR_M
+#undef CK_DWR_LOAD
+#undef CK_DWR_STORE
+#undef CK_DWR_FMA
+#undef CK_DWR_SPLAT
+#undef CK_DWR_MIN
+#undef CK_DWR_MAX
+#undef CK_DWR_MASK
+#undef CK_DWR_NEXT
+/* 16 lanes; the last vector of channels is masked. */
+#define CK_DWR_MIN_C 1
+#define CK_DWR_V __m512
+#define CK_DWR_M __mmask16
+#define CK_DWR_LOAD(p, m) _mm512_maskz_loadu_ps((m), (p))
+#define CK_DWR_STORE(p, v, m) _mm512_mask_storeu_ps((p), (m), (v))
+#define CK_DWR_FMA(a, b, acc) _mm512_fmadd_ps((a), (b), (acc))
+#define CK_DWR_SPLAT(x) _mm512_set1_ps(x)
+#define CK_DWR_MIN(a, b) _mm512_min_ps((a), (b))
+#define CK_DWR_MAX(a, b) _mm512_max_ps((a), (b))
+#define CK_DWR_MASK(c, C) ((C) - (c) >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << ((C) - (c))) - 1u))
+#define CK_DWR_NEXT(c, C) ((c) + 16)
+#include "depthwise_rows_body.h"
+#undef CK_FN
+#pragma clang attribute pop
 #endif
 
 /* MARK: - Portable fallback (any multiplier) */
@@ -53,6 +99,12 @@ void ck_depthwise_rows(int isa, const ck_window *w, ptrdiff_t multiplier, const 
         return;
     }
 #if CK_HAVE_AVX2_BUILD
+    if (isa >= CK_ISA_AVX512 && ck_isa_available(CK_ISA_AVX512) &&
+        ck_dwr_rows_avx512(w, input, filter, bias, lo, hi, output, r_begin, r_end))
+        return;
+    if (isa >= CK_ISA_AVX2 && ck_isa_available(CK_ISA_AVX2) &&
+        ck_dwr_rows_avx2(w, input, filter, bias, lo, hi, output, r_begin, r_end))
+        return;
     if (isa >= CK_ISA_AVX2 && ck_isa_available(CK_ISA_AVX2)) {
         ck_depthwise_rows_avx2(w, input, filter, bias, lo, hi, output, r_begin, r_end);
         return;

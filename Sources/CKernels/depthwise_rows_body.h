@@ -1,0 +1,114 @@
+/*
+ * Private template: register-blocked depthwise convolution (channel multiplier 1, dilation 1) for filter
+ * widths 3, 5, 7 and column strides 1, 2. Included by depthwise.c once per instruction set, with:
+ *   CK_FN(name)            function-name suffix
+ *   CK_DWR_V, CK_DWR_M     vector and lane-mask types; CK_DWR_LANES lanes
+ *   CK_DWR_LOAD(p, m), CK_DWR_STORE(p, v, m), CK_DWR_FMA(a, b, acc), CK_DWR_SPLAT(x), CK_DWR_MIN/MAX(a, b)
+ *   CK_DWR_MASK(c, C)      the mask of the vector of channels [c, c + LANES) of C channels
+ *   CK_DWR_NEXT(c, C)      the next vector's first channel (>= C: done); may step back to end at C
+ *
+ * One call computes CK_DWR_X adjacent output pixels of a row for one vector of channels: each input column
+ * is loaded once and multiplied into every output whose window covers it, with the filter row held in
+ * registers. Rows outside the image are skipped; at the left and right borders (and for a last partial
+ * block of pixels) the `checked` variant skips columns outside the image and stores only the valid pixels.
+ */
+#include "ckernels_nn.h"
+
+/* MARK: - Block of pixels */
+
+static inline __attribute__((always_inline)) void CK_FN(ck_dwr_block)(
+    const int K, const int S, const int checked, const float *image, ptrdiff_t W, ptrdiff_t C, ptrdiff_t iy0,
+    ptrdiff_t ky0, ptrdiff_t ky1, ptrdiff_t ix0, ptrdiff_t nx, const float *filter, const float *bias, float lo,
+    float hi, float *o, CK_DWR_M m) {
+    enum { X = CK_DWR_X };
+    CK_DWR_V acc[X];
+    const CK_DWR_V start = bias ? CK_DWR_LOAD(bias, m) : CK_DWR_SPLAT(0.0f);
+#pragma clang loop unroll(full)
+    for (int p = 0; p < X; p++) acc[p] = start;
+    for (ptrdiff_t ky = ky0; ky < ky1; ky++) {
+        const float *row = image + ((iy0 + ky) * W + ix0) * C;
+        const float *fk = filter + ky * K * C;
+        CK_DWR_V f[7];
+#pragma clang loop unroll(full)
+        for (int kx = 0; kx < K; kx++) f[kx] = CK_DWR_LOAD(fk + kx * C, m);
+#pragma clang loop unroll(full)
+        for (int j = 0; j < (X - 1) * S + K; j++) {
+            if (checked && (size_t)(ix0 + j) >= (size_t)W) continue;
+            const CK_DWR_V v = CK_DWR_LOAD(row + j * C, m);
+#pragma clang loop unroll(full)
+            for (int p = 0; p < X; p++) {
+                const int kx = j - p * S;
+                if (kx >= 0 && kx < K) acc[p] = CK_DWR_FMA(v, f[kx], acc[p]);
+            }
+        }
+    }
+    const CK_DWR_V vlo = CK_DWR_SPLAT(lo), vhi = CK_DWR_SPLAT(hi);
+#pragma clang loop unroll(full)
+    for (int p = 0; p < X; p++)
+        if (!checked || p < nx) CK_DWR_STORE(o + p * C, CK_DWR_MIN(CK_DWR_MAX(acc[p], vlo), vhi), m);
+}
+
+/* MARK: - Rows */
+
+static inline __attribute__((always_inline)) void CK_FN(ck_dwr_rows_impl)(
+    const int K, const int S, const ck_window *w, const float *input, const float *filter, const float *bias,
+    float lo, float hi, float *output, ptrdiff_t r_begin, ptrdiff_t r_end) {
+    enum { X = CK_DWR_X };
+    const ptrdiff_t C = w->in_c, H = w->in_h, W = w->in_w, OW = w->out_w;
+    for (ptrdiff_t r = r_begin; r < r_end; r++) {
+        const ptrdiff_t n = r / w->out_h, y = r % w->out_h;
+        const float *image = input + n * H * W * C;
+        const ptrdiff_t iy0 = y * w->stride_h - w->pad_top;
+        const ptrdiff_t ky0 = iy0 < 0 ? -iy0 : 0, ky1 = H - iy0 < w->k_h ? H - iy0 : w->k_h;
+        for (ptrdiff_t x0 = 0; x0 < OW; x0 += X) {
+            const ptrdiff_t ix0 = x0 * S - w->pad_left, nx = OW - x0 < X ? OW - x0 : X;
+            const int interior = ix0 >= 0 && ix0 + (X - 1) * S + K <= W && nx == X;
+            float *o = output + (r * OW + x0) * C;
+            for (ptrdiff_t c = 0; c < C; c = CK_DWR_NEXT(c, C)) {
+                const CK_DWR_M m = CK_DWR_MASK(c, C);
+                if (interior)
+                    CK_FN(ck_dwr_block)(K, S, 0, image + c, W, C, iy0, ky0, ky1, ix0, nx, filter + c,
+                                        bias ? bias + c : NULL, lo, hi, o + c, m);
+                else
+                    CK_FN(ck_dwr_block)(K, S, 1, image + c, W, C, iy0, ky0, ky1, ix0, nx, filter + c,
+                                        bias ? bias + c : NULL, lo, hi, o + c, m);
+            }
+        }
+    }
+}
+
+#define CK_DWR_DEFINE(K, S)                                                                                    \
+    static void CK_FN(ck_dwr_rows_##K##_##S)(const ck_window *w, const float *input, const float *filter,     \
+                                              const float *bias, float lo, float hi, float *output,           \
+                                              ptrdiff_t r_begin, ptrdiff_t r_end) {                           \
+        CK_FN(ck_dwr_rows_impl)(K, S, w, input, filter, bias, lo, hi, output, r_begin, r_end);                \
+    }
+CK_DWR_DEFINE(3, 1)
+CK_DWR_DEFINE(3, 2)
+CK_DWR_DEFINE(5, 1)
+CK_DWR_DEFINE(5, 2)
+CK_DWR_DEFINE(7, 1)
+CK_DWR_DEFINE(7, 2)
+#undef CK_DWR_DEFINE
+
+/*
+ * Runs rows [r_begin, r_end) when the shape has a specialised kernel (dilation 1, filter width 3/5/7,
+ * column stride 1/2, at least the channels the vector path needs); returns 0 otherwise.
+ */
+static int CK_FN(ck_dwr_rows)(const ck_window *w, const float *input, const float *filter, const float *bias,
+                              float lo, float hi, float *output, ptrdiff_t r_begin, ptrdiff_t r_end) {
+    if (w->dilation_h != 1 || w->dilation_w != 1 || w->in_c < CK_DWR_MIN_C) return 0;
+#define CK_DWR_CASE(K, S)                                                                                      \
+    if (w->k_w == K && w->stride_w == S) {                                                                     \
+        CK_FN(ck_dwr_rows_##K##_##S)(w, input, filter, bias, lo, hi, output, r_begin, r_end);                  \
+        return 1;                                                                                              \
+    }
+    CK_DWR_CASE(3, 1)
+    CK_DWR_CASE(3, 2)
+    CK_DWR_CASE(5, 1)
+    CK_DWR_CASE(5, 2)
+    CK_DWR_CASE(7, 1)
+    CK_DWR_CASE(7, 2)
+#undef CK_DWR_CASE
+    return 0;
+}
