@@ -1,55 +1,139 @@
 /*
- * Private template: the AVX-512 GEMM micro-kernel (one 16-lane vector per row of a 16-column panel, CK_MR
- * rows per tile) and its row driver. Included once by gemm.c inside the avx512f target pragma.
+ * Private template: the AVX-512 GEMM micro-kernels and row driver. Included once by gemm.c inside the
+ * avx512f target pragma, with CK_MR (most rows per tile) and CK_NP (most 16-column panels per tile) defined.
+ *
+ * A tile is mr x (np * 16) of C: mr * np accumulators, np panel loads and mr broadcasts per step of K.
+ * The last panel of B is zero-padded by ck_gemm_pack_b, so only C needs a lane mask (partial panels).
  */
-#include "ck_simd.h"
+#define CK_ALWAYS_INLINE inline __attribute__((always_inline))
 
-typedef float ck_v16 __attribute__((vector_size(64)));
+/* NaN-preserving clamp, as the scalar path: maxps/minps return their second operand when either is NaN. */
+#define CK_CLAMP512(v, lo, hi) _mm512_min_ps((hi), _mm512_max_ps((lo), (v)))
 
-#define CK_SPLAT16(x) ((ck_v16){(x), (x), (x), (x), (x), (x), (x), (x), (x), (x), (x), (x), (x), (x), (x), (x)})
-#define CK_LOAD16(p) ({ ck_v16 ck_l16_; memcpy(&ck_l16_, (p), sizeof ck_l16_); ck_l16_; })
-#define CK_STORE16(p, v) do { ck_v16 ck_s16_ = (v); memcpy((p), &ck_s16_, sizeof ck_s16_); } while (0)
-
-/* A 16-float row, zero-padded past `nr` columns. */
-#define CK_LOAD16_PARTIAL(p, nr) ({ float ck_t16_[16] = {0}; memcpy(ck_t16_, (p), (size_t)(nr) * sizeof(float)); CK_LOAD16(ck_t16_); })
-
-static void ck_gemm_tile_avx512(ptrdiff_t mr, ptrdiff_t nr, ptrdiff_t kc, const float *a, ptrdiff_t lda,
-                                const float *bp, float *c, ptrdiff_t ldc, int first, const float *bias, int last,
-                                float lo, float hi) {
-    const float *rows[CK_MR];
-    for (int i = 0; i < CK_MR; i++) rows[i] = a + (i < mr ? i : 0) * lda;
-    ck_v16 acc[CK_MR];
+/*
+ * C[0..mr, cols] = A[0..mr, 0..kc] * B[0..kc, cols] + (first ? bias : C), clamped on the last K block.
+ * `bp` is the first panel at row 0 of the K block; panels are `pstride` floats apart. `mask` selects the
+ * valid lanes of the last panel. `mr` and `np` are compile-time constants at every call site.
+ */
+static CK_ALWAYS_INLINE void ck_gemm_tile512(const int mr, const int np, ptrdiff_t kc, const float *a, ptrdiff_t lda,
+                                             const float *bp, ptrdiff_t pstride, float *c, ptrdiff_t ldc,
+                                             __mmask16 mask, int first, const float *bias, int last, float lo,
+                                             float hi) {
+    __m512 acc[CK_MR][CK_NP];
 #pragma clang loop unroll(full)
-    for (int i = 0; i < CK_MR; i++) acc[i] = CK_SPLAT16(0.0f);
+    for (int i = 0; i < mr; i++)
+#pragma clang loop unroll(full)
+        for (int j = 0; j < np; j++) acc[i][j] = _mm512_setzero_ps();
     for (ptrdiff_t p = 0; p < kc; p++) {
-        const ck_v16 b = CK_LOAD16(bp + p * CK_GEMM_NR);
+        __m512 b[CK_NP];
 #pragma clang loop unroll(full)
-        for (int i = 0; i < CK_MR; i++) acc[i] += CK_SPLAT16(rows[i][p]) * b;
+        for (int j = 0; j < np; j++) b[j] = _mm512_loadu_ps(bp + j * pstride + p * CK_GEMM_NR);
+#pragma clang loop unroll(full)
+        for (int i = 0; i < mr; i++) {
+            const __m512 av = _mm512_set1_ps(a[i * lda + p]);
+#pragma clang loop unroll(full)
+            for (int j = 0; j < np; j++) acc[i][j] = _mm512_fmadd_ps(av, b[j], acc[i][j]);
+        }
     }
-    const int full = nr == CK_GEMM_NR;
-    ck_v16 start = CK_SPLAT16(0.0f);
-    if (first && bias) start = full ? CK_LOAD16(bias) : CK_LOAD16_PARTIAL(bias, nr);
-    for (ptrdiff_t i = 0; i < mr; i++) {
+    /* Epilogue: add the bias (first K block) or the partial sums already in C; clamp on the last block. */
+    const __m512 vlo = _mm512_set1_ps(lo), vhi = _mm512_set1_ps(hi);
+    __m512 start[CK_NP];
+#pragma clang loop unroll(full)
+    for (int j = 0; j < np; j++) {
+        const __mmask16 mj = j == np - 1 ? mask : (__mmask16)0xFFFF;
+        start[j] = first && bias ? _mm512_maskz_loadu_ps(mj, bias + j * CK_GEMM_NR) : _mm512_setzero_ps();
+    }
+#pragma clang loop unroll(full)
+    for (int i = 0; i < mr; i++) {
         float *row = c + i * ldc;
-        ck_v16 r = acc[i] + (first ? start : (full ? CK_LOAD16(row) : CK_LOAD16_PARTIAL(row, nr)));
-        if (last) r = __builtin_elementwise_min(__builtin_elementwise_max(r, CK_SPLAT16(lo)), CK_SPLAT16(hi));
-        if (full) {
-            CK_STORE16(row, r);
-        } else {
-            float tile[16];
-            CK_STORE16(tile, r);
-            memcpy(row, tile, (size_t)nr * sizeof(float));
+#pragma clang loop unroll(full)
+        for (int j = 0; j < np; j++) {
+            const __mmask16 mj = j == np - 1 ? mask : (__mmask16)0xFFFF;
+            __m512 r = acc[i][j] + (first ? start[j] : _mm512_maskz_loadu_ps(mj, row + j * CK_GEMM_NR));
+            if (last) r = CK_CLAMP512(r, vlo, vhi);
+            _mm512_mask_storeu_ps(row + j * CK_GEMM_NR, mj, r);
         }
     }
 }
 
+/* MARK: - Row-count dispatch (every row count 1...CK_MR gets its own unrolled kernel) */
+
+#define CK_T512(R, NP)                                                                                         \
+    case R:                                                                                                    \
+        ck_gemm_tile512((R) <= CK_MR ? (R) : CK_MR, NP, kc, a, lda, bp, pstride, c, ldc, mask, first, bias,    \
+                        last, lo, hi);                                                                         \
+        return;
+#define CK_T512_1_4(NP) CK_T512(1, NP) CK_T512(2, NP) CK_T512(3, NP) CK_T512(4, NP)
+#define CK_T512_5_8(NP) CK_T512(5, NP) CK_T512(6, NP) CK_T512(7, NP) CK_T512(8, NP)
+#define CK_T512_9_12(NP) CK_T512(9, NP) CK_T512(10, NP) CK_T512(11, NP) CK_T512(12, NP)
+#define CK_T512_13_16(NP) CK_T512(13, NP) CK_T512(14, NP) CK_T512(15, NP) CK_T512(16, NP)
+
+#if CK_MR > 12
+#define CK_T512_ROWS(NP) CK_T512_1_4(NP) CK_T512_5_8(NP) CK_T512_9_12(NP) CK_T512_13_16(NP)
+#elif CK_MR > 8
+#define CK_T512_ROWS(NP) CK_T512_1_4(NP) CK_T512_5_8(NP) CK_T512_9_12(NP)
+#elif CK_MR > 4
+#define CK_T512_ROWS(NP) CK_T512_1_4(NP) CK_T512_5_8(NP)
+#else
+#define CK_T512_ROWS(NP) CK_T512_1_4(NP)
+#endif
+
+#define CK_T512_FN(NP)                                                                                         \
+    static void ck_gemm_tile512_np##NP(ptrdiff_t mr, ptrdiff_t kc, const float *a, ptrdiff_t lda,              \
+                                       const float *bp, ptrdiff_t pstride, float *c, ptrdiff_t ldc,            \
+                                       __mmask16 mask, int first, const float *bias, int last, float lo,       \
+                                       float hi) {                                                             \
+        switch (mr) { CK_T512_ROWS(NP) default: return; }                                                      \
+    }
+
+CK_T512_FN(1)
+#if CK_NP > 1
+CK_T512_FN(2)
+#endif
+#if CK_NP > 2
+CK_T512_FN(3)
+#endif
+#if CK_NP > 3
+CK_T512_FN(4)
+#endif
+
+static void ck_gemm_tile512_any(ptrdiff_t mr, ptrdiff_t np, ptrdiff_t kc, const float *a, ptrdiff_t lda,
+                                const float *bp, ptrdiff_t pstride, float *c, ptrdiff_t ldc, __mmask16 mask,
+                                int first, const float *bias, int last, float lo, float hi) {
+    switch (np) {
+    case 1: ck_gemm_tile512_np1(mr, kc, a, lda, bp, pstride, c, ldc, mask, first, bias, last, lo, hi); return;
+#if CK_NP > 1
+    case 2: ck_gemm_tile512_np2(mr, kc, a, lda, bp, pstride, c, ldc, mask, first, bias, last, lo, hi); return;
+#endif
+#if CK_NP > 2
+    case 3: ck_gemm_tile512_np3(mr, kc, a, lda, bp, pstride, c, ldc, mask, first, bias, last, lo, hi); return;
+#endif
+#if CK_NP > 3
+    case 4: ck_gemm_tile512_np4(mr, kc, a, lda, bp, pstride, c, ldc, mask, first, bias, last, lo, hi); return;
+#endif
+    default: return;
+    }
+}
+
+/* MARK: - Row driver */
+
+#ifndef CK_MC512
+#define CK_MC512 (CK_MR * 8)
+#endif
+#ifndef CK_KC512
+#define CK_KC512 384
+#endif
+
 static void ck_gemm_rows_avx512(ptrdiff_t m_begin, ptrdiff_t m_end, ptrdiff_t k, ptrdiff_t n, const float *a,
                                 ptrdiff_t lda, const float *packed_b, const float *bias, float lo, float hi,
                                 float *c, ptrdiff_t ldc) {
-    const ptrdiff_t panels = (n + CK_GEMM_NR - 1) / CK_GEMM_NR;
-    const ptrdiff_t mc = CK_MR * 8, kblocks = (k + 383) / 384, kcmax = kblocks > 0 ? (k + kblocks - 1) / kblocks : 1;
-    for (ptrdiff_t ic = m_begin; ic < m_end; ic += mc) {
-        const ptrdiff_t ic_end = ic + mc < m_end ? ic + mc : m_end;
+    const ptrdiff_t panels = (n + CK_GEMM_NR - 1) / CK_GEMM_NR, pstride = k * CK_GEMM_NR;
+    const ptrdiff_t groups = (panels + CK_NP - 1) / CK_NP;
+    /* K blocks of at most CK_KC512, split evenly so no thin remainder block re-reads C. */
+    const ptrdiff_t kblocks = (k + CK_KC512 - 1) / CK_KC512, kcmax = kblocks > 0 ? (k + kblocks - 1) / kblocks : 1;
+    const __mmask16 tail = (__mmask16)((1u << (n - (panels - 1) * CK_GEMM_NR)) - 1u);
+    for (ptrdiff_t ic = m_begin; ic < m_end; ic += CK_MC512) {
+        const ptrdiff_t ic_end = ic + CK_MC512 < m_end ? ic + CK_MC512 : m_end;
         if (k == 0) {
             for (ptrdiff_t i = ic; i < ic_end; i++)
                 for (ptrdiff_t j = 0; j < n; j++) {
@@ -61,15 +145,18 @@ static void ck_gemm_rows_avx512(ptrdiff_t m_begin, ptrdiff_t m_end, ptrdiff_t k,
         for (ptrdiff_t pc = 0; pc < k; pc += kcmax) {
             const ptrdiff_t kc = pc + kcmax < k ? kcmax : k - pc;
             const int first = pc == 0, last = pc + kc == k;
-            for (ptrdiff_t jp = 0; jp < panels; jp++) {
+            /* Panel groups of np panels, sizes as even as possible. */
+            for (ptrdiff_t g = 0, jp = 0; g < groups; g++) {
+                const ptrdiff_t np = panels / groups + (g < panels % groups ? 1 : 0);
                 const ptrdiff_t j = jp * CK_GEMM_NR;
-                const ptrdiff_t nr = n - j < CK_GEMM_NR ? n - j : CK_GEMM_NR;
-                const float *bp = packed_b + jp * k * CK_GEMM_NR + pc * CK_GEMM_NR;
+                const __mmask16 mask = jp + np == panels ? tail : (__mmask16)0xFFFF;
+                const float *bp = packed_b + jp * pstride + pc * CK_GEMM_NR;
                 for (ptrdiff_t i = ic; i < ic_end; i += CK_MR) {
                     const ptrdiff_t mr = ic_end - i < CK_MR ? ic_end - i : CK_MR;
-                    ck_gemm_tile_avx512(mr, nr, kc, a + i * lda + pc, lda, bp, c + i * ldc + j, ldc, first,
-                                        bias ? bias + j : NULL, last, lo, hi);
+                    ck_gemm_tile512_any(mr, np, kc, a + i * lda + pc, lda, bp, pstride, c + i * ldc + j, ldc, mask,
+                                        first, bias ? bias + j : NULL, last, lo, hi);
                 }
+                jp += np;
             }
         }
     }
