@@ -15,15 +15,6 @@
 #include <stdint.h>
 #include <sched.h>
 
-#if defined(__x86_64__) || defined(__i386__)
-#include <immintrin.h>
-#define CK_CPU_RELAX() _mm_pause()
-#elif defined(__aarch64__)
-#define CK_CPU_RELAX() __asm__ __volatile__("yield")
-#else
-#define CK_CPU_RELAX() ((void)0)
-#endif
-
 enum {
     CK_POOL_MAX_WORKERS = 255,
     /* Pause instructions a worker spins for a new loop before it sleeps (tens of microseconds). */
@@ -84,7 +75,7 @@ static void *ck_worker_main(void *argument) {
         int spins = 0;
         while (ck_generation(s = atomic_load_explicit(&ck_pool.state, memory_order_acquire)) == seen) {
             if (++spins < CK_WORKER_SPINS) {
-                CK_CPU_RELAX();
+                ck_cpu_relax();
                 continue;
             }
             /* Sleep. Dekker with the caller: we count ourselves a sleeper, then re-check the state; the
@@ -149,7 +140,7 @@ void ck_parallel_for(ptrdiff_t count, int threads, ck_task_fn fn, void *context)
     int spins = 0;
     while (atomic_load_explicit(&slot->done, memory_order_acquire) < count) {
         if (++spins < CK_CALLER_SPINS) {
-            CK_CPU_RELAX();
+            ck_cpu_relax();
         } else {
             spins = 0;
             sched_yield(); /* a worker holding a task was descheduled */

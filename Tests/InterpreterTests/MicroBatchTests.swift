@@ -39,6 +39,12 @@ func inferenceNASNetRunsInMicroBatchesWithTheSameRows(style: String) throws {
     let plan = try graph.plan(feeds: [input: ValueType(.float32, images.shape)], fetches: [fetch], options: whole)
     #expect(plan.separableBatch == images.shape[0])
     let reference = try graph.run(feeds: [input: images], fetches: [fetch], options: whole)[0]
+    // Steps run on several threads at once (dataflow order) give the rows of a one-thread run exactly.
+    for threads in [1, 2, 4] {
+        let oneAtATime = try graph.run(
+            feeds: [input: images], fetches: [fetch], options: PlanOptions(threads: threads, microBatch: 0))[0]
+        #expect(oneAtATime.scalars(as: Float.self) == reference.scalars(as: Float.self), "\(threads) threads")
+    }
     // One thread: ceil(8 / size) micro-batches in turn. Two threads: one micro-batch per thread at once,
     // their count rounded up to an even number and their sizes evened out (8 = 4 x 2 for size 3).
     for (threads, size, runs) in [(1, 1, 8), (1, 3, 3), (1, 5, 2), (2, 1, 8), (2, 3, 4), (2, 5, 2), (2, 8, 2), (3, 2, 6)] {

@@ -16,6 +16,15 @@ typedef void (*ck_task_fn)(void *context, ptrdiff_t index);
  */
 void ck_parallel_for(ptrdiff_t count, int threads, ck_task_fn fn, void *context);
 
+/* A hint to the CPU that the caller is spinning (x86 `pause`, arm64 `yield`). */
+static inline void ck_cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
 /* Worker threads started so far (for tests and diagnostics). */
 int ck_threadpool_worker_count(void);
 

@@ -41,6 +41,8 @@ public struct ExecutionPlan: Sendable {
     /// `N` when the plan treats axis 0 (size `N`) of every feed and fetch as independent examples
     /// (`BatchSeparability`), so that runs on micro-batches of the feeds give the same rows.
     public let separableBatch: Int?
+    /// Step ordering for runs on several threads.
+    let dependencies: StepDependencies
 
     /// The types and shapes of the fetched tensors.
     public var fetchTypes: [ValueType] { fetchSlots.map { slotTypes[$0] } }
@@ -73,6 +75,10 @@ public struct ExecutionPlan: Sendable {
 
     /// Runs the plan.
     ///
+    /// With `threads > 1` the steps run on up to `threads` threads at once, each step as soon as the
+    /// steps it reads from are done (NASNet-A's cells have many independent branches), with
+    /// single-threaded kernels; a step's result does not depend on the thread it ran on.
+    ///
     /// - Parameters:
     ///   - feeds: a value for every tensor the plan was made for, by tensor name, each of exactly the
     ///     planned type and shape.
@@ -82,13 +88,35 @@ public struct ExecutionPlan: Sendable {
     public func run(
         feeds: [String: Tensor], variables store: any VariableStore = [String: Tensor](), profile: PlanProfile? = nil
     ) throws -> [Tensor] {
-        try RunContext.$kernelOptions.withValue(KernelOptions(threads: threads)) {
-            try runSteps(feeds: feeds, variables: store, profile: profile)
+        let values = UnsafeMutablePointer<Tensor?>.allocate(capacity: slotTypes.count)
+        values.initialize(repeating: nil, count: slotTypes.count)
+        defer {
+            values.deinitialize(count: slotTypes.count)
+            values.deallocate()
+        }
+        try bindInputs(feeds: feeds, variables: store, values: values)
+        if threads > 1 && steps.count > 1 {
+            try RunContext.$kernelOptions.withValue(KernelOptions(threads: 1)) {
+                try DataflowRun(plan: self, values: values, profile: profile).run(threads: threads)
+            }
+        } else {
+            try RunContext.$kernelOptions.withValue(KernelOptions(threads: threads)) {
+                for step in steps {
+                    try execute(step, values: values, profile: profile)
+                    for slot in step.releaseAfter { values[slot] = nil }
+                }
+            }
+        }
+        profile?.finishRun()
+        return try fetchSlots.map { slot in
+            guard let value = values[slot] else {
+                throw ExecutionError.kernelFailed(node: "?", op: "?", reason: "fetched slot \(slot) was never computed")
+            }
+            return value
         }
     }
 
-    private func runSteps(feeds: [String: Tensor], variables store: any VariableStore, profile: PlanProfile?) throws -> [Tensor] {
-        var values = [Tensor?](repeating: nil, count: slotTypes.count)
+    private func bindInputs(feeds: [String: Tensor], variables store: any VariableStore, values: UnsafeMutablePointer<Tensor?>) throws {
         for (slot, value) in initialValues { values[slot] = value }
 
         var fedCount = 0
@@ -120,28 +148,11 @@ public struct ExecutionPlan: Sendable {
             }
             values[slot] = tensor
         }
-
-        if let profile {
-            for step in steps {
-                let start = DispatchTime.now().uptimeNanoseconds
-                try execute(step, values: &values)
-                profile.record(op: step.op, nanoseconds: DispatchTime.now().uptimeNanoseconds &- start)
-            }
-            profile.finishRun()
-        } else {
-            for step in steps {
-                try execute(step, values: &values)
-            }
-        }
-        return try fetchSlots.map { slot in
-            guard let value = values[slot] else {
-                throw ExecutionError.kernelFailed(node: "?", op: "?", reason: "fetched slot \(slot) was never computed")
-            }
-            return value
-        }
     }
 
-    private func execute(_ step: Step, values: inout [Tensor?]) throws {
+    /// Runs one step: reads its inputs from `values`, checks and stores its outputs there.
+    func execute(_ step: Step, values: UnsafeMutablePointer<Tensor?>, profile: PlanProfile?) throws {
+        let start = profile == nil ? 0 : DispatchTime.now().uptimeNanoseconds
         var inputs: [Tensor] = []
         inputs.reserveCapacity(step.inputs.count)
         for slot in step.inputs {
@@ -166,7 +177,7 @@ public struct ExecutionPlan: Sendable {
             }
             values[slot] = output
         }
-        for slot in step.releaseAfter { values[slot] = nil }
+        if let profile { profile.record(op: step.op, nanoseconds: DispatchTime.now().uptimeNanoseconds &- start) }
     }
 }
 

@@ -169,6 +169,7 @@ struct PlanBuilder {
         return ExecutionPlan(
             slotTypes: types, steps: keptSteps, initialValues: initialValues,
             feedSlots: feedSlots, variableSlots: variableSlots, variables: variables,
-            fetches: fetches, fetchSlots: fetchSlots, threads: threads, separableBatch: separableBatch)
+            fetches: fetches, fetchSlots: fetchSlots, threads: threads, separableBatch: separableBatch,
+            dependencies: StepDependencies(steps: keptSteps, slotTypes: types, fetchSlots: fetchSlots))
     }
 }

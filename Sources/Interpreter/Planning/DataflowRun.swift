@@ -1,0 +1,124 @@
+import Foundation
+import Kernels
+import Synchronization
+import Tensors
+
+/// One run of a plan on several threads: each thread takes the ready step with the highest priority
+/// (`StepDependencies.priorities`), runs it, and makes ready the steps that were waiting only for it.
+/// Slots are released when their last reader is done. The first error stops the run.
+final class DataflowRun: @unchecked Sendable {
+    private let plan: ExecutionPlan
+    private let values: UnsafeMutablePointer<Tensor?>
+    private let profile: PlanProfile?
+    private let lock = SpinLock()
+    // Guarded by `lock`:
+    private var ready: [Int] = []
+    private var waitingProducers: [Int]
+    private var remainingReaders: [Int]
+    private var finished = 0
+    private var failure: (any Error)?
+    /// Ready steps plus 1 once the run is over (finished or failed): idle threads spin on it without
+    /// taking the lock.
+    private let available = Atomic<Int>(0)
+
+    init(plan: ExecutionPlan, values: UnsafeMutablePointer<Tensor?>, profile: PlanProfile?) {
+        self.plan = plan
+        self.values = values
+        self.profile = profile
+        waitingProducers = plan.dependencies.producerCounts
+        remainingReaders = plan.dependencies.readerCounts
+        ready = waitingProducers.indices.filter { waitingProducers[$0] == 0 }
+        available.store(ready.count, ordering: .releasing)
+    }
+
+    func run(threads: Int) throws {
+        WorkerPool.forEach(threads, threads: threads) { _ in self.work() }
+        if let failure { throw failure }
+    }
+
+    private func work() {
+        let steps = plan.steps
+        while true {
+            var spins = 0
+            while available.load(ordering: .acquiring) == 0 { WorkerPool.relax(&spins) }
+            lock.lock()
+            if failure != nil || finished == steps.count {
+                lock.unlock()
+                return
+            }
+            guard let step = takeReady() else {
+                lock.unlock()
+                continue
+            }
+            available.subtract(1, ordering: .releasing)
+            lock.unlock()
+            do {
+                try plan.execute(steps[step], values: values, profile: profile)
+            } catch {
+                lock.withLock {
+                    if failure == nil { failure = error }
+                    available.add(1, ordering: .releasing)
+                }
+                return
+            }
+            var released: [Tensor?] = []
+            lock.withLock {
+                finished += 1
+                var newlyReady = 0
+                for next in plan.dependencies.dependents[step] {
+                    waitingProducers[next] -= 1
+                    if waitingProducers[next] == 0 {
+                        ready.append(next)
+                        newlyReady += 1
+                    }
+                }
+                for slot in plan.dependencies.readSlots[step] {
+                    remainingReaders[slot] -= 1
+                    if remainingReaders[slot] == 0 && !plan.dependencies.keptSlots[slot] {
+                        released.append(values[slot])  // freed below, outside the lock
+                        values[slot] = nil
+                    }
+                }
+                if finished == steps.count { newlyReady += 1 }
+                if newlyReady > 0 { available.add(newlyReady, ordering: .releasing) }
+            }
+            released.removeAll()
+        }
+    }
+
+    /// Removes and returns the ready step with the highest priority. Call with `lock` held.
+    private func takeReady() -> Int? {
+        guard !ready.isEmpty else { return nil }
+        let priorities = plan.dependencies.priorities
+        var best = 0
+        for index in ready.indices.dropFirst() where priorities[ready[index]] > priorities[ready[best]] { best = index }
+        ready.swapAt(best, ready.count - 1)
+        return ready.removeLast()
+    }
+}
+
+/// A lock for critical sections of a few hundred nanoseconds between threads that are all running:
+/// a waiting thread spins instead of sleeping in the kernel (a futex wake-up costs tens of
+/// microseconds on a virtual machine, more than most plan steps).
+final class SpinLock: Sendable {
+    private let state = Atomic<Bool>(false)
+
+    func lock() {
+        var spins = 0
+        while true {
+            if !state.load(ordering: .relaxed),
+               state.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged {
+                return
+            }
+            WorkerPool.relax(&spins)
+        }
+    }
+
+    func unlock() { state.store(false, ordering: .releasing) }
+
+    func withLock<R>(_ body: () throws -> R) rethrows -> R {
+        lock()
+        defer { unlock() }
+        return try body()
+    }
+}
