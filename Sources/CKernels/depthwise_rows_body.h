@@ -2,26 +2,30 @@
  * Private template: register-blocked depthwise convolution (channel multiplier 1, dilation 1) for filter
  * widths 3, 5, 7 and column strides 1, 2. Included by depthwise.c once per instruction set, with:
  *   CK_FN(name)            function-name suffix
- *   CK_DWR_V, CK_DWR_M     vector and lane-mask types; CK_DWR_LANES lanes
+ *   CK_DWR_V, CK_DWR_M     vector and lane-mask types
  *   CK_DWR_LOAD(p, m), CK_DWR_STORE(p, v, m), CK_DWR_FMA(a, b, acc), CK_DWR_SPLAT(x), CK_DWR_MIN/MAX(a, b)
- *   CK_DWR_MASK(c, C)      the mask of the vector of channels [c, c + LANES) of C channels
+ *   CK_DWR_LOAD_IF(p, m, inside)  optional: a load that reads nothing and gives 0 when !inside
+ *   CK_DWR_MASK(c, C)      the mask of the vector of channels from c on, of C channels
  *   CK_DWR_NEXT(c, C)      the next vector's first channel (>= C: done); may step back to end at C
+ *   CK_DWR_X, CK_DWR_XMAX  pixels per block: XMAX when CK_DWR_WIDE(out_w), else X
+ *   CK_DWR_MIN_C           fewest channels the vectors handle
  *
- * One call computes CK_DWR_X adjacent output pixels of a row for one vector of channels: each input column
- * is loaded once and multiplied into every output whose window covers it, with the filter row held in
+ * One block computes X adjacent output pixels of a row for one vector of channels: each input column is
+ * loaded once and multiplied into every output whose window covers it, with the filter row held in
  * registers. Rows outside the image are skipped; at the left and right borders (and for a last partial
- * block of pixels) the `checked` variant skips columns outside the image and stores only the valid pixels.
+ * block of pixels) the `checked` variant zeroes (or skips) columns outside the image and stores only the
+ * valid pixels.
  */
 #include "ckernels_nn.h"
 
 /* MARK: - Block of pixels */
 
+/* X output pixels from input column ix0's window on, for the vector of channels at c (mask m). */
 static inline __attribute__((always_inline)) void CK_FN(ck_dwr_block)(
-    const int K, const int S, const int checked, const float *image, ptrdiff_t W, ptrdiff_t C, ptrdiff_t iy0,
-    ptrdiff_t ky0, ptrdiff_t ky1, ptrdiff_t ix0, ptrdiff_t nx, const float *filter, const float *bias, float lo,
-    float hi, float *o, CK_DWR_M m) {
-    enum { X = CK_DWR_X };
-    CK_DWR_V acc[X];
+    const int K, const int S, const int X, const int checked, const float *image, ptrdiff_t W, ptrdiff_t C,
+    ptrdiff_t iy0, ptrdiff_t ky0, ptrdiff_t ky1, ptrdiff_t ix0, ptrdiff_t nx, const float *filter,
+    const float *bias, float lo, float hi, float *o, CK_DWR_M m) {
+    CK_DWR_V acc[CK_DWR_XMAX];
     const CK_DWR_V start = bias ? CK_DWR_LOAD(bias, m) : CK_DWR_SPLAT(0.0f);
 #pragma clang loop unroll(full)
     for (int p = 0; p < X; p++) acc[p] = start;
@@ -33,12 +37,17 @@ static inline __attribute__((always_inline)) void CK_FN(ck_dwr_block)(
         for (int kx = 0; kx < K; kx++) f[kx] = CK_DWR_LOAD(fk + kx * C, m);
 #pragma clang loop unroll(full)
         for (int j = 0; j < (X - 1) * S + K; j++) {
-            if (checked && (size_t)(ix0 + j) >= (size_t)W) continue;
-            const CK_DWR_V v = CK_DWR_LOAD(row + j * C, m);
+            const int inside = !checked || (size_t)(ix0 + j) < (size_t)W;
+#ifdef CK_DWR_LOAD_IF
+            const CK_DWR_V in = CK_DWR_LOAD_IF(row + j * C, m, inside);
+#else
+            if (!inside) continue;
+            const CK_DWR_V in = CK_DWR_LOAD(row + j * C, m);
+#endif
 #pragma clang loop unroll(full)
             for (int p = 0; p < X; p++) {
                 const int kx = j - p * S;
-                if (kx >= 0 && kx < K) acc[p] = CK_DWR_FMA(v, f[kx], acc[p]);
+                if (kx >= 0 && kx < K) acc[p] = CK_DWR_FMA(in, f[kx], acc[p]);
             }
         }
     }
@@ -50,30 +59,41 @@ static inline __attribute__((always_inline)) void CK_FN(ck_dwr_block)(
 
 /* MARK: - Rows */
 
+/* One output row in blocks of X pixels. */
+static inline __attribute__((always_inline)) void CK_FN(ck_dwr_row)(
+    const int K, const int S, const int X, const ck_window *w, const float *image, const float *filter,
+    const float *bias, float lo, float hi, float *o_row, ptrdiff_t iy0, ptrdiff_t ky0, ptrdiff_t ky1) {
+    const ptrdiff_t C = w->in_c, W = w->in_w, OW = w->out_w;
+    for (ptrdiff_t x0 = 0; x0 < OW; x0 += X) {
+        const ptrdiff_t ix0 = x0 * S - w->pad_left, nx = OW - x0 < X ? OW - x0 : X;
+        const int interior = ix0 >= 0 && ix0 + (X - 1) * S + K <= W && nx == X;
+        float *o = o_row + x0 * C;
+        for (ptrdiff_t c = 0; c < C; c = CK_DWR_NEXT(c, C)) {
+            const CK_DWR_M m = CK_DWR_MASK(c, C);
+            const float *b = bias ? bias + c : NULL;
+            if (interior)
+                CK_FN(ck_dwr_block)(K, S, X, 0, image + c, W, C, iy0, ky0, ky1, ix0, nx, filter + c, b, lo, hi, o + c, m);
+            else
+                CK_FN(ck_dwr_block)(K, S, X, 1, image + c, W, C, iy0, ky0, ky1, ix0, nx, filter + c, b, lo, hi, o + c, m);
+        }
+    }
+}
+
 static inline __attribute__((always_inline)) void CK_FN(ck_dwr_rows_impl)(
     const int K, const int S, const ck_window *w, const float *input, const float *filter, const float *bias,
     float lo, float hi, float *output, ptrdiff_t r_begin, ptrdiff_t r_end) {
-    enum { X = CK_DWR_X };
     const ptrdiff_t C = w->in_c, H = w->in_h, W = w->in_w, OW = w->out_w;
+    const int wide = CK_DWR_WIDE(OW);
     for (ptrdiff_t r = r_begin; r < r_end; r++) {
         const ptrdiff_t n = r / w->out_h, y = r % w->out_h;
         const float *image = input + n * H * W * C;
         const ptrdiff_t iy0 = y * w->stride_h - w->pad_top;
         const ptrdiff_t ky0 = iy0 < 0 ? -iy0 : 0, ky1 = H - iy0 < w->k_h ? H - iy0 : w->k_h;
-        for (ptrdiff_t x0 = 0; x0 < OW; x0 += X) {
-            const ptrdiff_t ix0 = x0 * S - w->pad_left, nx = OW - x0 < X ? OW - x0 : X;
-            const int interior = ix0 >= 0 && ix0 + (X - 1) * S + K <= W && nx == X;
-            float *o = output + (r * OW + x0) * C;
-            for (ptrdiff_t c = 0; c < C; c = CK_DWR_NEXT(c, C)) {
-                const CK_DWR_M m = CK_DWR_MASK(c, C);
-                if (interior)
-                    CK_FN(ck_dwr_block)(K, S, 0, image + c, W, C, iy0, ky0, ky1, ix0, nx, filter + c,
-                                        bias ? bias + c : NULL, lo, hi, o + c, m);
-                else
-                    CK_FN(ck_dwr_block)(K, S, 1, image + c, W, C, iy0, ky0, ky1, ix0, nx, filter + c,
-                                        bias ? bias + c : NULL, lo, hi, o + c, m);
-            }
-        }
+        float *o_row = output + r * OW * C;
+        if (wide)
+            CK_FN(ck_dwr_row)(K, S, CK_DWR_XMAX, w, image, filter, bias, lo, hi, o_row, iy0, ky0, ky1);
+        else
+            CK_FN(ck_dwr_row)(K, S, CK_DWR_X, w, image, filter, bias, lo, hi, o_row, iy0, ky0, ky1);
     }
 }
 
