@@ -51,10 +51,11 @@ static inline __attribute__((always_inline)) void CK_FN(ck_dwr_block)(
             }
         }
     }
+    /* NaN-preserving clamp, as the scalar path: maxps/minps return their second operand when either is NaN. */
     const CK_DWR_V vlo = CK_DWR_SPLAT(lo), vhi = CK_DWR_SPLAT(hi);
 #pragma clang loop unroll(full)
     for (int p = 0; p < X; p++)
-        if (!checked || p < nx) CK_DWR_STORE(o + p * C, CK_DWR_MIN(CK_DWR_MAX(acc[p], vlo), vhi), m);
+        if (!checked || p < nx) CK_DWR_STORE(o + p * C, CK_DWR_MIN(vhi, CK_DWR_MAX(vlo, acc[p])), m);
 }
 
 /* MARK: - Rows */
