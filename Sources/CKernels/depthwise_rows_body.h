@@ -12,19 +12,24 @@
  *
  * One block computes X adjacent output pixels of a row for one vector of channels: each input column is
  * loaded once and multiplied into every output whose window covers it, with the filter row held in
- * registers. Rows outside the image are skipped; at the left and right borders (and for a last partial
- * block of pixels) the `checked` variant zeroes (or skips) columns outside the image and stores only the
- * valid pixels.
+ * registers. Rows outside the image are skipped. `checked` 0: every column is inside the image; 1 (a last
+ * partial block, or wide padding): any column may be outside, outside columns are zeroed (or skipped) and
+ * only the valid pixels are stored; 2 (a full block at a border): only the first and last CK_DWR_EDGE
+ * columns are tested.
  */
 #include "ckernels_nn.h"
 
 /* MARK: - Block of pixels */
+
+/* Border blocks with at most this many columns outside the image on either side check only those columns. */
+#define CK_DWR_EDGE 3
 
 /* X output pixels from input column ix0's window on, for the vector of channels at c (mask m). */
 static inline __attribute__((always_inline)) void CK_FN(ck_dwr_block)(
     const int K, const int S, const int X, const int checked, const float *image, ptrdiff_t W, ptrdiff_t C,
     ptrdiff_t iy0, ptrdiff_t ky0, ptrdiff_t ky1, ptrdiff_t ix0, ptrdiff_t nx, const float *filter,
     const float *bias, float lo, float hi, float *o, CK_DWR_M m) {
+    const int span = (X - 1) * S + K; /* input columns under the block */
     CK_DWR_V acc[CK_DWR_XMAX];
     const CK_DWR_V start = bias ? CK_DWR_LOAD(bias, m) : CK_DWR_SPLAT(0.0f);
 #pragma clang loop unroll(full)
@@ -36,8 +41,10 @@ static inline __attribute__((always_inline)) void CK_FN(ck_dwr_block)(
 #pragma clang loop unroll(full)
         for (int kx = 0; kx < K; kx++) f[kx] = CK_DWR_LOAD(fk + kx * C, m);
 #pragma clang loop unroll(full)
-        for (int j = 0; j < (X - 1) * S + K; j++) {
-            const int inside = !checked || (size_t)(ix0 + j) < (size_t)W;
+        for (int j = 0; j < span; j++) {
+            /* checked 2: only the first and last CK_DWR_EDGE columns can lie outside the image. */
+            const int may_be_outside = checked == 1 || (checked == 2 && (j < CK_DWR_EDGE || j >= span - CK_DWR_EDGE));
+            const int inside = !may_be_outside || (size_t)(ix0 + j) < (size_t)W;
 #ifdef CK_DWR_LOAD_IF
             const CK_DWR_V in = CK_DWR_LOAD_IF(row + j * C, m, inside);
 #else
@@ -55,7 +62,7 @@ static inline __attribute__((always_inline)) void CK_FN(ck_dwr_block)(
     const CK_DWR_V vlo = CK_DWR_SPLAT(lo), vhi = CK_DWR_SPLAT(hi);
 #pragma clang loop unroll(full)
     for (int p = 0; p < X; p++)
-        if (!checked || p < nx) CK_DWR_STORE(o + p * C, CK_DWR_MIN(vhi, CK_DWR_MAX(vlo, acc[p])), m);
+        if (checked != 1 || p < nx) CK_DWR_STORE(o + p * C, CK_DWR_MIN(vhi, CK_DWR_MAX(vlo, acc[p])), m);
 }
 
 /* MARK: - Rows */
@@ -67,13 +74,17 @@ static inline __attribute__((always_inline)) void CK_FN(ck_dwr_row)(
     const ptrdiff_t C = w->in_c, W = w->in_w, OW = w->out_w;
     for (ptrdiff_t x0 = 0; x0 < OW; x0 += X) {
         const ptrdiff_t ix0 = x0 * S - w->pad_left, nx = OW - x0 < X ? OW - x0 : X;
-        const int interior = ix0 >= 0 && ix0 + (X - 1) * S + K <= W && nx == X;
+        const ptrdiff_t over = ix0 + (X - 1) * S + K - W; /* columns past the right edge */
+        const int interior = ix0 >= 0 && over <= 0 && nx == X;
+        const int edges = ix0 >= -CK_DWR_EDGE && over <= CK_DWR_EDGE && nx == X && (X - 1) * S + K >= 2 * CK_DWR_EDGE;
         float *o = o_row + x0 * C;
         for (ptrdiff_t c = 0; c < C; c = CK_DWR_NEXT(c, C)) {
             const CK_DWR_M m = CK_DWR_MASK(c, C);
             const float *b = bias ? bias + c : NULL;
             if (interior)
                 CK_FN(ck_dwr_block)(K, S, X, 0, image + c, W, C, iy0, ky0, ky1, ix0, nx, filter + c, b, lo, hi, o + c, m);
+            else if (edges)
+                CK_FN(ck_dwr_block)(K, S, X, 2, image + c, W, C, iy0, ky0, ky1, ix0, nx, filter + c, b, lo, hi, o + c, m);
             else
                 CK_FN(ck_dwr_block)(K, S, X, 1, image + c, W, C, iy0, ky0, ky1, ix0, nx, filter + c, b, lo, hi, o + c, m);
         }
