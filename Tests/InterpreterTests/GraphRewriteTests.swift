@@ -253,3 +253,36 @@ func padSliceSubsampleMatchesGraphAsWritten(seed: Int) throws {
     #expect(ours.scalars(as: Float.self) == theirs.scalars(as: Float.self), "seed \(seed)")
     #expect(profile.entries.map(\.op).sorted() == ["Relu", "tfhub.PadSliceSubsample"])
 }
+
+// MARK: - ConcatV2 of Add results
+
+@Test(arguments: [3, -1])
+func concatComputesTheSumsOnlyItReads(axis: Int32) throws {
+    var g = GraphBuilder()
+    for name in ["x", "y"] { g.placeholder(name, [2, 3, 3, 4]) }
+    g.placeholder("z", [2, 3, 3, 2])
+    g.const("w", floats: [0.5, -1, 2, 4], shape: [4])
+    g.const("axis", ints: [axis], shape: [])
+    let float: [String: AttrValue] = ["T": .type(.float)]
+    g.node("own", "Add", ["x", "y"], float)                  // read only by the concat: fused
+    g.node("broadcast", "AddV2", ["x", "w"], float)          // broadcasting: fused, added first
+    g.node("fetched", "Add", ["y", "x"], float)              // also fetched: stays a step
+    g.node("shared", "AddV2", ["y", "y"], float)             // read twice: stays a step
+    g.node("twice", "Relu", ["shared"], float)
+    g.node("c", "ConcatV2", ["own", "z", "broadcast", "fetched", "shared", "axis"], float.merging(["N": .i(5), "Tidx": .type(.int32)]) { a, _ in a })
+    var values = Seeded(state: UInt64(bitPattern: Int64(axis)))
+    let feeds: [String: Tensor] = [
+        "x": Tensor(shape: [2, 3, 3, 4], scalars: values.floats(72)), "y": Tensor(shape: [2, 3, 3, 4], scalars: values.floats(72)),
+        "z": Tensor(shape: [2, 3, 3, 2], scalars: values.floats(36)),
+    ]
+    let run = try runBothWays(try g.graph(), feeds: feeds, fetches: ["c", "fetched", "twice"])
+    #expect(run.rewrittenOps["tfhub.ConcatSums"] == 1)
+    #expect(run.rewrittenOps["ConcatV2"] == nil)
+    #expect(run.rewrittenOps["Add"] == 1 && run.rewrittenOps["AddV2"] == 1, "\(run.rewrittenOps)")
+    #expect(run.asWrittenOps["Add"] == 2 && run.asWrittenOps["AddV2"] == 2)
+    for (a, b) in zip(run.rewritten, run.asWritten) {
+        #expect(a.shape == b.shape)
+        #expect(a.scalars(as: Float.self) == b.scalars(as: Float.self))
+    }
+    #expect(run.rewritten[0].shape == [2, 3, 3, 18])
+}

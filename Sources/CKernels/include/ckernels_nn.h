@@ -100,6 +100,14 @@ typedef enum { CK_ADD = 0, CK_SUB = 1, CK_MUL = 2, CK_DIV = 3, CK_MAX = 4, CK_MI
 void ck_binary_f32(int op, const float *a, ptrdiff_t a_stride, const float *b, ptrdiff_t b_stride, float *out,
                    ptrdiff_t n);
 
+/*
+ * Concatenation of row-major parts along their last (flattened) axis, some parts being sums: row r of
+ * `out` holds, part after part, a[p][r * widths[p] + j] (+ b[p][r * widths[p] + j] when b[p] is not
+ * NULL) for j < widths[p]. Fills rows r_begin..r_end-1.
+ */
+void ck_concat_sums_f32(int isa, ptrdiff_t r_begin, ptrdiff_t r_end, ptrdiff_t parts, const float *const *a,
+                        const float *const *b, const ptrdiff_t *widths, float *out);
+
 typedef enum { CK_RELU = 0, CK_RELU6 = 1, CK_RSQRT = 2, CK_SQRT = 3, CK_SQUARE = 4, CK_FLOOR = 5 } ck_unary_op;
 
 /* out[i] = op(x[i]) for i < n; ReLU and ReLU6 pass NaN through. */

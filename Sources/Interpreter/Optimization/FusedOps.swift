@@ -7,6 +7,7 @@ enum FusedOps {
     static let definitions: [String: OpDefinition] = [
         FusedConvolution.op: OpDefinition(FusedConvolution.op) { try fusedConv2DOp($0) },
         GraphRewriter.subsampleOp: OpDefinition(GraphRewriter.subsampleOp) { try padSliceSubsampleOp($0) },
+        GraphRewriter.concatSumsOp: OpDefinition(GraphRewriter.concatSumsOp) { try concatSumsOp($0) },
     ]
 }
 

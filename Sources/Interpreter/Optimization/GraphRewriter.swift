@@ -10,7 +10,9 @@ import Tensors
 /// 4. a `BiasAdd` of a constant bias after such a convolution joins its bias;
 /// 5. a `Relu`/`Relu6` that is the only consumer of such a convolution becomes its epilogue;
 /// 6. `Pad` -> `StridedSlice` -> 1x1 `AvgPool`/`MaxPool` (TF-Slim's factorised reduction) becomes one
-///    gather (`ShiftedSubsample.swift`).
+///    gather (`ShiftedSubsample.swift`);
+/// 7. a `ConcatV2` computes the float32 `Add`s only it reads itself, writing each sum into its place
+///    (`ConcatOfSums.swift`).
 ///
 /// Nodes keep their names where consumers or fetches can see them: a fused node takes the name of the
 /// last node it replaces. Nothing is rewritten across a fed tensor, and a fetched or fed tensor is never
@@ -23,7 +25,7 @@ struct GraphRewriter {
 
     func rewritten() throws -> [GraphNode] {
         let merged = dropPassThroughsAndDuplicates(nodes)
-        return try fuseConvolutions(fusePadSliceSubsample(merged))
+        return fuseConcatOfSums(try fuseConvolutions(fusePadSliceSubsample(merged)))
     }
 
     // MARK: - Pass-through nodes and duplicates

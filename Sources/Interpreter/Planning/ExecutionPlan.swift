@@ -15,14 +15,30 @@ public struct ExecutionPlan: Sendable {
         case step
     }
 
-    struct Step: Sendable {
+    /// One kernel call. A class, so a run passes steps around without copying their fields.
+    final class Step: Sendable {
         let node: String
         let op: String
         let inputs: [Int]
         let outputs: [Int]
         let run: @Sendable ([Tensor]) throws -> [Tensor]
         /// Slots no later step reads, released once this step has run.
-        var releaseAfter: [Int] = []
+        let releaseAfter: [Int]
+
+        init(node: String, op: String, inputs: [Int], outputs: [Int],
+             run: @escaping @Sendable ([Tensor]) throws -> [Tensor], releaseAfter: [Int] = []) {
+            self.node = node
+            self.op = op
+            self.inputs = inputs
+            self.outputs = outputs
+            self.run = run
+            self.releaseAfter = releaseAfter
+        }
+
+        /// The same step, releasing `slots` after it runs.
+        func releasing(_ slots: [Int]) -> Step {
+            Step(node: node, op: op, inputs: inputs, outputs: outputs, run: run, releaseAfter: slots)
+        }
     }
 
     let slotTypes: [ValueType]

@@ -152,7 +152,7 @@ struct PlanBuilder {
         for (slot, index) in lastUse.enumerated() where index >= 0 && index < keptSteps.count {
             releases[index].append(slot)
         }
-        for index in keptSteps.indices { keptSteps[index].releaseAfter = releases[index] }
+        for index in keptSteps.indices { keptSteps[index] = keptSteps[index].releasing(releases[index]) }
 
         var initialValues: [(slot: Int, value: Tensor)] = []
         var variables: [String: ValueType] = [:]

@@ -1,0 +1,66 @@
+import CKernels
+import Tensors
+
+/// One part of `concatenateSums`: a tensor as it is, or the element-wise sum of two equally shaped ones.
+public enum ConcatPart {
+    case tensor(Tensor)
+    case sum(Tensor, Tensor)
+
+    var shape: Shape {
+        switch self {
+        case .tensor(let x), .sum(let x, _): return x.shape
+        }
+    }
+}
+
+/// Concatenation of float32 `parts` along `axis`: `ConcatV2` of some `Add` results computed in one pass,
+/// writing each sum straight into its place in the output instead of into a buffer of its own. Parts
+/// share every dimension except `axis`; the two tensors of a sum have the same shape.
+public func concatenateSums(_ parts: [ConcatPart], axis: Int, options: KernelOptions = .singleThreaded) throws -> Tensor {
+    guard let first = parts.first else { throw KernelError.parameter(name: "parts", expected: "at least one", found: "none") }
+    let rank = first.shape.rank
+    guard (0..<rank).contains(axis) else {
+        throw KernelError.parameter(name: "axis", expected: "in 0..<\(rank)", found: "\(axis)")
+    }
+    var outputShape = first.shape
+    outputShape[axis] = 0
+    var widths: [Int] = []
+    var a: [UnsafePointer<Float>?] = [], b: [UnsafePointer<Float>?] = []
+    for part in parts {
+        let shape = part.shape
+        guard shape.rank == rank, shape.indices.allSatisfy({ $0 == axis || shape[$0] == first.shape[$0] }) else {
+            throw KernelError.parameter(name: "part shape", expected: "\(first.shape) except axis \(axis)", found: "\(shape)")
+        }
+        outputShape[axis] += shape[axis]
+        widths.append(shape.dimensions[axis...].reduce(1, *))
+        switch part {
+        case .tensor(let x):
+            try requireFloat32(x, "part")
+            a.append(floatPointer(x))
+            b.append(nil)
+        case .sum(let x, let y):
+            try requireFloat32(x, "x")
+            try requireFloat32(y, "y")
+            guard x.shape == y.shape else {
+                throw KernelError.parameter(name: "summand shapes", expected: "equal", found: "\(x.shape) and \(y.shape)")
+            }
+            a.append(floatPointer(x))
+            b.append(floatPointer(y))
+        }
+    }
+    let rows = first.shape.dimensions[..<axis].reduce(1, *)
+    let rowWork = widths.reduce(0, +)
+    return withExtendedLifetime(parts) {
+        Tensor(shape: outputShape, of: Float.self) { out in
+            guard let base = out.baseAddress, out.count > 0 else { return }
+            forEachChunk(of: rows, threads: options.threads, minimumChunk: max(1, parallelElementThreshold / max(1, rowWork))) { range, _ in
+                ck_concat_sums_f32(options.backend.isa, range.lowerBound, range.upperBound, parts.count, a, b, widths, base)
+            }
+        }
+    }
+}
+
+/// The first element of a dense float32 tensor (kept alive by the caller).
+private func floatPointer(_ tensor: Tensor) -> UnsafePointer<Float>? {
+    tensor.storage.map { UnsafePointer($0.baseAddress.assumingMemoryBound(to: Float.self)) }
+}
