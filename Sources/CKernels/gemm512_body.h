@@ -13,12 +13,13 @@
 /*
  * C[0..mr, cols] = A[0..mr, 0..kc] * B[0..kc, cols] + (first ? bias : C), clamped on the last K block.
  * `bp` is the first panel at row 0 of the K block; panels are `pstride` floats apart. `mask` selects the
- * valid lanes of the last panel. `mr` and `np` are compile-time constants at every call site.
+ * valid lanes of the last panel. `pf` is a panel the driver will need soon (prefetched, kc lines). `mr` and
+ * `np` are compile-time constants at every call site.
  */
 static CK_ALWAYS_INLINE void ck_gemm_tile512(const int mr, const int np, ptrdiff_t kc, const float *a, ptrdiff_t lda,
                                              const float *bp, ptrdiff_t pstride, float *c, ptrdiff_t ldc,
                                              __mmask16 mask, int first, const float *bias, int last, float lo,
-                                             float hi) {
+                                             float hi, const float *pf) {
     __m512 acc[CK_MR][CK_NP];
 #pragma clang loop unroll(full)
     for (int i = 0; i < mr; i++)
@@ -28,6 +29,12 @@ static CK_ALWAYS_INLINE void ck_gemm_tile512(const int mr, const int np, ptrdiff
         __m512 b[CK_NP];
 #pragma clang loop unroll(full)
         for (int j = 0; j < np; j++) b[j] = _mm512_loadu_ps(bp + j * pstride + p * CK_GEMM_NR);
+        /* Cold operands: each A row two cache lines ahead, and one line per step of the panel `pf`. */
+        if ((p & 15) == 0) {
+#pragma clang loop unroll(full)
+            for (int i = 0; i < mr; i++) _mm_prefetch((const char *)(a + i * lda + p + 32), _MM_HINT_T0);
+        }
+        _mm_prefetch((const char *)(pf + p * CK_GEMM_NR), _MM_HINT_T0);
 #pragma clang loop unroll(full)
         for (int i = 0; i < mr; i++) {
             const __m512 av = _mm512_set1_ps(a[i * lda + p]);
@@ -61,7 +68,7 @@ static CK_ALWAYS_INLINE void ck_gemm_tile512(const int mr, const int np, ptrdiff
 #define CK_T512(R, NP)                                                                                         \
     case R:                                                                                                    \
         ck_gemm_tile512((R) <= CK_MR ? (R) : CK_MR, NP, kc, a, lda, bp, pstride, c, ldc, mask, first, bias,    \
-                        last, lo, hi);                                                                         \
+                        last, lo, hi, pf);                                                                     \
         return;
 #define CK_T512_1_4(NP) CK_T512(1, NP) CK_T512(2, NP) CK_T512(3, NP) CK_T512(4, NP)
 #define CK_T512_5_8(NP) CK_T512(5, NP) CK_T512(6, NP) CK_T512(7, NP) CK_T512(8, NP)
@@ -82,7 +89,7 @@ static CK_ALWAYS_INLINE void ck_gemm_tile512(const int mr, const int np, ptrdiff
     static void ck_gemm_tile512_np##NP(ptrdiff_t mr, ptrdiff_t kc, const float *a, ptrdiff_t lda,              \
                                        const float *bp, ptrdiff_t pstride, float *c, ptrdiff_t ldc,            \
                                        __mmask16 mask, int first, const float *bias, int last, float lo,       \
-                                       float hi) {                                                             \
+                                       float hi, const float *pf) {                                            \
         switch (mr) { CK_T512_ROWS(NP) default: return; }                                                      \
     }
 
@@ -99,17 +106,17 @@ CK_T512_FN(4)
 
 static void ck_gemm_tile512_any(ptrdiff_t mr, ptrdiff_t np, ptrdiff_t kc, const float *a, ptrdiff_t lda,
                                 const float *bp, ptrdiff_t pstride, float *c, ptrdiff_t ldc, __mmask16 mask,
-                                int first, const float *bias, int last, float lo, float hi) {
+                                int first, const float *bias, int last, float lo, float hi, const float *pf) {
     switch (np) {
-    case 1: ck_gemm_tile512_np1(mr, kc, a, lda, bp, pstride, c, ldc, mask, first, bias, last, lo, hi); return;
+    case 1: ck_gemm_tile512_np1(mr, kc, a, lda, bp, pstride, c, ldc, mask, first, bias, last, lo, hi, pf); return;
 #if CK_NP > 1
-    case 2: ck_gemm_tile512_np2(mr, kc, a, lda, bp, pstride, c, ldc, mask, first, bias, last, lo, hi); return;
+    case 2: ck_gemm_tile512_np2(mr, kc, a, lda, bp, pstride, c, ldc, mask, first, bias, last, lo, hi, pf); return;
 #endif
 #if CK_NP > 2
-    case 3: ck_gemm_tile512_np3(mr, kc, a, lda, bp, pstride, c, ldc, mask, first, bias, last, lo, hi); return;
+    case 3: ck_gemm_tile512_np3(mr, kc, a, lda, bp, pstride, c, ldc, mask, first, bias, last, lo, hi, pf); return;
 #endif
 #if CK_NP > 3
-    case 4: ck_gemm_tile512_np4(mr, kc, a, lda, bp, pstride, c, ldc, mask, first, bias, last, lo, hi); return;
+    case 4: ck_gemm_tile512_np4(mr, kc, a, lda, bp, pstride, c, ldc, mask, first, bias, last, lo, hi, pf); return;
 #endif
     default: return;
     }
@@ -151,10 +158,17 @@ static void ck_gemm_rows_avx512(ptrdiff_t m_begin, ptrdiff_t m_end, ptrdiff_t k,
                 const ptrdiff_t j = jp * CK_GEMM_NR;
                 const __mmask16 mask = jp + np == panels ? tail : (__mmask16)0xFFFF;
                 const float *bp = packed_b + jp * pstride + pc * CK_GEMM_NR;
-                for (ptrdiff_t i = ic; i < ic_end; i += CK_MR) {
+                /* The next group's panels (or the next K block's first group), one panel per row tile. */
+                const ptrdiff_t next_jp = jp + np < panels ? jp + np : 0;
+                const ptrdiff_t next_pc = jp + np < panels ? pc : pc + kc;
+                const ptrdiff_t next_np = jp + np < panels ? panels / groups + (g + 1 < panels % groups ? 1 : 0)
+                                                           : (next_pc < k ? panels / groups + (panels % groups ? 1 : 0) : 0);
+                ptrdiff_t t = 0;
+                for (ptrdiff_t i = ic; i < ic_end; i += CK_MR, t++) {
                     const ptrdiff_t mr = ic_end - i < CK_MR ? ic_end - i : CK_MR;
+                    const float *pf = t < next_np ? packed_b + (next_jp + t) * pstride + next_pc * CK_GEMM_NR : bp;
                     ck_gemm_tile512_any(mr, np, kc, a + i * lda + pc, lda, bp, pstride, c + i * ldc + j, ldc, mask,
-                                        first, bias ? bias + j : NULL, last, lo, hi);
+                                        first, bias ? bias + j : NULL, last, lo, hi, pf);
                 }
                 jp += np;
             }
