@@ -96,6 +96,11 @@ struct BatchSeparability {
             guard let axis = ints(inputTypes.count - 1)?.first else { return false }
             let values = 0..<(inputTypes.count - 1)
             return values.allSatisfy { batchedInputs.contains($0) } && nonZeroAxis(axis, rank: rank(0))
+        case GraphRewriter.concatSumsOp:
+            // Parts and summands all batched at the same rank (no summand broadcast over the batch).
+            guard let axis = ints(inputTypes.count - 1)?.first else { return false }
+            let values = 0..<(inputTypes.count - 1)
+            return values.allSatisfy { batchedInputs.contains($0) && rank($0) == rank(0) } && nonZeroAxis(axis, rank: rank(0))
         case "Split":
             guard batchedInputs == [1], let axis = ints(0)?.first else { return false }
             return nonZeroAxis(axis, rank: rank(1))
