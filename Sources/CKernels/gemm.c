@@ -25,17 +25,7 @@ CK_AVX2_BEGIN
 CK_AVX2_END
 
 #pragma clang attribute push(__attribute__((target("avx512f,avx2,fma"))), apply_to = function)
-#ifndef CK_MR512
-#define CK_MR512 12
-#endif
-#ifndef CK_NP512
-#define CK_NP512 2
-#endif
-#define CK_MR CK_MR512
-#define CK_NP CK_NP512
 #include "gemm512_body.h"
-#undef CK_MR
-#undef CK_NP
 #pragma clang attribute pop
 #endif
 

@@ -1,10 +1,18 @@
 /*
  * Private template: the AVX-512 GEMM micro-kernels and row driver. Included once by gemm.c inside the
- * avx512f target pragma, with CK_MR (most rows per tile) and CK_NP (most 16-column panels per tile) defined.
+ * avx512f target pragma.
  *
  * A tile is mr x (np * 16) of C: mr * np accumulators, np panel loads and mr broadcasts per step of K.
+ * Groups of up to CK_NP panels; rows per tile by panel count, so a tile keeps 21-24 of the 32 registers as
+ * accumulators (7 rows of 3 panels also split the 49 pixels of a 7x7 map exactly).
  * The last panel of B is zero-padded by ck_gemm_pack_b, so only C needs a lane mask (partial panels).
  */
+#define CK_NP 3
+#define CK_MR_NP1 12
+#define CK_MR_NP2 12
+#define CK_MR_NP3 7
+#define CK_MR_MAX 12
+
 #define CK_ALWAYS_INLINE inline __attribute__((always_inline))
 
 /* NaN-preserving clamp, as the scalar path: maxps/minps return their second operand when either is NaN. */
@@ -20,7 +28,7 @@ static CK_ALWAYS_INLINE void ck_gemm_tile512(const int mr, const int np, ptrdiff
                                              const float *bp, ptrdiff_t pstride, float *c, ptrdiff_t ldc,
                                              __mmask16 mask, int first, const float *bias, int last, float lo,
                                              float hi, const float *pf) {
-    __m512 acc[CK_MR][CK_NP];
+    __m512 acc[CK_MR_MAX][CK_NP];
 #pragma clang loop unroll(full)
     for (int i = 0; i < mr; i++)
 #pragma clang loop unroll(full)
@@ -63,27 +71,17 @@ static CK_ALWAYS_INLINE void ck_gemm_tile512(const int mr, const int np, ptrdiff
     }
 }
 
-/* MARK: - Row-count dispatch (every row count 1...CK_MR gets its own unrolled kernel) */
+/* MARK: - Row-count dispatch (every row count up to a panel count's tile height gets its own unrolled kernel) */
 
 #define CK_T512(R, NP)                                                                                         \
     case R:                                                                                                    \
-        ck_gemm_tile512((R) <= CK_MR ? (R) : CK_MR, NP, kc, a, lda, bp, pstride, c, ldc, mask, first, bias,    \
-                        last, lo, hi, pf);                                                                     \
+        if ((R) <= CK_MR_NP##NP)                                                                               \
+            ck_gemm_tile512(R, NP, kc, a, lda, bp, pstride, c, ldc, mask, first, bias, last, lo, hi, pf);      \
         return;
-#define CK_T512_1_4(NP) CK_T512(1, NP) CK_T512(2, NP) CK_T512(3, NP) CK_T512(4, NP)
-#define CK_T512_5_8(NP) CK_T512(5, NP) CK_T512(6, NP) CK_T512(7, NP) CK_T512(8, NP)
-#define CK_T512_9_12(NP) CK_T512(9, NP) CK_T512(10, NP) CK_T512(11, NP) CK_T512(12, NP)
-#define CK_T512_13_16(NP) CK_T512(13, NP) CK_T512(14, NP) CK_T512(15, NP) CK_T512(16, NP)
-
-#if CK_MR > 12
-#define CK_T512_ROWS(NP) CK_T512_1_4(NP) CK_T512_5_8(NP) CK_T512_9_12(NP) CK_T512_13_16(NP)
-#elif CK_MR > 8
-#define CK_T512_ROWS(NP) CK_T512_1_4(NP) CK_T512_5_8(NP) CK_T512_9_12(NP)
-#elif CK_MR > 4
-#define CK_T512_ROWS(NP) CK_T512_1_4(NP) CK_T512_5_8(NP)
-#else
-#define CK_T512_ROWS(NP) CK_T512_1_4(NP)
-#endif
+#define CK_T512_ROWS(NP)                                                                                       \
+    CK_T512(1, NP) CK_T512(2, NP) CK_T512(3, NP) CK_T512(4, NP) CK_T512(5, NP) CK_T512(6, NP) CK_T512(7, NP)   \
+    CK_T512(8, NP) CK_T512(9, NP) CK_T512(10, NP) CK_T512(11, NP) CK_T512(12, NP) CK_T512(13, NP)              \
+    CK_T512(14, NP) CK_T512(15, NP) CK_T512(16, NP)
 
 #define CK_T512_FN(NP)                                                                                         \
     static void ck_gemm_tile512_np##NP(ptrdiff_t mr, ptrdiff_t kc, const float *a, ptrdiff_t lda,              \
@@ -94,30 +92,21 @@ static CK_ALWAYS_INLINE void ck_gemm_tile512(const int mr, const int np, ptrdiff
     }
 
 CK_T512_FN(1)
-#if CK_NP > 1
 CK_T512_FN(2)
-#endif
-#if CK_NP > 2
 CK_T512_FN(3)
-#endif
-#if CK_NP > 3
-CK_T512_FN(4)
-#endif
+
+/* Rows per tile for a group of np panels. */
+static inline ptrdiff_t ck_gemm_mr512(ptrdiff_t np) {
+    return np == 1 ? CK_MR_NP1 : np == 2 ? CK_MR_NP2 : CK_MR_NP3;
+}
 
 static void ck_gemm_tile512_any(ptrdiff_t mr, ptrdiff_t np, ptrdiff_t kc, const float *a, ptrdiff_t lda,
                                 const float *bp, ptrdiff_t pstride, float *c, ptrdiff_t ldc, __mmask16 mask,
                                 int first, const float *bias, int last, float lo, float hi, const float *pf) {
     switch (np) {
     case 1: ck_gemm_tile512_np1(mr, kc, a, lda, bp, pstride, c, ldc, mask, first, bias, last, lo, hi, pf); return;
-#if CK_NP > 1
     case 2: ck_gemm_tile512_np2(mr, kc, a, lda, bp, pstride, c, ldc, mask, first, bias, last, lo, hi, pf); return;
-#endif
-#if CK_NP > 2
     case 3: ck_gemm_tile512_np3(mr, kc, a, lda, bp, pstride, c, ldc, mask, first, bias, last, lo, hi, pf); return;
-#endif
-#if CK_NP > 3
-    case 4: ck_gemm_tile512_np4(mr, kc, a, lda, bp, pstride, c, ldc, mask, first, bias, last, lo, hi, pf); return;
-#endif
     default: return;
     }
 }
@@ -125,7 +114,7 @@ static void ck_gemm_tile512_any(ptrdiff_t mr, ptrdiff_t np, ptrdiff_t kc, const 
 /* MARK: - Row driver */
 
 #ifndef CK_MC512
-#define CK_MC512 (CK_MR * 8)
+#define CK_MC512 96
 #endif
 #ifndef CK_KC512
 #define CK_KC512 384
@@ -163,9 +152,10 @@ static void ck_gemm_rows_avx512(ptrdiff_t m_begin, ptrdiff_t m_end, ptrdiff_t k,
                 const ptrdiff_t next_pc = jp + np < panels ? pc : pc + kc;
                 const ptrdiff_t next_np = jp + np < panels ? panels / groups + (g + 1 < panels % groups ? 1 : 0)
                                                            : (next_pc < k ? panels / groups + (panels % groups ? 1 : 0) : 0);
+                const ptrdiff_t tile_rows = ck_gemm_mr512(np);
                 ptrdiff_t t = 0;
-                for (ptrdiff_t i = ic; i < ic_end; i += CK_MR, t++) {
-                    const ptrdiff_t mr = ic_end - i < CK_MR ? ic_end - i : CK_MR;
+                for (ptrdiff_t i = ic; i < ic_end; i += tile_rows, t++) {
+                    const ptrdiff_t mr = ic_end - i < tile_rows ? ic_end - i : tile_rows;
                     const float *pf = t < next_np ? packed_b + (next_jp + t) * pstride + next_pc * CK_GEMM_NR : bp;
                     ck_gemm_tile512_any(mr, np, kc, a + i * lda + pc, lda, bp, pstride, c + i * ldc + j, ldc, mask,
                                         first, bias ? bias + j : NULL, last, lo, hi, pf);
