@@ -3,21 +3,24 @@ import Kernels
 import Synchronization
 import Tensors
 
-/// One run of a plan on several threads: each thread takes the ready step with the highest priority
-/// (`StepDependencies.priorities`), runs it, and makes ready the steps that were waiting only for it.
+/// One run of a plan on several threads, segment by segment (`StepDependencies.segments`): a serial
+/// segment's steps run on the calling thread with kernels split over all threads; in a parallel
+/// segment each thread takes the ready step with the highest priority (`StepDependencies.priorities`),
+/// runs it with a single-threaded kernel, and makes ready the steps that were waiting only for it.
 /// Slots are released when their last reader is done. The first error stops the run.
 final class DataflowRun: @unchecked Sendable {
     private let plan: ExecutionPlan
     private let values: UnsafeMutablePointer<Tensor?>
     private let profile: PlanProfile?
     private let lock = SpinLock()
-    // Guarded by `lock`:
+    // Guarded by `lock` while a parallel segment runs:
     private var ready: [Int] = []
     private var waitingProducers: [Int]
     private var remainingReaders: [Int]
+    private var segment: Range<Int> = 0..<0
     private var finished = 0
     private var failure: (any Error)?
-    /// Ready steps plus 1 once the run is over (finished or failed): idle threads spin on it without
+    /// Ready steps plus 1 once the segment is over (finished or failed): idle threads spin on it without
     /// taking the lock.
     private let available = Atomic<Int>(0)
 
@@ -25,15 +28,31 @@ final class DataflowRun: @unchecked Sendable {
         self.plan = plan
         self.values = values
         self.profile = profile
-        waitingProducers = plan.dependencies.producerCounts
+        waitingProducers = plan.dependencies.segmentProducerCounts
         remainingReaders = plan.dependencies.readerCounts
-        ready = waitingProducers.indices.filter { waitingProducers[$0] == 0 }
-        available.store(ready.count, ordering: .releasing)
     }
 
     func run(threads: Int) throws {
-        WorkerPool.forEach(threads, threads: threads) { _ in self.work() }
-        if let failure { throw failure }
+        for (steps, isSerial) in plan.dependencies.segments {
+            if isSerial {
+                try RunContext.$kernelOptions.withValue(KernelOptions(threads: threads)) {
+                    for step in steps {
+                        try plan.execute(plan.steps[step], values: values, profile: profile)
+                        var released: [Tensor?] = []
+                        complete(step, releasing: &released)
+                    }
+                }
+            } else {
+                segment = steps
+                finished = 0
+                ready = steps.filter { waitingProducers[$0] == 0 }
+                available.store(ready.count, ordering: .releasing)
+                WorkerPool.forEach(threads, threads: threads) { _ in
+                    RunContext.$kernelOptions.withValue(KernelOptions(threads: 1)) { self.work() }
+                }
+                if let failure { throw failure }
+            }
+        }
     }
 
     private func work() {
@@ -42,7 +61,7 @@ final class DataflowRun: @unchecked Sendable {
             var spins = 0
             while available.load(ordering: .acquiring) == 0 { WorkerPool.relax(&spins) }
             lock.lock()
-            if failure != nil || finished == steps.count {
+            if failure != nil || finished == segment.count {
                 lock.unlock()
                 return
             }
@@ -62,28 +81,34 @@ final class DataflowRun: @unchecked Sendable {
                 return
             }
             var released: [Tensor?] = []
-            lock.withLock {
-                finished += 1
-                var newlyReady = 0
-                for next in plan.dependencies.dependents[step] {
-                    waitingProducers[next] -= 1
-                    if waitingProducers[next] == 0 {
-                        ready.append(next)
-                        newlyReady += 1
-                    }
-                }
-                for slot in plan.dependencies.readSlots[step] {
-                    remainingReaders[slot] -= 1
-                    if remainingReaders[slot] == 0 && !plan.dependencies.keptSlots[slot] {
-                        released.append(values[slot])  // freed below, outside the lock
-                        values[slot] = nil
-                    }
-                }
-                if finished == steps.count { newlyReady += 1 }
-                if newlyReady > 0 { available.add(newlyReady, ordering: .releasing) }
-            }
-            released.removeAll()
+            lock.withLock { complete(step, releasing: &released) }
+            released.removeAll()  // frees the released tensors outside the lock
         }
+    }
+
+    /// Books `step` as done: readies the steps of its segment that waited only for it, and takes out
+    /// of `values` (into `released`) the slots nothing will read any more. Call with `lock` held
+    /// during a parallel segment.
+    private func complete(_ step: Int, releasing released: inout [Tensor?]) {
+        let dependencies = plan.dependencies
+        finished += 1
+        var newlyReady = 0
+        for next in dependencies.dependents[step] where segment.contains(next) {
+            waitingProducers[next] -= 1
+            if waitingProducers[next] == 0 {
+                ready.append(next)
+                newlyReady += 1
+            }
+        }
+        for slot in dependencies.readSlots[step] {
+            remainingReaders[slot] -= 1
+            if remainingReaders[slot] == 0 && !dependencies.keptSlots[slot] {
+                released.append(values[slot])
+                values[slot] = nil
+            }
+        }
+        if finished == segment.count { newlyReady += 1 }
+        if newlyReady > 0 { available.add(newlyReady, ordering: .releasing) }
     }
 
     /// Removes and returns the ready step with the highest priority. Call with `lock` held.

@@ -93,7 +93,8 @@ public struct ExecutionPlan: Sendable {
     ///
     /// With `threads > 1` the steps run on up to `threads` threads at once, each step as soon as the
     /// steps it reads from are done (NASNet-A's cells have many independent branches), with
-    /// single-threaded kernels; a step's result does not depend on the thread it ran on.
+    /// single-threaded kernels; steps that nothing can run beside (the first convolution) split their
+    /// kernel over the threads instead. A step's result does not depend on the thread it ran on.
     ///
     /// - Parameters:
     ///   - feeds: a value for every tensor the plan was made for, by tensor name, each of exactly the
@@ -112,9 +113,7 @@ public struct ExecutionPlan: Sendable {
         }
         try bindInputs(feeds: feeds, variables: store, values: values)
         if threads > 1 && steps.count > 1 {
-            try RunContext.$kernelOptions.withValue(KernelOptions(threads: 1)) {
-                try DataflowRun(plan: self, values: values, profile: profile).run(threads: threads)
-            }
+            try DataflowRun(plan: self, values: values, profile: profile).run(threads: threads)
         } else {
             try RunContext.$kernelOptions.withValue(KernelOptions(threads: threads)) {
                 for step in steps {

@@ -15,6 +15,13 @@ struct StepDependencies: Sendable {
     /// of dependents (output elements as the cost of a step): ready steps with the longest way still to
     /// go run first, so the critical path starts early.
     let priorities: [Int]
+    /// The plan's steps cut into consecutive ranges that run one after another: a serial range holds
+    /// steps that nothing can run beside (every other step is an ancestor or a descendant, such as a
+    /// network's first convolution), which run with multi-threaded kernels; a parallel range runs in
+    /// dataflow order. Ranges are contiguous because the step order is topological.
+    let segments: [(steps: Range<Int>, isSerial: Bool)]
+    /// For each step, the number of distinct steps of its own segment whose outputs it reads.
+    let segmentProducerCounts: [Int]
 
     init(steps: [ExecutionPlan.Step], slotTypes: [ValueType], fetchSlots: [Int]) {
         var producer = [Int](repeating: -1, count: slotTypes.count)
@@ -42,11 +49,59 @@ struct StepDependencies: Sendable {
             let cost = 1 + (steps[index].outputs.first.map { slotTypes[$0].shape.elementCount } ?? 0)
             priorities[index] = cost + (dependents[index].map { priorities[$0] }.max() ?? 0)
         }
+        let serial = Self.serialSteps(dependents: dependents)
+        var segments: [(steps: Range<Int>, isSerial: Bool)] = []
+        var start = 0
+        while start < steps.count {
+            var end = start + 1
+            while end < steps.count && serial[end] == serial[start] { end += 1 }
+            // A "parallel" range of one step has nothing to run beside it either.
+            segments.append((start..<end, serial[start] || end - start == 1))
+            start = end
+        }
+        var segmentOf = [Int](repeating: 0, count: steps.count)
+        for (index, segment) in segments.enumerated() { for step in segment.steps { segmentOf[step] = index } }
+        var segmentProducerCounts = [Int](repeating: 0, count: steps.count)
+        for (step, next) in dependents.enumerated() {
+            for reader in next where segmentOf[reader] == segmentOf[step] { segmentProducerCounts[reader] += 1 }
+        }
+        self.segments = segments
+        self.segmentProducerCounts = segmentProducerCounts
         self.dependents = dependents
         self.producerCounts = producerCounts
         self.readSlots = readSlots
         self.readerCounts = readerCounts
         self.keptSlots = keptSlots
         self.priorities = priorities
+    }
+
+    /// Whether each step is an ancestor or a descendant of every other step (steps in topological order).
+    private static func serialSteps(dependents: [[Int]]) -> [Bool] {
+        let count = dependents.count
+        let words = (count + 63) / 64
+        // descendants[i]: bit j set when step j depends on step i, directly or not.
+        var descendants = [[UInt64]](repeating: [UInt64](repeating: 0, count: words), count: count)
+        var ancestorCounts = [Int](repeating: 0, count: count)
+        for step in (0..<count).reversed() {
+            var bits = [UInt64](repeating: 0, count: words)
+            for next in dependents[step] {
+                bits[next / 64] |= 1 << UInt64(next % 64)
+                for word in 0..<words { bits[word] |= descendants[next][word] }
+            }
+            descendants[step] = bits
+        }
+        for step in 0..<count {
+            for word in 0..<words {
+                var bits = descendants[step][word]
+                while bits != 0 {
+                    ancestorCounts[word * 64 + bits.trailingZeroBitCount] += 1
+                    bits &= bits - 1
+                }
+            }
+        }
+        return (0..<count).map { step in
+            let below = descendants[step].reduce(0) { $0 + $1.nonzeroBitCount }
+            return ancestorCounts[step] == step && below == count - 1 - step
+        }
     }
 }
