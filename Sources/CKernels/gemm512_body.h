@@ -114,10 +114,10 @@ static void ck_gemm_tile512_any(ptrdiff_t mr, ptrdiff_t np, ptrdiff_t kc, const 
 /* MARK: - Row driver */
 
 #ifndef CK_MC512
-#define CK_MC512 96
+#define CK_MC512 168
 #endif
 #ifndef CK_KC512
-#define CK_KC512 384
+#define CK_KC512 1152
 #endif
 
 static void ck_gemm_rows_avx512(ptrdiff_t m_begin, ptrdiff_t m_end, ptrdiff_t k, ptrdiff_t n, const float *a,
