@@ -24,13 +24,20 @@ size_t ck_conv2d_scratch_count(const ck_window *w) {
     return (size_t)ck_conv_tile_rows(kdim) * (size_t)kdim;
 }
 
-/* Short runs (the RGB stem's 3 channels) are copied inline; long ones by the library. */
+/* Short runs (the RGB stem's 9-float window rows) are copied as two overlapping fixed-size blocks; long ones
+ * by the library. */
 static inline void ck_copy_floats(float *restrict dst, const float *restrict src, ptrdiff_t n) {
-    if (n < 16) {
+    if (n >= 16) {
+        memcpy(dst, src, (size_t)n * sizeof(float));
+    } else if (n >= 8) {
+        memcpy(dst, src, 8 * sizeof(float));
+        memcpy(dst + n - 8, src + n - 8, 8 * sizeof(float));
+    } else if (n >= 4) {
+        memcpy(dst, src, 4 * sizeof(float));
+        memcpy(dst + n - 4, src + n - 4, 4 * sizeof(float));
+    } else {
 #pragma clang loop vectorize(disable) unroll(disable)
         for (ptrdiff_t i = 0; i < n; i++) dst[i] = src[i];
-    } else {
-        memcpy(dst, src, (size_t)n * sizeof(float));
     }
 }
 
@@ -43,9 +50,8 @@ static inline void ck_zero_floats(float *dst, ptrdiff_t n) {
     }
 }
 
-/* Writes the receptive field of output pixel p as one row of k_h * k_w * in_c floats (HWI order). */
-static void ck_im2col_row(const ck_window *w, const float *input, ptrdiff_t p, float *row) {
-    const ptrdiff_t x = p % w->out_w, y = (p / w->out_w) % w->out_h, n = p / (w->out_w * w->out_h);
+/* Writes the receptive field of output pixel (n, y, x) as one row of k_h * k_w * in_c floats (HWI order). */
+static void ck_im2col_row(const ck_window *w, const float *input, ptrdiff_t n, ptrdiff_t y, ptrdiff_t x, float *row) {
     const ptrdiff_t C = w->in_c, run = w->k_w * C;
     for (ptrdiff_t ky = 0; ky < w->k_h; ky++) {
         const ptrdiff_t iy = y * w->stride_h + ky * w->dilation_h - w->pad_top;
@@ -83,7 +89,18 @@ void ck_conv2d_rows(int isa, const ck_window *w, const float *input, const float
     const ptrdiff_t tile = ck_conv_tile_rows(kdim);
     for (ptrdiff_t p0 = p_begin; p0 < p_end; p0 += tile) {
         const ptrdiff_t rows = p_end - p0 < tile ? p_end - p0 : tile;
-        for (ptrdiff_t r = 0; r < rows; r++) ck_im2col_row(w, input, p0 + r, scratch + r * kdim);
+        /* Pixel coordinates advance incrementally: no divisions per row. */
+        ptrdiff_t x = p0 % w->out_w, y = (p0 / w->out_w) % w->out_h, n = p0 / (w->out_w * w->out_h);
+        for (ptrdiff_t r = 0; r < rows; r++) {
+            ck_im2col_row(w, input, n, y, x, scratch + r * kdim);
+            if (++x == w->out_w) {
+                x = 0;
+                if (++y == w->out_h) {
+                    y = 0;
+                    n++;
+                }
+            }
+        }
         ck_gemm_rows(isa, 0, rows, kdim, w->out_c, scratch, kdim, packed_filter, bias, lo, hi,
                      output + p0 * w->out_c, w->out_c);
     }
