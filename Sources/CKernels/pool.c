@@ -6,11 +6,59 @@
 #undef CK_FN
 
 #if CK_HAVE_AVX2_BUILD
+#include <immintrin.h>
+
 CK_AVX2_BEGIN
 #define CK_FN(name) name##_avx2
 #include "pool_body.h"
+
+/* 8 lanes; the last vector of channels steps back to end at C (needs C >= 8), so no masks. */
+#define CK_PR_XMAX 8
+#define CK_PR_MIN_C 8
+#define CK_PR_V __m256
+#define CK_PR_M int
+#define CK_PR_LOAD(p, m) ((void)(m), _mm256_loadu_ps(p))
+#define CK_PR_STORE(p, v, m) ((void)(m), _mm256_storeu_ps((p), (v)))
+#define CK_PR_ADD(a, b) _mm256_add_ps((a), (b))
+#define CK_PR_DIV(a, b) _mm256_div_ps((a), (b))
+#define CK_PR_MAX(in, acc) _mm256_max_ps((in), (acc))
+#define CK_PR_SPLAT(x) _mm256_set1_ps(x)
+#define CK_PR_MASK(c, C) 0
+#define CK_PR_NEXT(c, C) ((c) + 8 >= (C) ? (C) : ((c) + 16 > (C) ? (C) - 8 : (c) + 8))
+#include "pool_rows_body.h"
 #undef CK_FN
 CK_AVX2_END
+
+#pragma clang attribute push(__attribute__((target("avx512f,avx2,fma"))), apply_to = function)
+#define CK_FN(name) name##_avx512
+#undef CK_PR_XMAX
+#undef CK_PR_MIN_C
+#undef CK_PR_V
+#undef CK_PR_M
+#undef CK_PR_LOAD
+#undef CK_PR_STORE
+#undef CK_PR_ADD
+#undef CK_PR_DIV
+#undef CK_PR_MAX
+#undef CK_PR_SPLAT
+#undef CK_PR_MASK
+#undef CK_PR_NEXT
+/* 16 lanes; the last vector of channels is masked. 32 registers: blocks of up to 16 pixels. */
+#define CK_PR_XMAX 16
+#define CK_PR_MIN_C 1
+#define CK_PR_V __m512
+#define CK_PR_M __mmask16
+#define CK_PR_LOAD(p, m) _mm512_maskz_loadu_ps((m), (p))
+#define CK_PR_STORE(p, v, m) _mm512_mask_storeu_ps((p), (m), (v))
+#define CK_PR_ADD(a, b) _mm512_add_ps((a), (b))
+#define CK_PR_DIV(a, b) _mm512_div_ps((a), (b))
+#define CK_PR_MAX(in, acc) _mm512_max_ps((in), (acc))
+#define CK_PR_SPLAT(x) _mm512_set1_ps(x)
+#define CK_PR_MASK(c, C) ((C) - (c) >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << ((C) - (c))) - 1u))
+#define CK_PR_NEXT(c, C) ((c) + 16)
+#include "pool_rows_body.h"
+#undef CK_FN
+#pragma clang attribute pop
 #endif
 
 /* MARK: - Portable fallback */
@@ -52,6 +100,12 @@ static void ck_pool_dispatch(int is_max, int isa, const ck_window *w, const floa
         return;
     }
 #if CK_HAVE_AVX2_BUILD
+    if (isa >= CK_ISA_AVX512 && ck_isa_available(CK_ISA_AVX512) &&
+        ck_pr_rows_avx512(is_max, w, input, output, r_begin, r_end))
+        return;
+    if (isa >= CK_ISA_AVX2 && ck_isa_available(CK_ISA_AVX2) &&
+        ck_pr_rows_avx2(is_max, w, input, output, r_begin, r_end))
+        return;
     if (isa >= CK_ISA_AVX2 && ck_isa_available(CK_ISA_AVX2)) {
         ck_pool_rows_avx2(is_max, w, input, output, r_begin, r_end);
         return;

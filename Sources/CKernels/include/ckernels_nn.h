@@ -15,7 +15,7 @@ typedef enum {
     CK_ISA_SCALAR = 0, /* plain C loops, always available */
     CK_ISA_VECTOR = 1, /* compiler vector extensions at the baseline ISA: NEON on arm64, SSE2 on x86-64 */
     CK_ISA_AVX2 = 2,   /* x86-64 AVX2 + FMA, chosen at run time */
-    CK_ISA_AVX512 = 3, /* x86-64 AVX-512F GEMM and depthwise when the CPU has it; the other kernels use AVX2 */
+    CK_ISA_AVX512 = 3, /* x86-64 AVX-512F GEMM, depthwise and pooling when the CPU has it; the other kernels use AVX2 */
 } ck_isa;
 
 /* Whether `isa` can run on this CPU. */
