@@ -3,7 +3,47 @@
 
 #define CK_FN(name) name##_vec
 #include "pool_body.h"
+
+/*
+ * Baseline vectors (SSE2 / NEON): 8 lanes, the last vector of channels steps back to end at C. Max is the
+ * portable kernel's `in > acc ? in : acc` as a select (not maxNum, which may pick either zero).
+ */
+typedef int ck_pr_v8i __attribute__((vector_size(32)));
+#if defined(__aarch64__)
+#define CK_PR_XMAX 8
+#else
+#define CK_PR_XMAX 4 /* 16 xmm registers */
+#endif
+#define CK_PR_MIN_C 8
+#define CK_PR_V ck_v8
+#define CK_PR_M int
+#define CK_PR_LOAD(p, m) ((void)(m), CK_LOAD(p))
+#define CK_PR_STORE(p, v, m) do { (void)(m); CK_STORE((p), (v)); } while (0)
+#define CK_PR_ADD(a, b) ((a) + (b))
+#define CK_PR_DIV(a, b) ((a) / (b))
+#define CK_PR_MAX(in, acc)                                                                 \
+    ({                                                                                     \
+        const ck_v8 in_ = (in), acc_ = (acc);                                              \
+        const ck_pr_v8i gt_ = in_ > acc_;                                                  \
+        (ck_v8)((gt_ & (ck_pr_v8i)in_) | (~gt_ & (ck_pr_v8i)acc_));                        \
+    })
+#define CK_PR_SPLAT(x) CK_SPLAT(x)
+#define CK_PR_MASK(c, C) 0
+#define CK_PR_NEXT(c, C) ((c) + 8 >= (C) ? (C) : ((c) + 16 > (C) ? (C) - 8 : (c) + 8))
+#include "pool_rows_body.h"
 #undef CK_FN
+#undef CK_PR_XMAX
+#undef CK_PR_MIN_C
+#undef CK_PR_V
+#undef CK_PR_M
+#undef CK_PR_LOAD
+#undef CK_PR_STORE
+#undef CK_PR_ADD
+#undef CK_PR_DIV
+#undef CK_PR_MAX
+#undef CK_PR_SPLAT
+#undef CK_PR_MASK
+#undef CK_PR_NEXT
 
 #if CK_HAVE_AVX2_BUILD
 #include <immintrin.h>
@@ -111,6 +151,7 @@ static void ck_pool_dispatch(int is_max, int isa, const ck_window *w, const floa
         return;
     }
 #endif
+    if (ck_pr_rows_vec(is_max, w, input, output, r_begin, r_end)) return;
     ck_pool_rows_vec(is_max, w, input, output, r_begin, r_end);
 }
 
