@@ -1,5 +1,5 @@
-import Dispatch
 import Foundation
+import Kernels
 import Tensors
 
 // MARK: - Running a separable plan in micro-batches
@@ -65,7 +65,7 @@ extension Graph {
             for range in schedule.ranges { try runPart(range) }
         } else {
             let queue = WorkQueue(count: schedule.ranges.count)
-            DispatchQueue.concurrentPerform(iterations: schedule.workers) { _ in
+            WorkerPool.forEach(schedule.workers, threads: schedule.workers) { _ in
                 while let index = queue.next() {
                     do { try runPart(schedule.ranges[index]) } catch { queue.fail(error) }
                 }
