@@ -149,4 +149,3 @@ void ck_parallel_for(ptrdiff_t count, int threads, ck_task_fn fn, void *context)
     atomic_flag_clear_explicit(&ck_pool.busy, memory_order_release);
 }
 
-int ck_threadpool_worker_count(void) { return atomic_load(&ck_pool.workers); }

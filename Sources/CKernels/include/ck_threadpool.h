@@ -25,7 +25,4 @@ static inline void ck_cpu_relax(void) {
 #endif
 }
 
-/* Worker threads started so far (for tests and diagnostics). */
-int ck_threadpool_worker_count(void);
-
 #endif
