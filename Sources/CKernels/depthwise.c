@@ -110,10 +110,10 @@ void ck_depthwise_rows(int isa, const ck_window *w, ptrdiff_t multiplier, const 
     }
 #if CK_HAVE_AVX2_BUILD
     if (isa >= CK_ISA_AVX512 && ck_isa_available(CK_ISA_AVX512) &&
-        ck_dwr_rows_avx512(w, input, filter, bias, lo, hi, output, r_begin, r_end))
+        ck_dwr_rows_avx512(w, 0, input, filter, bias, lo, hi, output, r_begin, r_end))
         return;
     if (isa >= CK_ISA_AVX2 && ck_isa_available(CK_ISA_AVX2) &&
-        ck_dwr_rows_avx2(w, input, filter, bias, lo, hi, output, r_begin, r_end))
+        ck_dwr_rows_avx2(w, 0, input, filter, bias, lo, hi, output, r_begin, r_end))
         return;
     if (isa >= CK_ISA_AVX2 && ck_isa_available(CK_ISA_AVX2)) {
         ck_depthwise_rows_avx2(w, input, filter, bias, lo, hi, output, r_begin, r_end);
@@ -121,4 +121,31 @@ void ck_depthwise_rows(int isa, const ck_window *w, ptrdiff_t multiplier, const 
     }
 #endif
     ck_depthwise_rows_vec(w, input, filter, bias, lo, hi, output, r_begin, r_end);
+}
+
+/* MARK: - ReLU applied to the input as it is read */
+
+int ck_depthwise_relu_input_supported(int isa, const ck_window *w, ptrdiff_t multiplier) {
+    if (multiplier != 1 || w->k_h * w->k_w > CK_MAX_TAPS) return 0;
+#if CK_HAVE_AVX2_BUILD
+    if (isa >= CK_ISA_AVX512 && ck_isa_available(CK_ISA_AVX512) && ck_dwr_covers_avx512(w)) return 1;
+    if (isa >= CK_ISA_AVX2 && ck_isa_available(CK_ISA_AVX2) && ck_dwr_covers_avx2(w)) return 1;
+#endif
+    (void)isa;
+    return 0;
+}
+
+void ck_depthwise_relu_input_rows(int isa, const ck_window *w, const float *input, const float *filter,
+                                  const float *bias, float lo, float hi, float *output, ptrdiff_t r_begin,
+                                  ptrdiff_t r_end) {
+    if (r_end <= r_begin) return;
+#if CK_HAVE_AVX2_BUILD
+    if (isa >= CK_ISA_AVX512 && ck_isa_available(CK_ISA_AVX512) &&
+        ck_dwr_rows_avx512(w, 1, input, filter, bias, lo, hi, output, r_begin, r_end))
+        return;
+    if (isa >= CK_ISA_AVX2 && ck_isa_available(CK_ISA_AVX2) &&
+        ck_dwr_rows_avx2(w, 1, input, filter, bias, lo, hi, output, r_begin, r_end))
+        return;
+#endif
+    (void)isa, (void)w, (void)input, (void)filter, (void)bias, (void)lo, (void)hi, (void)output;
 }

@@ -26,7 +26,7 @@
 
 /* X output pixels from input column ix0's window on, for the vector of channels at c (mask m). */
 static inline __attribute__((always_inline)) void CK_FN(ck_dwr_block)(
-    const int K, const int S, const int X, const int checked, const float *image, ptrdiff_t W, ptrdiff_t C,
+    const int K, const int S, const int X, const int R, const int checked, const float *image, ptrdiff_t W, ptrdiff_t C,
     ptrdiff_t iy0, ptrdiff_t ky0, ptrdiff_t ky1, ptrdiff_t ix0, ptrdiff_t nx, const float *filter,
     const float *bias, float lo, float hi, float *o, CK_DWR_M m) {
     const int span = (X - 1) * S + K; /* input columns under the block */
@@ -46,11 +46,13 @@ static inline __attribute__((always_inline)) void CK_FN(ck_dwr_block)(
             const int may_be_outside = checked == 1 || (checked == 2 && (j < CK_DWR_EDGE || j >= span - CK_DWR_EDGE));
             const int inside = !may_be_outside || (size_t)(ix0 + j) < (size_t)W;
 #ifdef CK_DWR_LOAD_IF
-            const CK_DWR_V in = CK_DWR_LOAD_IF(row + j * C, m, inside);
+            CK_DWR_V in = CK_DWR_LOAD_IF(row + j * C, m, inside);
 #else
             if (!inside) continue;
-            const CK_DWR_V in = CK_DWR_LOAD(row + j * C, m);
+            CK_DWR_V in = CK_DWR_LOAD(row + j * C, m);
 #endif
+            /* R: the convolution of relu(input); max returns its second operand (the input) for NaN. */
+            if (R) in = CK_DWR_MAX(CK_DWR_SPLAT(0.0f), in);
 #pragma clang loop unroll(full)
             for (int p = 0; p < X; p++) {
                 const int kx = j - p * S;
@@ -69,7 +71,7 @@ static inline __attribute__((always_inline)) void CK_FN(ck_dwr_block)(
 
 /* One output row in blocks of X pixels. */
 static inline __attribute__((always_inline)) void CK_FN(ck_dwr_row)(
-    const int K, const int S, const int X, const ck_window *w, const float *image, const float *filter,
+    const int K, const int S, const int X, const int R, const ck_window *w, const float *image, const float *filter,
     const float *bias, float lo, float hi, float *o_row, ptrdiff_t iy0, ptrdiff_t ky0, ptrdiff_t ky1) {
     const ptrdiff_t C = w->in_c, W = w->in_w, OW = w->out_w;
     for (ptrdiff_t x0 = 0; x0 < OW; x0 += X) {
@@ -82,17 +84,17 @@ static inline __attribute__((always_inline)) void CK_FN(ck_dwr_row)(
             const CK_DWR_M m = CK_DWR_MASK(c, C);
             const float *b = bias ? bias + c : NULL;
             if (interior)
-                CK_FN(ck_dwr_block)(K, S, X, 0, image + c, W, C, iy0, ky0, ky1, ix0, nx, filter + c, b, lo, hi, o + c, m);
+                CK_FN(ck_dwr_block)(K, S, X, R, 0, image + c, W, C, iy0, ky0, ky1, ix0, nx, filter + c, b, lo, hi, o + c, m);
             else if (edges)
-                CK_FN(ck_dwr_block)(K, S, X, 2, image + c, W, C, iy0, ky0, ky1, ix0, nx, filter + c, b, lo, hi, o + c, m);
+                CK_FN(ck_dwr_block)(K, S, X, R, 2, image + c, W, C, iy0, ky0, ky1, ix0, nx, filter + c, b, lo, hi, o + c, m);
             else
-                CK_FN(ck_dwr_block)(K, S, X, 1, image + c, W, C, iy0, ky0, ky1, ix0, nx, filter + c, b, lo, hi, o + c, m);
+                CK_FN(ck_dwr_block)(K, S, X, R, 1, image + c, W, C, iy0, ky0, ky1, ix0, nx, filter + c, b, lo, hi, o + c, m);
         }
     }
 }
 
 static inline __attribute__((always_inline)) void CK_FN(ck_dwr_rows_impl)(
-    const int K, const int S, const ck_window *w, const float *input, const float *filter, const float *bias,
+    const int K, const int S, const int R, const ck_window *w, const float *input, const float *filter, const float *bias,
     float lo, float hi, float *output, ptrdiff_t r_begin, ptrdiff_t r_end) {
     const ptrdiff_t C = w->in_c, H = w->in_h, W = w->in_w, OW = w->out_w;
     const int wide = CK_DWR_WIDE(OW);
@@ -103,17 +105,20 @@ static inline __attribute__((always_inline)) void CK_FN(ck_dwr_rows_impl)(
         const ptrdiff_t ky0 = iy0 < 0 ? -iy0 : 0, ky1 = H - iy0 < w->k_h ? H - iy0 : w->k_h;
         float *o_row = output + r * OW * C;
         if (wide)
-            CK_FN(ck_dwr_row)(K, S, CK_DWR_XMAX, w, image, filter, bias, lo, hi, o_row, iy0, ky0, ky1);
+            CK_FN(ck_dwr_row)(K, S, CK_DWR_XMAX, R, w, image, filter, bias, lo, hi, o_row, iy0, ky0, ky1);
         else
-            CK_FN(ck_dwr_row)(K, S, CK_DWR_X, w, image, filter, bias, lo, hi, o_row, iy0, ky0, ky1);
+            CK_FN(ck_dwr_row)(K, S, CK_DWR_X, R, w, image, filter, bias, lo, hi, o_row, iy0, ky0, ky1);
     }
 }
 
 #define CK_DWR_DEFINE(K, S)                                                                                    \
-    static void CK_FN(ck_dwr_rows_##K##_##S)(const ck_window *w, const float *input, const float *filter,     \
-                                              const float *bias, float lo, float hi, float *output,           \
-                                              ptrdiff_t r_begin, ptrdiff_t r_end) {                           \
-        CK_FN(ck_dwr_rows_impl)(K, S, w, input, filter, bias, lo, hi, output, r_begin, r_end);                \
+    static void CK_FN(ck_dwr_rows_##K##_##S)(const ck_window *w, int relu_input, const float *input,          \
+                                              const float *filter, const float *bias, float lo, float hi,     \
+                                              float *output, ptrdiff_t r_begin, ptrdiff_t r_end) {            \
+        if (relu_input)                                                                                        \
+            CK_FN(ck_dwr_rows_impl)(K, S, 1, w, input, filter, bias, lo, hi, output, r_begin, r_end);          \
+        else                                                                                                   \
+            CK_FN(ck_dwr_rows_impl)(K, S, 0, w, input, filter, bias, lo, hi, output, r_begin, r_end);          \
     }
 CK_DWR_DEFINE(3, 1)
 CK_DWR_DEFINE(3, 2)
@@ -123,16 +128,23 @@ CK_DWR_DEFINE(7, 1)
 CK_DWR_DEFINE(7, 2)
 #undef CK_DWR_DEFINE
 
+/* Whether ck_dwr_rows covers the shape (dilation 1, filter width 3/5/7, column stride 1/2, enough channels). */
+static int CK_FN(ck_dwr_covers)(const ck_window *w) {
+    return w->dilation_h == 1 && w->dilation_w == 1 && w->in_c >= CK_DWR_MIN_C &&
+           (w->k_w == 3 || w->k_w == 5 || w->k_w == 7) && (w->stride_w == 1 || w->stride_w == 2);
+}
+
 /*
- * Runs rows [r_begin, r_end) when the shape has a specialised kernel (dilation 1, filter width 3/5/7,
- * column stride 1/2, at least the channels the vector path needs); returns 0 otherwise.
+ * Runs rows [r_begin, r_end) when the shape has a specialised kernel (ck_dwr_covers), of relu(input)
+ * when relu_input is set; returns 0 otherwise.
  */
-static int CK_FN(ck_dwr_rows)(const ck_window *w, const float *input, const float *filter, const float *bias,
-                              float lo, float hi, float *output, ptrdiff_t r_begin, ptrdiff_t r_end) {
-    if (w->dilation_h != 1 || w->dilation_w != 1 || w->in_c < CK_DWR_MIN_C) return 0;
+static int CK_FN(ck_dwr_rows)(const ck_window *w, int relu_input, const float *input, const float *filter,
+                              const float *bias, float lo, float hi, float *output, ptrdiff_t r_begin,
+                              ptrdiff_t r_end) {
+    if (!CK_FN(ck_dwr_covers)(w)) return 0;
 #define CK_DWR_CASE(K, S)                                                                                      \
     if (w->k_w == K && w->stride_w == S) {                                                                     \
-        CK_FN(ck_dwr_rows_##K##_##S)(w, input, filter, bias, lo, hi, output, r_begin, r_end);                  \
+        CK_FN(ck_dwr_rows_##K##_##S)(w, relu_input, input, filter, bias, lo, hi, output, r_begin, r_end);      \
         return 1;                                                                                              \
     }
     CK_DWR_CASE(3, 1)

@@ -54,9 +54,13 @@ public struct DepthwiseGeometry: Sendable, Hashable {
 
 /// DepthwiseConv2dNative: `output[n, y, x, c*M + m] = sum(input[n, y*sh + ky*dh - pt, x*sw + kx*dw - pl, c]
 /// * filter[ky, kx, c, m])`, plus optional `bias` (output channels) and fused activation.
+///
+/// `inputActivation` convolves `relu(input)` (or `relu6`) instead of `input`: the register-blocked SIMD
+/// kernels clamp each input element as they read it; other shapes and backends apply it first.
 public func depthwiseConv2D(
     _ input: Tensor, filter: Tensor, geometry: DepthwiseGeometry, bias: Tensor? = nil,
-    activation: FusedActivation = .none, options: KernelOptions = .singleThreaded
+    activation: FusedActivation = .none, inputActivation: FusedActivation = .none,
+    options: KernelOptions = .singleThreaded
 ) throws -> Tensor {
     try requireFloat32(input, "input")
     try requireFloat32(filter, "filter")
@@ -69,16 +73,30 @@ public func depthwiseConv2D(
     let (lo, hi) = activation.bounds
     let outRows = geometry.outputShape[0] * geometry.outputShape[1]
     let multiplier = geometry.filterShape[3]
+    let isa = options.backend.isa
+    var source = input
+    var reluWhileReading = false
+    switch inputActivation {
+    case .none: break
+    case .relu where ck_depthwise_relu_input_supported(isa, &window, multiplier) != 0: reluWhileReading = true
+    case .relu: source = try unary(.relu, input, options: options)
+    case .relu6: source = try unary(.relu6, input, options: options)
+    }
     return Tensor(shape: geometry.outputShape, of: Float.self) { out in
         guard let outBase = out.baseAddress, out.count > 0 else { return }
-        input.withUnsafeBufferPointer(as: Float.self) { inp in
+        source.withUnsafeBufferPointer(as: Float.self) { inp in
             filter.withUnsafeBufferPointer(as: Float.self) { filt in
                 withOptionalPointer(bias) { biasPointer in
                     let perRow = saturatingProduct(geometry.outputShape[2], geometry.outputShape[3], geometry.filterShape[0],
                                                    geometry.filterShape[1])
                     forEachChunk(of: outRows, threads: options.threads, minimumChunk: minimumChunk(workPerItem: perRow)) { range, _ in
-                        ck_depthwise_rows(options.backend.isa, &window, multiplier, inp.baseAddress, filt.baseAddress,
-                                          biasPointer, lo, hi, outBase, range.lowerBound, range.upperBound)
+                        if reluWhileReading {
+                            ck_depthwise_relu_input_rows(isa, &window, inp.baseAddress, filt.baseAddress, biasPointer, lo, hi,
+                                                         outBase, range.lowerBound, range.upperBound)
+                        } else {
+                            ck_depthwise_rows(isa, &window, multiplier, inp.baseAddress, filt.baseAddress,
+                                              biasPointer, lo, hi, outBase, range.lowerBound, range.upperBound)
+                        }
                     }
                 }
             }

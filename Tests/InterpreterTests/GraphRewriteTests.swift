@@ -286,3 +286,38 @@ func concatComputesTheSumsOnlyItReads(axis: Int32) throws {
     }
     #expect(run.rewritten[0].shape == [2, 3, 3, 18])
 }
+
+// MARK: - ReLU read only by depthwise convolutions
+
+@Test func reluReadOnlyByDepthwiseConvolutionsIsAppliedWhileReading() throws {
+    var g = GraphBuilder()
+    g.placeholder("x", [1, 9, 9, 12])
+    var values = Seeded(state: 7)
+    g.const("f3", floats: values.floats(3 * 3 * 12), shape: [3, 3, 12, 1])
+    g.const("f5", floats: values.floats(5 * 5 * 12), shape: [5, 5, 12, 1])
+    g.const("w", floats: values.floats(12 * 4), shape: [1, 1, 12, 4])
+    let float: [String: AttrValue] = ["T": .type(.float)]
+    func depthwise(_ name: String, _ input: String, _ filter: String, stride: Int64) {
+        g.node(name, "DepthwiseConv2dNative", [input, filter],
+               float.merging(["strides": ints(1, stride, stride, 1), "padding": text("SAME")]) { a, _ in a })
+    }
+    g.node("r1", "Relu", ["x"], float)             // read by two depthwise convolutions: fused into both
+    depthwise("d1", "r1", "f3", stride: 1)
+    depthwise("d2", "r1", "f5", stride: 2)
+    g.node("r2", "Relu6", ["x"], float)            // Relu6: not fused
+    depthwise("d3", "r2", "f3", stride: 1)
+    g.const("minus", floats: [-1], shape: [])
+    g.node("n", "Mul", ["x", "minus"], float)
+    g.node("r3", "Relu", ["n"], float)             // also read by a Conv2D: stays a step
+    depthwise("d4", "r3", "f3", stride: 2)
+    g.node("c", "Conv2D", ["r3", "w"], float.merging(["strides": ints(1, 1, 1, 1), "padding": text("SAME")]) { a, _ in a })
+    let x = Tensor(shape: [1, 9, 9, 12], scalars: values.floats(9 * 9 * 12))
+    let run = try runBothWays(try g.graph(), feeds: ["x": x], fetches: ["d1", "d2", "d3", "d4", "c"])
+    #expect(run.rewrittenOps["tfhub.ReluDepthwiseConv2D"] == 2)
+    #expect(run.rewrittenOps["Relu"] == 1 && run.rewrittenOps["Relu6"] == 1, "\(run.rewrittenOps)")
+    #expect(run.asWrittenOps["Relu"] == 2)
+    for (a, b) in zip(run.rewritten, run.asWritten) {
+        #expect(a.shape == b.shape)
+        #expect(a.scalars(as: Float.self) == b.scalars(as: Float.self))
+    }
+}

@@ -22,6 +22,22 @@ import TestSupport
         Case(input: [1, 4, 20, 16], window: (7, 7), strides: (1, 1), padding: .same),
     ]
 
+    /// `inputActivation: .relu` (clamped while reading, or applied first where the row kernels do not
+    /// apply) gives the convolution of `relu(input)` on every backend, bit for bit per backend.
+    @Test(arguments: cases)
+    func reluWhileReadingIsTheConvolutionOfTheReLU(_ c: Case) throws {
+        let input = sampleTensor(c.input, seed: 31)  // about half the elements negative
+        let filter = sampleTensor([c.window.0, c.window.1, c.input[3], 1], seed: 32)
+        let g = try DepthwiseGeometry(inputShape: c.input, filterShape: filter.shape, strides: c.strides, padding: c.padding)
+        for backend in [KernelBackend.portable] + simdBackends {
+            let options = KernelOptions(threads: 1, backend: backend)
+            let clamped = try unary(.relu, input, options: options)
+            let reference = try depthwiseConv2D(clamped, filter: filter, geometry: g, options: options)
+            let fused = try depthwiseConv2D(input, filter: filter, geometry: g, inputActivation: .relu, options: options)
+            #expect(fused.scalars(as: Float.self) == reference.scalars(as: Float.self), "\(backend)")
+        }
+    }
+
     @Test(arguments: cases)
     func rowsMatchPortable(_ c: Case) throws {
         let input = sampleTensor(c.input, seed: 21)

@@ -76,6 +76,17 @@ void ck_depthwise_rows(int isa, const ck_window *w, ptrdiff_t multiplier, const 
                        const float *filter, const float *bias, float lo, float hi, float *output,
                        ptrdiff_t r_begin, ptrdiff_t r_end);
 
+/*
+ * Whether ck_depthwise_relu_input_rows covers this shape on this instruction set (multiplier 1 and the
+ * register-blocked AVX2/AVX-512 kernels' shapes); callers apply the ReLU to the input themselves otherwise.
+ */
+int ck_depthwise_relu_input_supported(int isa, const ck_window *w, ptrdiff_t multiplier);
+
+/* ck_depthwise_rows (multiplier 1) of relu(input), each input element clamped as it is read. */
+void ck_depthwise_relu_input_rows(int isa, const ck_window *w, const float *input, const float *filter,
+                                  const float *bias, float lo, float hi, float *output, ptrdiff_t r_begin,
+                                  ptrdiff_t r_end);
+
 /* MARK: - Pooling */
 
 /*

@@ -57,7 +57,8 @@ private func conv2DOp(_ node: PlanNode) throws -> PlannedOp {
     }
 }
 
-private func depthwiseOp(_ node: PlanNode) throws -> PlannedOp {
+/// `DepthwiseConv2dNative`, and `tfhub.ReluDepthwiseConv2D` (the same attributes, of `relu(input)`).
+func depthwiseOp(_ node: PlanNode, inputActivation: FusedActivation = .none) throws -> PlannedOp {
     let (input, filter) = try convolutionInputs(node)
     let window = try windowAttributes(node, sizes: nil, explicitAllowed: true)
     let geometry = try kernelCall(node) {
@@ -65,7 +66,8 @@ private func depthwiseOp(_ node: PlanNode) throws -> PlannedOp {
                               dilations: window.dilations, padding: window.padding)
     }
     return PlannedOp(outputs: [ValueType(.float32, geometry.outputShape)]) { inputs in
-        [try depthwiseConv2D(inputs[0], filter: inputs[1], geometry: geometry, options: interpreterKernelOptions)]
+        [try depthwiseConv2D(inputs[0], filter: inputs[1], geometry: geometry, inputActivation: inputActivation,
+                             options: interpreterKernelOptions)]
     }
 }
 

@@ -8,6 +8,7 @@ enum FusedOps {
         FusedConvolution.op: OpDefinition(FusedConvolution.op) { try fusedConv2DOp($0) },
         GraphRewriter.subsampleOp: OpDefinition(GraphRewriter.subsampleOp) { try padSliceSubsampleOp($0) },
         GraphRewriter.concatSumsOp: OpDefinition(GraphRewriter.concatSumsOp) { try concatSumsOp($0) },
+        GraphRewriter.reluDepthwiseOp: OpDefinition(GraphRewriter.reluDepthwiseOp) { try depthwiseOp($0, inputActivation: .relu) },
     ]
 }
 

@@ -12,7 +12,9 @@ import Tensors
 /// 6. `Pad` -> `StridedSlice` -> 1x1 `AvgPool`/`MaxPool` (TF-Slim's factorised reduction) becomes one
 ///    gather (`ShiftedSubsample.swift`);
 /// 7. a `ConcatV2` computes the float32 `Add`s only it reads itself, writing each sum into its place
-///    (`ConcatOfSums.swift`).
+///    (`ConcatOfSums.swift`);
+/// 8. a `Relu` read only by depthwise convolutions (as their input) is applied by them as they read it
+///    (`ReluIntoDepthwise.swift`).
 ///
 /// Nodes keep their names where consumers or fetches can see them: a fused node takes the name of the
 /// last node it replaces. Nothing is rewritten across a fed tensor, and a fetched or fed tensor is never
@@ -25,7 +27,7 @@ struct GraphRewriter {
 
     func rewritten() throws -> [GraphNode] {
         let merged = dropPassThroughsAndDuplicates(nodes)
-        return fuseConcatOfSums(try fuseConvolutions(fusePadSliceSubsample(merged)))
+        return fuseReluIntoDepthwise(fuseConcatOfSums(try fuseConvolutions(fusePadSliceSubsample(merged))))
     }
 
     // MARK: - Pass-through nodes and duplicates

@@ -59,7 +59,7 @@ struct BatchSeparability {
 
     private static let firstInputOnly: Set<String> = [
         "Conv2D", "DepthwiseConv2dNative", "AvgPool", "MaxPool", "Relu", "Relu6", "Identity", "BiasAdd",
-        FusedConvolution.op, "Softmax",
+        FusedConvolution.op, "Softmax", GraphRewriter.reluDepthwiseOp,
     ]
     private static let elementwise: Set<String> = [
         "Add", "AddV2", "Sub", "Mul", "RealDiv", "Maximum", "Minimum", "SquaredDifference", "AddN",
