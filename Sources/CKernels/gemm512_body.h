@@ -43,6 +43,13 @@ static CK_ALWAYS_INLINE void ck_gemm_tile512(const int mr, const int np, ptrdiff
             for (int i = 0; i < mr; i++) _mm_prefetch((const char *)(a + i * lda + p + 32), _MM_HINT_T0);
         }
         _mm_prefetch((const char *)(pf + p * CK_GEMM_NR), _MM_HINT_T0);
+        /* The next row tile's rows of C, one per step, so its stores find their lines in cache. */
+        if (p < mr) {
+            const float *cn = c + (mr + p) * ldc;
+#pragma clang loop unroll(full)
+            for (int j = 0; j < np; j++) _mm_prefetch((const char *)(cn + j * CK_GEMM_NR), _MM_HINT_T0);
+            _mm_prefetch((const char *)(cn + np * CK_GEMM_NR - 1), _MM_HINT_T0);
+        }
 #pragma clang loop unroll(full)
         for (int i = 0; i < mr; i++) {
             const __m512 av = _mm512_set1_ps(a[i * lda + p]);
