@@ -37,8 +37,13 @@ static CK_ALWAYS_INLINE void ck_gemm_tile512(const int mr, const int np, ptrdiff
         __m512 b[CK_NP];
 #pragma clang loop unroll(full)
         for (int j = 0; j < np; j++) b[j] = _mm512_loadu_ps(bp + j * pstride + p * CK_GEMM_NR);
-        /* Cold operands: each A row two cache lines ahead, and one line per step of the panel `pf`. */
-        if ((p & 15) == 0) {
+        /*
+         * Cold operands. A: the row tile after next when its rows are contiguous (lda == kc: mr * kc floats,
+         * mr per step), else each row two lines ahead. B: one line per step of the panel `pf`.
+         */
+        if (lda == kc) {
+            _mm_prefetch((const char *)(a + 2 * mr * lda + p * mr), _MM_HINT_T0);
+        } else if ((p & 15) == 0) {
 #pragma clang loop unroll(full)
             for (int i = 0; i < mr; i++) _mm_prefetch((const char *)(a + i * lda + p + 32), _MM_HINT_T0);
         }
