@@ -159,7 +159,12 @@ static void ck_gemm_rows_avx512(ptrdiff_t m_begin, ptrdiff_t m_end, ptrdiff_t k,
                 const ptrdiff_t j = jp * CK_GEMM_NR;
                 const __mmask16 mask = jp + np == panels ? tail : (__mmask16)0xFFFF;
                 const float *bp = packed_b + jp * pstride + pc * CK_GEMM_NR;
-                /* The next group's panels (or the next K block's first group), one panel per row tile. */
+                /*
+                 * Prefetch targets, one panel per row tile: the next group's panels (or the next K block's first
+                 * group); after the last group of the last row block, the memory after B. Filters are packed one
+                 * after another at plan time, so that is usually the next convolution's filter (a prefetch of
+                 * anything else is harmless).
+                 */
                 const ptrdiff_t next_jp = jp + np < panels ? jp + np : 0;
                 const ptrdiff_t next_pc = jp + np < panels ? pc : pc + kc;
                 const ptrdiff_t next_np = jp + np < panels ? panels / groups + (g + 1 < panels % groups ? 1 : 0)
@@ -168,7 +173,12 @@ static void ck_gemm_rows_avx512(ptrdiff_t m_begin, ptrdiff_t m_end, ptrdiff_t k,
                 ptrdiff_t t = 0;
                 for (ptrdiff_t i = ic; i < ic_end; i += tile_rows, t++) {
                     const ptrdiff_t mr = ic_end - i < tile_rows ? ic_end - i : tile_rows;
-                    const float *pf = t < next_np ? packed_b + (next_jp + t) * pstride + next_pc * CK_GEMM_NR : bp;
+                    const float *pf = bp;
+                    if (t < next_np) {
+                        pf = packed_b + (next_jp + t) * pstride + next_pc * CK_GEMM_NR;
+                    } else if (next_np == 0 && ic_end == m_end) {
+                        pf = packed_b + panels * pstride + t * kc * CK_GEMM_NR;
+                    }
                     ck_gemm_tile512_any(mr, np, kc, a + i * lda + pc, lda, bp, pstride, c + i * ldc + j, ldc, mask,
                                         first, bias ? bias + j : NULL, last, lo, hi, pf);
                 }
