@@ -87,12 +87,25 @@ void ck_conv2d_rows(int isa, const ck_window *w, const float *input, const float
         return;
     }
     const ptrdiff_t tile = ck_conv_tile_rows(kdim);
+    /* Window fields as locals: the copies' stores may alias *w, locals they cannot. */
+    const ptrdiff_t C = w->in_c, kh = w->k_h, kw = w->k_w, sh = w->stride_h, sw = w->stride_w;
+    const ptrdiff_t pt = w->pad_top, pl = w->pad_left, in_h = w->in_h, in_w = w->in_w, run = kw * C;
+    const ptrdiff_t span_h = (kh - 1) * w->dilation_h + 1, row_step = w->dilation_h * in_w * C;
+    const int interior_w = w->dilation_w == 1;
     for (ptrdiff_t p0 = p_begin; p0 < p_end; p0 += tile) {
         const ptrdiff_t rows = p_end - p0 < tile ? p_end - p0 : tile;
         /* Pixel coordinates advance incrementally: no divisions per row. */
         ptrdiff_t x = p0 % w->out_w, y = (p0 / w->out_w) % w->out_h, n = p0 / (w->out_w * w->out_h);
         for (ptrdiff_t r = 0; r < rows; r++) {
-            ck_im2col_row(w, input, n, y, x, scratch + r * kdim);
+            const ptrdiff_t iy0 = y * sh - pt, ix0 = x * sw - pl;
+            if (interior_w && iy0 >= 0 && iy0 + span_h <= in_h && ix0 >= 0 && ix0 + kw <= in_w) {
+                /* The whole window is inside the image: k_h runs of k_w * in_c floats. */
+                const float *src = input + ((n * in_h + iy0) * in_w + ix0) * C;
+                float *dst = scratch + r * kdim;
+                for (ptrdiff_t ky = 0; ky < kh; ky++) ck_copy_floats(dst + ky * run, src + ky * row_step, run);
+            } else {
+                ck_im2col_row(w, input, n, y, x, scratch + r * kdim);
+            }
             if (++x == w->out_w) {
                 x = 0;
                 if (++y == w->out_h) {
