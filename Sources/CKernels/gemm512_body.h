@@ -125,12 +125,9 @@ static void ck_gemm_tile512_any(ptrdiff_t mr, ptrdiff_t np, ptrdiff_t kc, const 
 
 /* MARK: - Row driver */
 
-#ifndef CK_MC512
+/* Rows per block (a multiple of both tile heights, 12 and 7) and the largest K block (NASNet-A's K <= 1056). */
 #define CK_MC512 168
-#endif
-#ifndef CK_KC512
 #define CK_KC512 1152
-#endif
 
 static void ck_gemm_rows_avx512(ptrdiff_t m_begin, ptrdiff_t m_end, ptrdiff_t k, ptrdiff_t n, const float *a,
                                 ptrdiff_t lda, const float *packed_b, const float *bias, float lo, float hi,
