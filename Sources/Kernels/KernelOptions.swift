@@ -9,8 +9,8 @@ public enum KernelBackend: Sendable, Hashable, CaseIterable, CustomStringConvert
     case vector
     /// x86-64 AVX2 with FMA, detected at run time.
     case avx2
-    /// x86-64 AVX-512F for GEMM (1x1 convolutions, im2col convolutions, MatMul), AVX2 for the other
-    /// kernels; detected at run time, never required.
+    /// x86-64 AVX-512F for GEMM (1x1 convolutions, im2col convolutions, MatMul), depthwise convolution
+    /// and pooling, AVX2 for the other kernels; detected at run time, never required.
     case avx512
 
     /// The fastest backend available on this CPU.
