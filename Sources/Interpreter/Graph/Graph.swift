@@ -89,23 +89,7 @@ public final class Graph: @unchecked Sendable {
     public func plan(
         feeds: [String: ValueType], fetches: [String], options: PlanOptions = PlanOptions()
     ) throws -> ExecutionPlan {
-        var parsedFeeds: [TensorName: ValueType] = [:]
-        for (name, type) in feeds {
-            let tensor = try TensorName(parsing: name)
-            guard parsedFeeds.updateValue(type, forKey: tensor) == nil else {
-                throw PlanningError.badFeed(tensor: name, reason: "fed twice")
-            }
-        }
-        let parsedFetches = try fetches.map { try TensorName(parsing: $0) }
-        let key = PlanKey(feeds: parsedFeeds, fetches: parsedFetches, options: options)
-        if let cached = cacheLock.withLock({ planCache[key] }) { return cached }
-        let plan = try Planner(graph: self, feeds: parsedFeeds, fetches: parsedFetches, options: options).makePlan()
-        cacheLock.withLock {
-            // Bounded: a caller cycling through many feed shapes must not grow memory without limit.
-            if planCache.count >= Self.planCacheCapacity { planCache.removeAll() }
-            planCache[key] = plan
-        }
-        return plan
+        try plan(for: planKey(feeds: feeds, fetches: fetches, options: options))
     }
 
     /// Plans (or reuses a cached plan) for these feeds' types and shapes, then runs it.
@@ -115,23 +99,40 @@ public final class Graph: @unchecked Sendable {
         feeds: [String: Tensor], fetches: [String], variables: any VariableStore = [String: Tensor](),
         options: PlanOptions = PlanOptions(), profile: PlanProfile? = nil
     ) throws -> [Tensor] {
-        let feedTypes = feeds.mapValues { ValueType($0.elementType, $0.shape) }
-        let plan = try self.plan(feeds: feedTypes, fetches: fetches, options: options)
+        let key = try planKey(feeds: feeds.mapValues { ValueType($0.elementType, $0.shape) }, fetches: fetches, options: options)
+        let plan = try plan(for: key)
         if let batch = plan.separableBatch,
            let schedule = MicroBatchSchedule(batch: batch, microBatch: options.microBatch, threads: options.threads),
            let outputs = try runInMicroBatches(
                plan, schedule: schedule, feeds: feeds, fetches: fetches, variables: variables, options: options,
-               profile: profile, key: planKey(feeds: feedTypes, fetches: fetches, options: options)) {
+               profile: profile, key: key) {
             return outputs
         }
         return try plan.run(feeds: feeds, variables: variables, profile: profile)
     }
 
-    /// The cache key of already-validated feed and fetch names (planning parsed them).
-    private func planKey(feeds: [String: ValueType], fetches: [String], options: PlanOptions) -> PlanKey {
-        var parsed: [TensorName: ValueType] = [:]
-        for (name, type) in feeds { if let tensor = try? TensorName(parsing: name) { parsed[tensor] = type } }
-        return PlanKey(feeds: parsed, fetches: fetches.compactMap { try? TensorName(parsing: $0) }, options: options)
+    /// Parses and checks tensor names into the plan cache's key.
+    private func planKey(feeds: [String: ValueType], fetches: [String], options: PlanOptions) throws -> PlanKey {
+        var parsedFeeds: [TensorName: ValueType] = [:]
+        for (name, type) in feeds {
+            let tensor = try TensorName(parsing: name)
+            guard parsedFeeds.updateValue(type, forKey: tensor) == nil else {
+                throw PlanningError.badFeed(tensor: name, reason: "fed twice")
+            }
+        }
+        return PlanKey(feeds: parsedFeeds, fetches: try fetches.map { try TensorName(parsing: $0) }, options: options)
+    }
+
+    /// The cached plan for `key`, or a new one (then cached).
+    private func plan(for key: PlanKey) throws -> ExecutionPlan {
+        if let cached = cacheLock.withLock({ planCache[key] }) { return cached }
+        let plan = try Planner(graph: self, feeds: key.feeds, fetches: key.fetches, options: key.options).makePlan()
+        cacheLock.withLock {
+            // Bounded: a caller cycling through many feed shapes must not grow memory without limit.
+            if planCache.count >= Self.planCacheCapacity { planCache.removeAll() }
+            planCache[key] = plan
+        }
+        return plan
     }
 
     func refusesMicroBatches(_ key: PlanKey) -> Bool { cacheLock.withLock { microBatchRefusals.contains(key) } }
