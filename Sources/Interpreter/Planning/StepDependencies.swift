@@ -3,8 +3,6 @@
 struct StepDependencies: Sendable {
     /// For each step, the steps that read one of its outputs, each once.
     let dependents: [[Int]]
-    /// For each step, the number of distinct steps whose outputs it reads.
-    let producerCounts: [Int]
     /// For each step, the distinct slots it reads.
     let readSlots: [[Int]]
     /// For each slot, the number of distinct steps that read it.
@@ -27,7 +25,6 @@ struct StepDependencies: Sendable {
         var producer = [Int](repeating: -1, count: slotTypes.count)
         for (index, step) in steps.enumerated() { for slot in step.outputs { producer[slot] = index } }
         var dependents = [[Int]](repeating: [], count: steps.count)
-        var producerCounts = [Int](repeating: 0, count: steps.count)
         var readSlots = [[Int]](repeating: [], count: steps.count)
         var readerCounts = [Int](repeating: 0, count: slotTypes.count)
         for (index, step) in steps.enumerated() {
@@ -36,10 +33,7 @@ struct StepDependencies: Sendable {
                 readSlots[index].append(slot)
                 readerCounts[slot] += 1
                 let source = producer[slot]
-                if source >= 0, seenProducers.insert(source).inserted {
-                    dependents[source].append(index)
-                    producerCounts[index] += 1
-                }
+                if source >= 0, seenProducers.insert(source).inserted { dependents[source].append(index) }
             }
         }
         var keptSlots = [Bool](repeating: false, count: slotTypes.count)
@@ -68,7 +62,6 @@ struct StepDependencies: Sendable {
         self.segments = segments
         self.segmentProducerCounts = segmentProducerCounts
         self.dependents = dependents
-        self.producerCounts = producerCounts
         self.readSlots = readSlots
         self.readerCounts = readerCounts
         self.keptSlots = keptSlots
