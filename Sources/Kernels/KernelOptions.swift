@@ -60,7 +60,7 @@ public struct KernelOptions: Sendable, Hashable {
 // MARK: - Splitting work over threads
 
 /// Calls `body` with contiguous sub-ranges of `0..<count`, on up to `threads` threads at once (the
-/// calling thread and the kernels' worker pool, `ck_parallel_for`). Ranges hold at least `minimumChunk`
+/// calling thread and the kernels' worker pool, `WorkerPool`). Ranges hold at least `minimumChunk`
 /// items so tiny jobs stay on the calling thread.
 ///
 /// With several threads the work is cut into up to `chunksPerThread` ranges per thread, handed out
@@ -77,23 +77,9 @@ func forEachChunk(
         body(0..<count, 0)
         return
     }
-    withoutActuallyEscaping(body) { body in
-        var loop = ChunkLoop(count: count, parts: parts, body: body)
-        withUnsafeMutablePointer(to: &loop) { pointer in
-            ck_parallel_for(parts, Int32(clamping: threads), { context, part in
-                let loop = context!.assumingMemoryBound(to: ChunkLoop.self)
-                let (count, parts) = (loop.pointee.count, loop.pointee.parts)
-                loop.pointee.body(count * part / parts ..< count * (part + 1) / parts, part)
-            }, pointer)
-        }
+    WorkerPool.forEach(parts, threads: threads) { part in
+        body(count * part / parts ..< count * (part + 1) / parts, part)
     }
-}
-
-/// What the pool's tasks of one `forEachChunk` call read: task `i` runs range `i` of `parts`.
-private struct ChunkLoop {
-    let count: Int
-    let parts: Int
-    let body: (Range<Int>, Int) -> Void
 }
 
 /// Multiply-adds (or comparable element operations) below which a range is not worth a thread hand-off.
