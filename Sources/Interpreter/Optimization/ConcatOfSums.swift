@@ -12,14 +12,8 @@ extension GraphRewriter {
     static let concatSumsOp = "tfhub.ConcatSums"
 
     func fuseConcatOfSums(_ nodes: [GraphNode]) -> [GraphNode] {
-        var consumers: [TensorName: Int] = [:]
-        var controlled: Set<String> = []
-        for node in nodes {
-            for input in node.dataInputs { consumers[input, default: 0] += 1 }
-            controlled.formUnion(node.controlInputs)
-        }
-        for tensor in fetches { consumers[tensor, default: 0] += 1 }
-        for tensor in feeds { consumers[tensor, default: 0] += 1 }
+        let consumers = consumerCounts(nodes)
+        let controlled = Set(nodes.flatMap(\.controlInputs))
         let byName = Dictionary(nodes.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
 
         /// The float32 `Add`/`AddV2` producing `tensor` when the concat is its only reader.

@@ -63,14 +63,20 @@ struct GraphRewriter {
         return result
     }
 
+    /// How many readers each tensor has: data inputs of `nodes`, plus one for a fetched or fed tensor
+    /// (their readers are outside the graph).
+    func consumerCounts(_ nodes: [GraphNode]) -> [TensorName: Int] {
+        var consumers: [TensorName: Int] = [:]
+        for node in nodes { for input in node.dataInputs { consumers[input, default: 0] += 1 } }
+        for tensor in fetches { consumers[tensor, default: 0] += 1 }
+        for tensor in feeds { consumers[tensor, default: 0] += 1 }
+        return consumers
+    }
+
     // MARK: - Convolution fusion
 
     private func fuseConvolutions(_ nodes: [GraphNode]) throws -> [GraphNode] {
-        var consumers: [TensorName: Int] = [:]
-        for node in nodes { for input in node.dataInputs { consumers[input, default: 0] += 1 } }
-        // Fetched and fed tensors have consumers outside the graph.
-        for tensor in fetches { consumers[tensor, default: 0] += 1 }
-        for tensor in feeds { consumers[tensor, default: 0] += 1 }
+        let consumers = consumerCounts(nodes)
         var constants = ConstantResolver(nodes: nodes, feeds: feeds, frozenVariables: frozenVariables)
 
         var result: [GraphNode?] = []

@@ -10,10 +10,7 @@ extension GraphRewriter {
     static let subsampleOp = "tfhub.PadSliceSubsample"
 
     func fusePadSliceSubsample(_ nodes: [GraphNode]) -> [GraphNode] {
-        var consumers: [TensorName: Int] = [:]
-        for node in nodes { for input in node.dataInputs { consumers[input, default: 0] += 1 } }
-        for tensor in fetches { consumers[tensor, default: 0] += 1 }
-        for tensor in feeds { consumers[tensor, default: 0] += 1 }
+        let consumers = consumerCounts(nodes)
         let byName = Dictionary(nodes.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         var constants = ConstantResolver(nodes: nodes, feeds: feeds, frozenVariables: frozenVariables)
 
