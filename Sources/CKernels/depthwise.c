@@ -33,23 +33,11 @@ CK_AVX2_END
 
 #pragma clang attribute push(__attribute__((target("avx512f,avx2,fma"))), apply_to = function)
 #define CK_FN(name) name##_avx512
-#undef CK_DWR_XMAX
-#undef CK_DWR_WIDE
-#undef CK_DWR_MIN_C
-#undef CK_DWR_V
-#undef CK_DWR_M
-#undef CK_DWR_LOAD
-#undef CK_DWR_STORE
-#undef CK_DWR_FMA
-#undef CK_DWR_SPLAT
-#undef CK_DWR_MIN
-#undef CK_DWR_MAX
-#undef CK_DWR_MASK
-#undef CK_DWR_NEXT
 /*
  * 16 lanes; the last vector of channels is masked, and so are columns outside the image (a masked-off load
  * reads nothing). 32 registers: rows of 14 or more output pixels run in blocks of 14.
  */
+#define CK_DWR_X 7
 #define CK_DWR_XMAX 14
 #define CK_DWR_WIDE(OW) ((OW) >= 14)
 #define CK_DWR_LOAD_IF(p, m, inside) _mm512_maskz_loadu_ps((inside) ? (m) : (__mmask16)0, (p))

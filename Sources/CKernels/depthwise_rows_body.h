@@ -170,3 +170,20 @@ static int CK_FN(ck_dwr_rows)(const ck_window *w, int relu_input, const float *i
 #undef CK_DWR_CASE
     return 0;
 }
+
+/* The parameters are the includer's, one set per instruction set; CK_FN stays for the includer to undefine. */
+#undef CK_DWR_X
+#undef CK_DWR_XMAX
+#undef CK_DWR_WIDE
+#undef CK_DWR_MIN_C
+#undef CK_DWR_V
+#undef CK_DWR_M
+#undef CK_DWR_LOAD
+#undef CK_DWR_LOAD_IF
+#undef CK_DWR_STORE
+#undef CK_DWR_FMA
+#undef CK_DWR_SPLAT
+#undef CK_DWR_MIN
+#undef CK_DWR_MAX
+#undef CK_DWR_MASK
+#undef CK_DWR_NEXT

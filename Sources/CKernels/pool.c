@@ -32,18 +32,6 @@ typedef int ck_pr_v8i __attribute__((vector_size(32)));
 #define CK_PR_NEXT(c, C) ((c) + 8 >= (C) ? (C) : ((c) + 16 > (C) ? (C) - 8 : (c) + 8))
 #include "pool_rows_body.h"
 #undef CK_FN
-#undef CK_PR_XMAX
-#undef CK_PR_MIN_C
-#undef CK_PR_V
-#undef CK_PR_M
-#undef CK_PR_LOAD
-#undef CK_PR_STORE
-#undef CK_PR_ADD
-#undef CK_PR_DIV
-#undef CK_PR_MAX
-#undef CK_PR_SPLAT
-#undef CK_PR_MASK
-#undef CK_PR_NEXT
 
 #if CK_HAVE_AVX2_BUILD
 #include <immintrin.h>
@@ -71,18 +59,6 @@ CK_AVX2_END
 
 #pragma clang attribute push(__attribute__((target("avx512f,avx2,fma"))), apply_to = function)
 #define CK_FN(name) name##_avx512
-#undef CK_PR_XMAX
-#undef CK_PR_MIN_C
-#undef CK_PR_V
-#undef CK_PR_M
-#undef CK_PR_LOAD
-#undef CK_PR_STORE
-#undef CK_PR_ADD
-#undef CK_PR_DIV
-#undef CK_PR_MAX
-#undef CK_PR_SPLAT
-#undef CK_PR_MASK
-#undef CK_PR_NEXT
 /* 16 lanes; the last vector of channels is masked. 32 registers: blocks of up to 16 pixels. */
 #define CK_PR_XMAX 16
 #define CK_PR_MIN_C 1

@@ -163,3 +163,17 @@ static int CK_FN(ck_pr_rows)(int is_max, const ck_window *w, const float *input,
 #undef CK_PR_CASE
     return 0;
 }
+
+/* The parameters are the includer's, one set per instruction set; CK_FN stays for the includer to undefine. */
+#undef CK_PR_XMAX
+#undef CK_PR_MIN_C
+#undef CK_PR_V
+#undef CK_PR_M
+#undef CK_PR_LOAD
+#undef CK_PR_STORE
+#undef CK_PR_ADD
+#undef CK_PR_DIV
+#undef CK_PR_MAX
+#undef CK_PR_SPLAT
+#undef CK_PR_MASK
+#undef CK_PR_NEXT
