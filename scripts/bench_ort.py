@@ -26,7 +26,6 @@ Python is $ORT_PYTHON, else .venv-onnx in the repository root or beside it (the 
 re-executes itself with it when onnxruntime is missing). CI never runs this script.
 """
 
-import argparse
 import hashlib
 import json
 import os
@@ -98,16 +97,9 @@ def main():
         os.environ["ORT_REEXEC"] = "1"
         os.execv(python, [python] + sys.argv)
 
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("module_dir")
-    p.add_argument("--batch", type=int, action="append", help="batch size (repeatable; default 1 and 32)")
-    p.add_argument("--runs", type=int, default=10)
-    p.add_argument("--threads", type=int, default=2, help="ORT intra-op threads (inter-op: 1)")
-    p.add_argument("--signature", default="default")
-    p.add_argument("--output", default="default")
+    p = peer_timing.argument_parser(__doc__, threads_help="ORT intra-op threads (inter-op: 1)")
     p.add_argument("--opset", type=int, default=13)
     p.add_argument("--cache", default=os.path.join(ROOT, ".build", "ort-cache"))
-    p.add_argument("--json", action="store_true")
     args = p.parse_args()
     batches = args.batch or [1, 32]
     module_dir = os.path.abspath(args.module_dir)

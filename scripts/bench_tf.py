@@ -20,7 +20,6 @@ Without TensorFlow in the running interpreter the script re-executes itself with
 .venv-oracle/bin/python.
 """
 
-import argparse
 import json
 import os
 import sys
@@ -45,15 +44,8 @@ def current_rss_bytes():
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("module_dir")
-    p.add_argument("--batch", type=int, action="append", help="batch size (repeatable; default 1 and 32)")
-    p.add_argument("--runs", type=int, default=10)
-    p.add_argument("--threads", type=int, default=2, help="intra- and inter-op threads")
-    p.add_argument("--signature", default="default")
-    p.add_argument("--output", default="default")
+    p = peer_timing.argument_parser(__doc__, threads_help="intra- and inter-op threads")
     p.add_argument("--tags", action="append", default=[], help="tag of the graph variant (repeatable)")
-    p.add_argument("--json", action="store_true")
     args = p.parse_args()
     batches = args.batch or [1, 32]
 

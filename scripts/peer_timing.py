@@ -3,9 +3,24 @@
 Numpy and the standard library only, so bench_ort.py's timing process stays free of TensorFlow.
 """
 
+import argparse
 import resource
 import statistics
 import time
+
+
+def argument_parser(doc, threads_help):
+    """The options both peers take: MODULE_DIR, --batch (repeatable), --runs, --threads, --signature,
+    --output, --json. Callers add their own."""
+    p = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("module_dir")
+    p.add_argument("--batch", type=int, action="append", help="batch size (repeatable; default 1 and 32)")
+    p.add_argument("--runs", type=int, default=10)
+    p.add_argument("--threads", type=int, default=2, help=threads_help)
+    p.add_argument("--signature", default="default")
+    p.add_argument("--output", default="default")
+    p.add_argument("--json", action="store_true")
+    return p
 
 
 def time_batches(run, inputs, batches, runs):
