@@ -34,6 +34,8 @@ final class DataflowRun: @unchecked Sendable {
 
     func run(threads: Int) throws {
         for (steps, isSerial) in plan.dependencies.segments {
+            segment = steps
+            finished = 0
             if isSerial {
                 try RunContext.$kernelOptions.withValue(KernelOptions(threads: threads)) {
                     for step in steps {
@@ -43,8 +45,6 @@ final class DataflowRun: @unchecked Sendable {
                     }
                 }
             } else {
-                segment = steps
-                finished = 0
                 ready = steps.filter { waitingProducers[$0] == 0 }
                 available.store(ready.count, ordering: .releasing)
                 WorkerPool.forEach(threads, threads: threads) { _ in
