@@ -169,7 +169,7 @@ do {
         var line = layer.name.padding(toLength: 34, withPad: " ", startingAt: 0) + String(format: "%.1f", layer.flops / 1e6).leftPadded(8)
         for backend in args.backends {
             for t in args.threads {
-                line += cell(layer.flops, try ourSeconds(layer, options: KernelOptions(threads: t, backend: backend), runs: args.runs))
+                line += cell(layer.flops, try ourSeconds(layer, options: KernelOptions(threads: t, backend: backend, pool: WorkerPool(threads: t)), runs: args.runs))
             }
         }
         if let tf { for t in args.threads { line += tf[t]?[layer.name].map { cell(layer.flops, $0) } ?? "-".leftPadded(20) } }

@@ -97,7 +97,7 @@ private func normalise(
                 factor.withUnsafeBufferPointer { f in
                     offset.withUnsafeBufferPointer { b in
                         let minimum = max(1, parallelElementThreshold / max(1, channels))
-                        forEachChunk(of: rest, threads: options.threads, minimumChunk: minimum) { range, _ in
+                        forEachChunk(of: rest, options: options, minimumChunk: minimum) { range, _ in
                             ck_normalize_rows_f32(xp, m.baseAddress, f.baseAddress, b.baseAddress, channels, o,
                                                   range.lowerBound, range.upperBound)
                         }

@@ -53,7 +53,7 @@ public func concatenateSums(_ parts: [ConcatPart], axis: Int, options: KernelOpt
     return withExtendedLifetime(parts) {
         Tensor(shape: outputShape, of: Float.self) { out in
             guard let base = out.baseAddress, out.count > 0 else { return }
-            forEachChunk(of: rows, threads: options.threads, minimumChunk: max(1, parallelElementThreshold / max(1, rowWork))) { range, _ in
+            forEachChunk(of: rows, options: options, minimumChunk: max(1, parallelElementThreshold / max(1, rowWork))) { range, _ in
                 ck_concat_sums_f32(options.backend.isa, range.lowerBound, range.upperBound, parts.count, a, b, widths, base)
             }
         }

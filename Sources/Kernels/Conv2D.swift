@@ -131,7 +131,7 @@ public func conv2D(
         input.withUnsafeBufferPointer(as: Float.self) { inp in
             withOptionalPointer(bias) { biasPointer in
                 let perPixel = saturatingProduct(fs[0], fs[1], fs[2], fs[3])
-                forEachChunk(of: pixels, threads: options.threads,
+                forEachChunk(of: pixels, options: options,
                              minimumChunk: max(16, minimumChunk(workPerItem: perPixel))) { range, _ in
                     let scratch = UnsafeMutablePointer<Float>.allocate(capacity: max(scratchCount, 1))
                     defer { scratch.deallocate() }

@@ -89,7 +89,7 @@ public func depthwiseConv2D(
                 withOptionalPointer(bias) { biasPointer in
                     let perRow = saturatingProduct(geometry.outputShape[2], geometry.outputShape[3], geometry.filterShape[0],
                                                    geometry.filterShape[1])
-                    forEachChunk(of: outRows, threads: options.threads, minimumChunk: minimumChunk(workPerItem: perRow)) { range, _ in
+                    forEachChunk(of: outRows, options: options, minimumChunk: minimumChunk(workPerItem: perRow)) { range, _ in
                         if reluWhileReading {
                             ck_depthwise_relu_input_rows(isa, &window, inp.baseAddress, filt.baseAddress, biasPointer, lo, hi,
                                                          outBase, range.lowerBound, range.upperBound)

@@ -60,7 +60,7 @@ private func float32Binary(
             b.withUnsafeBufferPointer(as: Float.self) { bb in
                 guard let ap = ab.baseAddress, let bp = bb.baseAddress else { return }
                 let minimum = max(1, parallelElementThreshold / max(1, loops.elementsPerSlice))
-                forEachChunk(of: loops.sliceCount, threads: options.threads, minimumChunk: minimum) { slices, _ in
+                forEachChunk(of: loops.sliceCount, options: options, minimumChunk: minimum) { slices, _ in
                     loops.forEachRun(slices: slices) { offA, offB, offOut, count, sa, sb in
                         ck_binary_f32(Int32(code.rawValue), ap + offA, sa, bp + offB, sb, o + offOut, count)
                     }

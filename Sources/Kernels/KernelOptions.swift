@@ -44,40 +44,64 @@ public enum KernelBackend: Sendable, Hashable, CaseIterable, CustomStringConvert
     }
 }
 
-/// How a kernel runs: the number of threads it may split work over and its instruction set.
+/// How a kernel runs: the threads it may split its work over, the pool they come from, and its
+/// instruction set. Passed to every kernel call; kernels read no ambient state.
 public struct KernelOptions: Sendable, Hashable {
+    /// Threads the kernel may use, the calling thread included (1 without a pool).
     public var threads: Int
     public var backend: KernelBackend
+    /// The pool that lends the extra threads; `nil` runs on the calling thread alone.
+    public var pool: WorkerPool?
 
-    public init(threads: Int = 1, backend: KernelBackend = .best) {
-        self.threads = max(1, threads)
+    /// - Parameters:
+    ///   - threads: the thread budget (at least 1; more than 1 needs a `pool`, which also caps it).
+    ///   - backend: the instruction set (`.best` when the requested one is not available).
+    ///   - pool: the pool lending `threads - 1` workers.
+    public init(threads: Int = 1, backend: KernelBackend = .best, pool: WorkerPool? = nil) {
+        self.threads = pool.map { min(max(1, threads), $0.threadCount) } ?? 1
         self.backend = backend.isAvailable ? backend : .best
+        self.pool = self.threads > 1 ? pool : nil
     }
 
+    /// One thread with the best instruction set.
     public static let singleThreaded = KernelOptions()
+
+    /// The same backend on the calling thread alone.
+    public var singleThreadedCopy: KernelOptions { KernelOptions(threads: 1, backend: backend) }
+
+    public static func == (a: KernelOptions, b: KernelOptions) -> Bool {
+        a.threads == b.threads && a.backend == b.backend && a.pool.map(ObjectIdentifier.init) == b.pool.map(ObjectIdentifier.init)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(threads)
+        hasher.combine(backend)
+        hasher.combine(pool.map(ObjectIdentifier.init))
+    }
 }
 
 // MARK: - Splitting work over threads
 
-/// Calls `body` with contiguous sub-ranges of `0..<count`, on up to `threads` threads at once (the
-/// calling thread and the kernels' worker pool, `WorkerPool`). Ranges hold at least `minimumChunk`
-/// items so tiny jobs stay on the calling thread.
+/// Calls `body` with contiguous sub-ranges of `0..<count`, on up to `options.threads` threads at once
+/// (the calling thread and `options.pool`). Ranges hold at least `minimumChunk` items so tiny jobs stay
+/// on the calling thread.
 ///
 /// With several threads the work is cut into up to `chunksPerThread` ranges per thread, handed out
 /// dynamically: on a shared machine a worker that is descheduled mid-op only delays its current range,
 /// not a fixed half of the op (with one range per thread every op waits for the slowest thread). The
 /// second argument of `body` is the range's index, below `count`, not a thread index.
 func forEachChunk(
-    of count: Int, threads: Int, minimumChunk: Int = 1, _ body: (Range<Int>, Int) -> Void
+    of count: Int, options: KernelOptions, minimumChunk: Int = 1, _ body: (Range<Int>, Int) -> Void
 ) {
     guard count > 0 else { return }
+    let threads = options.threads
     let possible = count / max(1, minimumChunk)
     let parts = threads <= 1 ? 1 : max(1, min(threads * chunksPerThread, possible))
-    if parts == 1 {
+    guard parts > 1, let pool = options.pool else {
         body(0..<count, 0)
         return
     }
-    WorkerPool.forEach(parts, threads: threads) { part in
+    pool.forEach(parts, threads: threads) { part in
         body(count * part / parts ..< count * (part + 1) / parts, part)
     }
 }
@@ -86,7 +110,7 @@ func forEachChunk(
 let minimumWorkPerChunk = 256 * 1024
 
 /// The product of non-negative factors, or `Int.max` if it overflows (work estimates only).
-func saturatingProduct(_ factors: Int...) -> Int {
+public func saturatingProduct(_ factors: Int...) -> Int {
     var product = 1
     for f in factors {
         let (p, overflow) = product.multipliedReportingOverflow(by: max(f, 0))

@@ -46,7 +46,7 @@ private func matMul(
         guard let outBase = out.baseAddress, out.count > 0 else { return }
         a.withUnsafeBufferPointer(as: Float.self) { ap in
             withOptionalPointer(bias) { biasPointer in
-                forEachChunk(of: m, threads: options.threads, minimumChunk: max(8, minimumChunk(workPerItem: saturatingProduct(k, n)))) { range, _ in
+                forEachChunk(of: m, options: options, minimumChunk: max(8, minimumChunk(workPerItem: saturatingProduct(k, n)))) { range, _ in
                     ck_gemm_rows(options.backend.isa, range.lowerBound, range.upperBound, k, n, ap.baseAddress, k,
                                  packed.pointer, biasPointer, lo, hi, outBase, n)
                 }

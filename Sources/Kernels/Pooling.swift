@@ -58,7 +58,7 @@ public func pool2D(
         guard let outBase = out.baseAddress, out.count > 0 else { return }
         input.withUnsafeBufferPointer(as: Float.self) { inp in
             let perRow = saturatingProduct(geometry.outputShape[2], geometry.outputShape[3], geometry.windowH, geometry.windowW)
-            forEachChunk(of: outRows, threads: options.threads, minimumChunk: minimumChunk(workPerItem: perRow)) { range, _ in
+            forEachChunk(of: outRows, options: options, minimumChunk: minimumChunk(workPerItem: perRow)) { range, _ in
                 switch mode {
                 case .average:
                     ck_avgpool_rows(options.backend.isa, &window, inp.baseAddress, outBase, range.lowerBound, range.upperBound)

@@ -42,7 +42,7 @@ private func float32Unary(_ op: UnaryOperation, _ x: Tensor, _ options: KernelOp
     return Tensor(shape: x.shape, of: Float.self) { out in
         x.withUnsafeBufferPointer(as: Float.self) { src in
             guard let s = src.baseAddress, let o = out.baseAddress else { return }
-            forEachChunk(of: src.count, threads: options.threads, minimumChunk: parallelElementThreshold) { range, _ in
+            forEachChunk(of: src.count, options: options, minimumChunk: parallelElementThreshold) { range, _ in
                 ck_unary_f32(Int32(code.rawValue), s + range.lowerBound, o + range.lowerBound, range.count)
             }
         }

@@ -5,18 +5,41 @@ import Glibc
 import Darwin
 #endif
 
-/// The kernels' fork-join pool (`ck_parallel_for`), for callers that schedule their own work on it,
-/// such as the interpreter running independent plan steps at once.
-public enum WorkerPool {
+/// A fork-join pool of worker threads (`ck_pool`) that kernels split their loops over, and that callers
+/// such as the interpreter use to run independent plan steps at once.
+///
+/// Pools are independent: two calls, each with its own pool, run their loops at the same time. A pool
+/// runs one loop at a time; a loop started while it is busy (from inside a task, or from another
+/// thread) runs on its calling thread alone. Workers start on first use, spin a few microseconds after
+/// a loop and then sleep, and are joined when the pool is released.
+public final class WorkerPool: @unchecked Sendable {  // `ck_pool` is thread-safe; `handle` never changes.
+    private let handle: OpaquePointer
+    /// Threads a loop may use, the calling thread included.
+    public let threadCount: Int
+
+    /// A pool whose loops use up to `threads` threads, the calling thread included (`threads - 1` workers).
+    public init(threads: Int) {
+        let count = min(max(1, threads), 256)
+        guard let pool = ck_pool_create(Int32(count)) else { fatalError("out of memory creating a worker pool") }
+        handle = pool
+        threadCount = count
+    }
+
+    deinit { ck_pool_destroy(handle) }
+
     /// Calls `body(i)` for every `i` in `0..<count`, on up to `threads` threads at once (the calling
-    /// thread included), and returns when all calls have returned. While it runs, kernels called from
-    /// `body` with several threads run on their calling thread (the pool runs one loop at a time).
-    public static func forEach(_ count: Int, threads: Int, _ body: (Int) -> Void) {
+    /// thread included; at most `threadCount`), and returns when all calls have returned.
+    public func forEach(_ count: Int, threads: Int? = nil, _ body: (Int) -> Void) {
         guard count > 0 else { return }
+        let threads = min(threads ?? threadCount, threadCount)
+        if threads <= 1 || count == 1 {
+            for index in 0..<count { body(index) }
+            return
+        }
         withoutActuallyEscaping(body) { body in
             var task = body
             withUnsafeMutablePointer(to: &task) { pointer in
-                ck_parallel_for(count, Int32(clamping: threads), { context, index in
+                ck_pool_parallel_for(handle, count, Int32(clamping: threads), { context, index in
                     context!.assumingMemoryBound(to: ((Int) -> Void).self).pointee(index)
                 }, pointer)
             }

@@ -26,11 +26,14 @@ public final class Module: Sendable {
     /// The signatures of the loaded graph variant, by name.
     public let signatures: [String: Signature]
 
-    /// The graph with the module's variables frozen (read as constants at plan time).
+    /// The graph as written, with the module's variables bound for plans optimized for inference
+    /// (read as constants there); plans as written read them from `variables`, the same tensors.
     let graph: Graph
     let variables: [String: Tensor]
     /// Kernel threads and plan-time rewrites for every call.
     public let planOptions: PlanOptions
+    /// Contexts of `planOptions.threads` threads for calls that pass none, one per concurrent call.
+    let contexts: ExecutionContextPool
     let imageModuleInfo: ImageModuleInfo?
     /// Node count per op type of the whole loaded graph variant (initializers included).
     public let opHistogram: [String: Int]
@@ -88,6 +91,7 @@ public final class Module: Sendable {
             .freezingVariables(variables)
         self.variables = variables
         self.planOptions = planOptions
+        self.contexts = ExecutionContextPool(threads: planOptions.threads)
     }
 
     // MARK: - Signatures
@@ -109,6 +113,10 @@ public final class Module: Sendable {
     /// Op types the signatures need that this interpreter does not implement, sorted. Empty means
     /// every signature can run.
     public var unsupportedOps: [String] { Graph.unsupportedOps(in: signatureOpHistogram.keys) }
+
+    /// The module's variables by checkpoint key (variable node name), as read from `variables/`: what
+    /// a plan as written (`PlanOptions(optimize: false)`) reads at run time.
+    public var variableValues: [String: Tensor] { variables }
 
     /// The number of variables read from the checkpoint and their total size in bytes.
     public var variableSummary: (count: Int, byteCount: Int) {
@@ -141,10 +149,13 @@ public final class Module: Sendable {
     ///   - inputs: a tensor for every input of the signature, by input key (e.g. `"images"`: float32
     ///     `[batch, height, width, 3]`, NHWC, values in [0, 1]).
     ///   - signature: the signature's name.
+    ///   - context: the threads of this call; `nil` lends one of `planOptions.threads` threads that no
+    ///     other call is using, so calls from several threads at once run side by side.
     ///   - profile: when given, receives the wall time of every kernel step, by op type.
     /// - Returns: every output of the signature, by output key.
     public func callAsFunction(
-        _ inputs: [String: Tensor], signature name: String = "default", profile: PlanProfile? = nil
+        _ inputs: [String: Tensor], signature name: String = "default", context: ExecutionContext? = nil,
+        profile: PlanProfile? = nil
     ) throws -> [String: Tensor] {
         guard let signature = signatures[name] else {
             throw ModuleError.noSuchSignature(name: name, available: signatureNames)
@@ -166,15 +177,24 @@ public final class Module: Sendable {
                 signature: name, input: extra, reason: "not an input; the signature takes \(signature.inputs.keys.sorted())")
         }
         let keys = signature.outputs.keys.sorted()
-        let fetched = try graph.run(
-            feeds: feeds, fetches: keys.map { signature.outputs[$0]!.tensorName }, variables: variables,
-            options: planOptions, profile: profile)
+        let fetches = keys.map { signature.outputs[$0]!.tensorName }
+        func run(_ context: ExecutionContext) throws -> [Tensor] {
+            try graph.run(
+                feeds: feeds, fetches: fetches, variables: variables, options: planOptions, context: context,
+                profile: profile)
+        }
+        let fetched = try context.map(run) ?? contexts.withContext(run)
         return Dictionary(uniqueKeysWithValues: zip(keys, fetched))
     }
 
     /// The execution plan a call of signature `name` with inputs of these types and shapes runs (planned
     /// once and cached), e.g. to inspect its step count or memory peak.
-    public func plan(signature name: String = "default", inputs: [String: ValueType]) throws -> ExecutionPlan {
+    ///
+    /// - Parameter options: how to plan (`nil`: `planOptions`); `PlanOptions(optimize: false)` plans the
+    ///   graph as written, reading the module's variables at run time (pass `variables` to `run`).
+    public func plan(
+        signature name: String = "default", inputs: [String: ValueType], options: PlanOptions? = nil
+    ) throws -> ExecutionPlan {
         guard let signature = signatures[name] else {
             throw ModuleError.noSuchSignature(name: name, available: signatureNames)
         }
@@ -186,14 +206,16 @@ public final class Module: Sendable {
             feeds[spec.tensorName] = type
         }
         let fetches = signature.outputs.keys.sorted().compactMap { signature.outputs[$0]?.tensorName }
-        return try graph.plan(feeds: feeds, fetches: fetches, options: planOptions)
+        return try graph.plan(feeds: feeds, fetches: fetches, options: options ?? planOptions)
     }
 
     /// Runs a single-input signature and returns its `default` output, as calling a hub module does.
     ///
     /// For an image feature-vector module: `[batch, height, width, 3]` float32 in [0, 1] (NHWC) ->
     /// `[batch, features]`.
-    public func callAsFunction(_ input: Tensor, signature name: String = "default", profile: PlanProfile? = nil) throws -> Tensor {
+    public func callAsFunction(
+        _ input: Tensor, signature name: String = "default", context: ExecutionContext? = nil, profile: PlanProfile? = nil
+    ) throws -> Tensor {
         guard let signature = signatures[name] else {
             throw ModuleError.noSuchSignature(name: name, available: signatureNames)
         }
@@ -205,7 +227,7 @@ public final class Module: Sendable {
         guard signature.outputs["default"] != nil else {
             throw ModuleError.noDefaultOutput(signature: name, outputs: signature.outputs.keys.sorted())
         }
-        guard let output = try self([key: input], signature: name, profile: profile)["default"] else {
+        guard let output = try self([key: input], signature: name, context: context, profile: profile)["default"] else {
             throw ModuleError.noDefaultOutput(signature: name, outputs: signature.outputs.keys.sorted())
         }
         return output

@@ -56,6 +56,11 @@ struct Bench: ParsableCommand {
     @Flag(help: "Print one JSON object (ours and the peers' reports) instead of the table.")
     var json = false
 
+    @Option(help: ArgumentHelp(
+        "Also measure N callers running the module at once, each on its own thread with its own context of --threads threads, next to one caller (first --batch size).",
+        valueName: "N"))
+    var callers: Int?
+
     func run() throws {
         if let threads { setenv("TFHUB_NUM_THREADS", String(threads), 1) }
         let sizes = batches.isEmpty ? [1, 32] : batches
@@ -80,6 +85,14 @@ struct Bench: ParsableCommand {
                 times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
             }
             ours.append((size, median(times)))
+        }
+        var concurrency: ConcurrentCallersBenchmark.Result?
+        if let callers {
+            guard callers >= 1 else { throw ValidationError("--callers must be at least 1") }
+            concurrency = try ConcurrentCallersBenchmark(
+                module: loaded, signature: signature, images: inputs[sizes[0]]!, callers: callers,
+                threads: options.threads, runs: runs
+            ).measure()
         }
         let ourRSS = peakRSSBytes()
 
@@ -148,6 +161,13 @@ struct Bench: ParsableCommand {
             }
         }
         line("peak RSS", formatBytes(ourRSS)) { (formatBytes($0.peak_rss_bytes), Double(ourRSS) / Double($0.peak_rss_bytes)) }
+        if let concurrency, let callers {
+            print(String(
+                format: "batch %d, %d thread(s) per caller: 1 caller %.1f img/s, %d callers at once %.1f img/s (%.2fx), outputs %@",
+                sizes[0], options.threads, concurrency.serialImagesPerSecond, callers, concurrency.concurrentImagesPerSecond,
+                concurrency.concurrentImagesPerSecond / concurrency.serialImagesPerSecond,
+                concurrency.identical ? "identical to a serial run" : "DIFFER from a serial run"))
+        }
         for other in others {
             var note = "\(other.name) command: \(other.report.command)"
             if let diff = other.report.max_rel_diff_vs_tf { note += String(format: " (max rel diff vs TF %.1e", diff) }

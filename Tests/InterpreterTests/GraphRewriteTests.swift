@@ -28,16 +28,19 @@ private struct Seeded {
 
 /// Runs `graph` planned with and without rewrites on the same feeds; returns both outputs and both
 /// per-op-type step counts.
+/// Plans optimized for inference (variables frozen) and as written (variables read from `variables`).
 private func runBothWays(
-    _ graph: Graph, feeds: [String: Tensor], fetches: [String]
+    _ graph: Graph, feeds: [String: Tensor], fetches: [String], variables: [String: Tensor]
 ) throws -> (rewritten: [Tensor], asWritten: [Tensor], rewrittenOps: [String: Int], asWrittenOps: [String: Int]) {
     let types = feeds.mapValues { ValueType($0.elementType, $0.shape) }
     var results: [[Tensor]] = []
     var ops: [[String: Int]] = []
+    let context = ExecutionContext(threads: 2)
     for optimize in [true, false] {
-        let plan = try graph.plan(feeds: types, fetches: fetches, options: PlanOptions(threads: 2, optimize: optimize))
+        let plan = try graph.plan(feeds: types, fetches: fetches, options: PlanOptions(optimize: optimize))
+        if optimize { #expect(plan.variables.isEmpty, "frozen variables are constants of an optimized plan") }
         let profile = PlanProfile()
-        results.append(try plan.run(feeds: feeds, profile: profile))
+        results.append(try plan.run(feeds: feeds, variables: variables, context: context, profile: profile))
         ops.append(Dictionary(uniqueKeysWithValues: profile.entries.map { ($0.op, $0.steps) }))
     }
     return (results[0], results[1], ops[0], ops[1])
@@ -128,7 +131,7 @@ private struct RandomConvGraph {
 func rewrittenRandomConvGraphMatchesGraphAsWritten(seed: Int) throws {
     let random = RandomConvGraph(seed: UInt64(seed) &* 7919 &+ 17)
     let graph = try random.builder.graph().freezingVariables(random.frozen)
-    let result = try runBothWays(graph, feeds: random.feeds, fetches: random.fetches)
+    let result = try runBothWays(graph, feeds: random.feeds, fetches: random.fetches, variables: random.frozen)
     for (ours, reference) in zip(result.rewritten, result.asWritten) {
         #expect(ours.shape == reference.shape)
         let (difference, scale) = maxDifference(ours, reference)
@@ -164,10 +167,11 @@ func rewrittenRandomConvGraphMatchesGraphAsWritten(seed: Int) throws {
     let random = RandomConvGraph(seed: 12345)
     let graph = try random.builder.graph().freezingVariables(random.frozen)
     let types = random.feeds.mapValues { ValueType($0.elementType, $0.shape) }
-    let one = try graph.plan(feeds: types, fetches: random.fetches, options: PlanOptions(threads: 1)).run(feeds: random.feeds)
-    let three = try graph.plan(feeds: types, fetches: random.fetches, options: PlanOptions(threads: 3))
-    #expect(three.threads == 3)
-    let outputs = try three.run(feeds: random.feeds)
+    let plan = try graph.plan(feeds: types, fetches: random.fetches)
+    let one = try plan.run(feeds: random.feeds, context: ExecutionContext(threads: 1))
+    let three = ExecutionContext(threads: 3)
+    #expect(three.threads == 3 && three.pool?.threadCount == 3)
+    let outputs = try plan.run(feeds: random.feeds, context: three)
     for (a, b) in zip(one, outputs) { #expect(a.scalars(as: Float.self) == b.scalars(as: Float.self)) }
 }
 
@@ -194,7 +198,7 @@ func rewrittenNASNetMatchesTensorFlowAndGraphAsWritten(_ c: NASNetCase) throws {
         variables[name] = Tensor(shape: Shape(stored.shape), scalars: try stored.floats())
     }
     let graph = unfrozen.freezingVariables(variables)
-    let result = try runBothWays(graph, feeds: [input: images], fetches: [fetch])
+    let result = try runBothWays(graph, feeds: [input: images], fetches: [fetch], variables: variables)
 
     let expected = try NumpyFile.read(folder.appendingPathComponent("ifv_default_b\(c.batch)_\(c.tagName).npy"))
     let (vsTF, scale) = maxDifference(result.rewritten[0], expected)
@@ -275,7 +279,7 @@ func concatComputesTheSumsOnlyItReads(axis: Int32) throws {
         "x": Tensor(shape: [2, 3, 3, 4], scalars: values.floats(72)), "y": Tensor(shape: [2, 3, 3, 4], scalars: values.floats(72)),
         "z": Tensor(shape: [2, 3, 3, 2], scalars: values.floats(36)),
     ]
-    let run = try runBothWays(try g.graph(), feeds: feeds, fetches: ["c", "fetched", "twice"])
+    let run = try runBothWays(try g.graph(), feeds: feeds, fetches: ["c", "fetched", "twice"], variables: [:])
     #expect(run.rewrittenOps["tfhub.ConcatSums"] == 1)
     #expect(run.rewrittenOps["ConcatV2"] == nil)
     #expect(run.rewrittenOps["Add"] == 1 && run.rewrittenOps["AddV2"] == 1, "\(run.rewrittenOps)")
@@ -312,7 +316,7 @@ func concatComputesTheSumsOnlyItReads(axis: Int32) throws {
     depthwise("d4", "r3", "f3", stride: 2)
     g.node("c", "Conv2D", ["r3", "w"], float.merging(["strides": ints(1, 1, 1, 1), "padding": text("SAME")]) { a, _ in a })
     let x = Tensor(shape: [1, 9, 9, 12], scalars: values.floats(9 * 9 * 12))
-    let run = try runBothWays(try g.graph(), feeds: ["x": x], fetches: ["d1", "d2", "d3", "d4", "c"])
+    let run = try runBothWays(try g.graph(), feeds: ["x": x], fetches: ["d1", "d2", "d3", "d4", "c"], variables: [:])
     #expect(run.rewrittenOps["tfhub.ReluDepthwiseConv2D"] == 2)
     #expect(run.rewrittenOps["Relu"] == 1 && run.rewrittenOps["Relu6"] == 1, "\(run.rewrittenOps)")
     #expect(run.asWrittenOps["Relu"] == 2)

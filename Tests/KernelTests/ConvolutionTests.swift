@@ -81,7 +81,7 @@ import TestSupport
         for backend in simdBackends {
             for threads in [1, 2] {
                 let out = try conv2D(input, filter: packed, geometry: g, bias: bias,
-                                     options: KernelOptions(threads: threads, backend: backend))
+                                     options: KernelOptions(threads: threads, backend: backend, pool: sharedTestPool))
                 #expect(relativeError(out, reference) < 1e-5, "\(backend) threads \(threads)")
             }
         }
@@ -111,7 +111,7 @@ import TestSupport
         let reference = try depthwiseConv2D(input, filter: filter, geometry: g, activation: .relu, options: KernelOptions(backend: .portable))
         for backend in simdBackends {
             let out = try depthwiseConv2D(input, filter: filter, geometry: g, activation: .relu,
-                                          options: KernelOptions(threads: 2, backend: backend))
+                                          options: KernelOptions(threads: 2, backend: backend, pool: sharedTestPool))
             #expect(relativeError(out, reference) < 1e-5, "\(backend)")
         }
     }

@@ -30,7 +30,7 @@ import TestSupport
         let filter = sampleTensor([c.window.0, c.window.1, c.input[3], 1], seed: 32)
         let g = try DepthwiseGeometry(inputShape: c.input, filterShape: filter.shape, strides: c.strides, padding: c.padding)
         for backend in [KernelBackend.portable] + simdBackends {
-            let options = KernelOptions(threads: 1, backend: backend)
+            let options = KernelOptions(threads: 1, backend: backend, pool: sharedTestPool)
             let clamped = try unary(.relu, input, options: options)
             let reference = try depthwiseConv2D(clamped, filter: filter, geometry: g, options: options)
             let fused = try depthwiseConv2D(input, filter: filter, geometry: g, inputActivation: .relu, options: options)
@@ -49,7 +49,7 @@ import TestSupport
         for backend in simdBackends {
             for threads in [1, 2] {
                 let out = try depthwiseConv2D(input, filter: filter, geometry: g, bias: bias, activation: .relu6,
-                                              options: KernelOptions(threads: threads, backend: backend))
+                                              options: KernelOptions(threads: threads, backend: backend, pool: sharedTestPool))
                 #expect(relativeError(out, reference) < 1e-5, "\(backend) threads \(threads)")
             }
         }

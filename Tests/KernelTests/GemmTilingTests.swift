@@ -26,7 +26,7 @@ import TestSupport
             for backend in simdBackends {
                 for threads in [1, 2] {
                     let out = try matMul(a, packed: packed, bias: withBias, activation: activation,
-                                         options: KernelOptions(threads: threads, backend: backend))
+                                         options: KernelOptions(threads: threads, backend: backend, pool: sharedTestPool))
                     #expect(relativeError(out, reference) < 1e-5, "\(backend) threads \(threads) \(activation)")
                 }
             }

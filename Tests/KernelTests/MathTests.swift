@@ -17,10 +17,10 @@ import Testing
     func threadedMatchesSingleThreaded(a: Shape, b: Shape) throws {
         let x = sampleTensor(a, seed: 11), y = sampleTensor(b, seed: 12)
         for op in BinaryOperation.allCases {
-            let one = try binary(op, x, y), two = try binary(op, x, y, options: KernelOptions(threads: 2))
+            let one = try binary(op, x, y), two = try binary(op, x, y, options: KernelOptions(threads: 2, pool: sharedTestPool))
             #expect(floats(one) == floats(two), "\(op)")
         }
-        #expect(floats(try unary(.relu6, x)) == floats(try unary(.relu6, x, options: KernelOptions(threads: 2))))
+        #expect(floats(try unary(.relu6, x)) == floats(try unary(.relu6, x, options: KernelOptions(threads: 2, pool: sharedTestPool))))
     }
 
     @Test func integerArithmeticWraps() throws {

@@ -60,7 +60,7 @@ import TestSupport
         let expected = Self.bits(reference)
         for backend in simdBackends {
             for threads in [1, 2] {
-                let out = try pool2D(input, mode: mode, geometry: g, options: KernelOptions(threads: threads, backend: backend))
+                let out = try pool2D(input, mode: mode, geometry: g, options: KernelOptions(threads: threads, backend: backend, pool: sharedTestPool))
                 let bits = Self.bits(out)
                 let mismatches = zip(bits, expected).filter { $0 != $1 }.count
                 #expect(bits.count == expected.count && mismatches == 0, "\(backend) threads \(threads): \(mismatches) differ")

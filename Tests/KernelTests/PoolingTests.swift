@@ -33,7 +33,7 @@ import TestSupport
         let g = try PoolGeometry(inputShape: input.shape, window: (window, window), strides: (2, 2), padding: .same)
         let reference = try pool2D(input, mode: mode, geometry: g, options: KernelOptions(backend: .portable))
         for backend in simdBackends {
-            let out = try pool2D(input, mode: mode, geometry: g, options: KernelOptions(threads: 2, backend: backend))
+            let out = try pool2D(input, mode: mode, geometry: g, options: KernelOptions(threads: 2, backend: backend, pool: sharedTestPool))
             #expect(relativeError(out, reference) < 1e-6)
         }
     }
@@ -59,7 +59,7 @@ import TestSupport
         let a = sampleTensor([37, 600], seed: 7), b = sampleTensor([600, 53], seed: 8)
         let reference = try matMul(a, b, options: KernelOptions(backend: .portable))
         for backend in simdBackends {
-            #expect(relativeError(try matMul(a, b, options: KernelOptions(threads: 2, backend: backend)), reference) < 1e-5)
+            #expect(relativeError(try matMul(a, b, options: KernelOptions(threads: 2, backend: backend, pool: sharedTestPool)), reference) < 1e-5)
         }
     }
 }
@@ -101,7 +101,7 @@ import TestSupport
         let input = Tensor(shape: [1, 2, 2, 64], scalars: (0..<256).map { Float($0 / 64 + 1) })
         let g = try PoolGeometry(inputShape: input.shape, window: (1 << 29, 1 << 29), strides: (1, 1), padding: .same)
         for backend in KernelBackend.allCases where backend.isAvailable {
-            let out = floats(try pool2D(input, mode: mode, geometry: g, options: KernelOptions(threads: 2, backend: backend)))
+            let out = floats(try pool2D(input, mode: mode, geometry: g, options: KernelOptions(threads: 2, backend: backend, pool: sharedTestPool)))
             #expect(out == [Float](repeating: mode == .max ? 4 : 2.5, count: 256))
         }
     }

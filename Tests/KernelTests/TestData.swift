@@ -17,3 +17,6 @@ func floats(_ t: Tensor) -> [Float] { t.scalars(as: Float.self) }
 
 /// The SIMD backends available here, to compare with `.portable`.
 let simdBackends = KernelBackend.allCases.filter { $0 != .portable && $0.isAvailable }
+
+/// Workers for the multi-threaded kernel cases (kernels take their pool as an argument).
+let sharedTestPool = WorkerPool(threads: 8)

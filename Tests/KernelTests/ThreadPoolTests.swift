@@ -3,7 +3,7 @@ import Dispatch
 import Foundation
 import Testing
 
-// MARK: - The kernels' fork-join pool (ck_parallel_for)
+// MARK: - The kernels' fork-join pools (ck_pool_parallel_for)
 
 /// Counts how often each index ran: one cell per index, so tasks on different threads never write the
 /// same cell; checked after the loop returns.
@@ -16,13 +16,21 @@ private final class Tally: @unchecked Sendable {
     }
 }
 
+/// A `ck_pool` for one test, destroyed when it ends.
+private final class TestPool {
+    let pointer: OpaquePointer
+    init(threads: Int) { pointer = ck_pool_create(Int32(threads))! }
+    deinit { ck_pool_destroy(pointer) }
+}
+
 @Test(arguments: [1, 2, 3, 8])
 func everyIndexRunsExactlyOnce(threads: Int) {
+    let pool = TestPool(threads: threads)
     for count in [1, 2, 7, 64, 1000] {
         for _ in 0..<50 {
             let tally = Tally(count)
             tally.counts.withUnsafeMutableBufferPointer { cells in
-                ck_parallel_for(count, Int32(threads), { context, index in
+                ck_pool_parallel_for(pool.pointer, count, Int32(threads), { context, index in
                     context!.assumingMemoryBound(to: Int.self)[index] += 1
                 }, cells.baseAddress)
             }
@@ -32,29 +40,69 @@ func everyIndexRunsExactlyOnce(threads: Int) {
 }
 
 @Test func aLoopStartedInsideATaskRunsOnThatTask() {
+    let pool = TestPool(threads: 2)
     let tally = Tally(16)
     tally.nestedCounts.withUnsafeMutableBufferPointer { cells in
-        var context = (cells.baseAddress!, 3)
+        var context = (cells.baseAddress!, 3, pool.pointer)
         withUnsafeMutablePointer(to: &context) { pointer in
-            ck_parallel_for(16, 2, { outer, index in
-                let (cells, width) = outer!.assumingMemoryBound(to: (UnsafeMutablePointer<Int>, Int).self).pointee
+            ck_pool_parallel_for(pool.pointer, 16, 2, { outer, index in
+                let (cells, width, pool) = outer!.assumingMemoryBound(to: (UnsafeMutablePointer<Int>, Int, OpaquePointer).self).pointee
                 let row = cells + index * width
-                ck_parallel_for(width, 2, { inner, j in inner!.assumingMemoryBound(to: Int.self)[j] += 1 }, row)
+                ck_pool_parallel_for(pool, width, 2, { inner, j in inner!.assumingMemoryBound(to: Int.self)[j] += 1 }, row)
             }, pointer)
         }
     }
     #expect(tally.nestedCounts == [Int](repeating: 1, count: 48))
 }
 
-@Test func loopsFromSeveralThreadsAtOnceAllComplete() {
+@Test func loopsFromSeveralThreadsAtOnceOnOnePoolAllComplete() {
+    let pool = TestPool(threads: 2)
     let callers = 4, count = 257
     let tallies = (0..<callers).map { _ in Tally(count) }
     DispatchQueue.concurrentPerform(iterations: callers) { caller in
         for _ in 0..<200 {
             tallies[caller].counts.withUnsafeMutableBufferPointer { cells in
-                ck_parallel_for(count, 2, { context, index in context!.assumingMemoryBound(to: Int.self)[index] += 1 }, cells.baseAddress)
+                ck_pool_parallel_for(pool.pointer, count, 2, { context, index in context!.assumingMemoryBound(to: Int.self)[index] += 1 }, cells.baseAddress)
             }
         }
     }
     for tally in tallies { #expect(tally.counts == [Int](repeating: 200, count: count)) }
+}
+
+@Test func poolsCreatedAndDestroyedRepeatedlyRunEveryIndex() {
+    for threads in [2, 3] {
+        for _ in 0..<20 {
+            let pool = TestPool(threads: threads)
+            let tally = Tally(100)
+            tally.counts.withUnsafeMutableBufferPointer { cells in
+                ck_pool_parallel_for(pool.pointer, 100, Int32(threads), { context, index in
+                    context!.assumingMemoryBound(to: Int.self)[index] += 1
+                }, cells.baseAddress)
+            }
+            #expect(tally.counts == [Int](repeating: 1, count: 100))
+        }
+    }
+}
+
+/// Two pools used from two threads at once both get their workers: each loop records the distinct
+/// threads that ran its tasks, and with its own pool a loop runs on more than its calling thread.
+@Test func twoPoolsRunTheirLoopsAtTheSameTime() {
+    let pools = [TestPool(threads: 2), TestPool(threads: 2)]
+    let sawWorker = [Tally(1), Tally(1)]
+    DispatchQueue.concurrentPerform(iterations: 2) { caller in
+        let pool = pools[caller]
+        var context = (pthread_self(), false)
+        for _ in 0..<200 where !context.1 {
+            withUnsafeMutablePointer(to: &context) { pointer in
+                ck_pool_parallel_for(pool.pointer, 64, 2, { context, _ in
+                    let state = context!.assumingMemoryBound(to: (pthread_t, Bool).self)
+                    // Each task sleeps a little so the worker has time to claim one.
+                    usleep(50)
+                    if pthread_equal(state.pointee.0, pthread_self()) == 0 { state.pointee.1 = true }
+                }, pointer)
+            }
+        }
+        sawWorker[caller].counts[0] = context.1 ? 1 : 0
+    }
+    #expect(sawWorker.map { $0.counts[0] } == [1, 1])
 }

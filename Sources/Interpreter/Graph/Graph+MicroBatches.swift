@@ -12,7 +12,8 @@ extension Graph {
     /// refuses the smaller feeds (a placeholder declaring the batch size); that answer is remembered.
     func runInMicroBatches(
         _ plan: ExecutionPlan, schedule: MicroBatchSchedule, feeds: [String: Tensor], fetches: [String],
-        variables: any VariableStore, options: PlanOptions, profile: PlanProfile?, key: PlanKey
+        variables: any VariableStore, options: PlanOptions, context: ExecutionContext, profile: PlanProfile?,
+        key: PlanKey
     ) throws -> [Tensor]? {
         let batch = schedule.ranges.last?.upperBound ?? 0
         let fullTypes = plan.fetchTypes
@@ -22,8 +23,9 @@ extension Graph {
         guard !refusesMicroBatches(key) else { return nil }
 
         // Plan every micro-batch size before running, so workers never plan the same shapes twice.
-        var microOptions = options
-        if schedule.workers > 1 { microOptions.threads = 1 }
+        let microOptions = options
+        // Several micro-batches at once: each on one thread; one at a time: each on every thread.
+        let microContext = schedule.workers > 1 ? ExecutionContext.singleThreaded : context
         var plans: [Int: ExecutionPlan] = [:]
         for size in schedule.sizes {
             let microFeeds = feeds.mapValues { tensor -> ValueType in
@@ -50,7 +52,7 @@ extension Graph {
         func runPart(_ range: Range<Int>) throws {
             var part: [String: Tensor] = [:]
             for (name, tensor) in feeds { part[name] = rows(of: tensor, range: range, batch: batch) }
-            let results = try plans[range.count]!.run(feeds: part, variables: variables, profile: profile)
+            let results = try plans[range.count]!.run(feeds: part, variables: variables, context: microContext, profile: profile)
             for (index, result) in results.enumerated() {
                 result.withUnsafeBytes { source in
                     if let base = source.baseAddress, source.count > 0 {
@@ -61,11 +63,11 @@ extension Graph {
             }
         }
 
-        if schedule.workers == 1 {
+        if schedule.workers == 1 || context.pool == nil {
             for range in schedule.ranges { try runPart(range) }
         } else {
             let queue = WorkQueue(count: schedule.ranges.count)
-            WorkerPool.forEach(schedule.workers, threads: schedule.workers) { _ in
+            context.pool?.forEach(schedule.workers, threads: schedule.workers) { _ in
                 while let index = queue.next() {
                     do { try runPart(schedule.ranges[index]) } catch { queue.fail(error) }
                 }

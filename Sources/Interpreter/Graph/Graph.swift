@@ -94,21 +94,25 @@ public final class Graph: @unchecked Sendable {
 
     /// Plans (or reuses a cached plan) for these feeds' types and shapes, then runs it.
     ///
+    /// - Parameters:
+    ///   - context: the threads of this run; `nil` makes one of `options.threads` threads for this call
+    ///     (pass a context to reuse its pool across calls).
     /// - Returns: the fetched tensors, in the order of `fetches`.
     public func run(
         feeds: [String: Tensor], fetches: [String], variables: any VariableStore = [String: Tensor](),
-        options: PlanOptions = PlanOptions(), profile: PlanProfile? = nil
+        options: PlanOptions = PlanOptions(), context: ExecutionContext? = nil, profile: PlanProfile? = nil
     ) throws -> [Tensor] {
         let key = try planKey(feeds: feeds.mapValues { ValueType($0.elementType, $0.shape) }, fetches: fetches, options: options)
         let plan = try plan(for: key)
+        let context = context ?? ExecutionContext(threads: options.threads)
         if let batch = plan.separableBatch,
-           let schedule = MicroBatchSchedule(batch: batch, microBatch: options.microBatch, threads: options.threads),
+           let schedule = MicroBatchSchedule(batch: batch, microBatch: options.microBatch, threads: context.threads),
            let outputs = try runInMicroBatches(
                plan, schedule: schedule, feeds: feeds, fetches: fetches, variables: variables, options: options,
-               profile: profile, key: key) {
+               context: context, profile: profile, key: key) {
             return outputs
         }
-        return try plan.run(feeds: feeds, variables: variables, profile: profile)
+        return try plan.run(feeds: feeds, variables: variables, context: context, profile: profile)
     }
 
     /// Parses and checks tensor names into the plan cache's key.
@@ -120,7 +124,10 @@ public final class Graph: @unchecked Sendable {
                 throw PlanningError.badFeed(tensor: name, reason: "fed twice")
             }
         }
-        return PlanKey(feeds: parsedFeeds, fetches: try fetches.map { try TensorName(parsing: $0) }, options: options)
+        // Plans do not depend on the thread budget: one plan serves every context.
+        var planning = options
+        planning.threads = 1
+        return PlanKey(feeds: parsedFeeds, fetches: try fetches.map { try TensorName(parsing: $0) }, options: planning)
     }
 
     /// The cached plan for `key`, or a new one (then cached).

@@ -1,3 +1,5 @@
+import Tensors
+
 // MARK: - Nodes
 
 /// A node as the planner sees it: name, op, inputs and attributes merged with the op's defaults.
@@ -7,6 +9,16 @@ struct GraphNode: Sendable {
     /// Data inputs (in order), then control inputs.
     let inputs: [NodeInputReference]
     let attributes: [String: AttributeValue]
+    /// Tensors a plan-time rewrite attached to the node it created (a fused convolution's folded filter
+    /// and bias), by name; empty in the graph as written.
+    var parameters: [String: Tensor] = [:]
+    /// Provenance: the nodes of the graph as written that this node computes, when a rewrite made it
+    /// (a fused convolution: the `Conv2D`, batch norm, bias and ReLU it replaced); empty for a node as
+    /// written, which stands for itself.
+    var origin: [String] = []
+
+    /// The nodes of the graph as written this node stands for.
+    var sourceNodes: [String] { origin.isEmpty ? [name] : origin }
 
     var dataInputs: [TensorName] {
         inputs.compactMap { if case .data(let t) = $0 { return t } else { return nil } }

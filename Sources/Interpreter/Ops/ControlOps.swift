@@ -20,7 +20,7 @@ func controlOps() -> [OpDefinition] {
         },
         identity("Identity"),
         identity("StopGradient"),
-        OpDefinition("IdentityN") { node in
+        OpDefinition("IdentityN", traits: OpTraits(forwardsInputs: true)) { node in
             let types = try node.attributes.dataTypes("T")
             try node.requireInputCount(types.count)
             for (index, type) in types.enumerated() where type.elementType != node.inputs[index].elementType {
@@ -36,7 +36,7 @@ func controlOps() -> [OpDefinition] {
 
 /// An op that forwards its one input (`T` checked when present).
 private func identity(_ name: String) -> OpDefinition {
-    OpDefinition(name) { node in
+    OpDefinition(name, traits: .forwarding) { node in
         try node.requireInputCount(1)
         let input = try node.input(0)
         if node.attributes.contains("T") { _ = try node.typeAttribute("T", matchesInput: 0) }

@@ -5,7 +5,7 @@ import Tensors
 
 func joinAndSplitOps() -> [OpDefinition] {
     [
-        OpDefinition("ConcatV2", defaults: ["Tidx": .type(DataTypeCode(.int32))]) { node in
+        OpDefinition("ConcatV2", defaults: ["Tidx": .type(DataTypeCode(.int32))], traits: OpTraits(examples: .concatenation)) { node in
             try node.requireInputCount(atLeast: 2)
             let count = node.inputs.count - 1
             try node.checkListLength(count)
@@ -42,7 +42,7 @@ func joinAndSplitOps() -> [OpDefinition] {
                 [ArrayKernels.stack(inputs, axis: axis)]
             }
         },
-        OpDefinition("Split") { node in
+        OpDefinition("Split", traits: OpTraits(examples: .split)) { node in
             try node.requireInputCount(2)
             let value = try node.input(1)
             guard value.shape.rank >= 1 else { throw node.badShape(input: 1, expected: "rank >= 1") }

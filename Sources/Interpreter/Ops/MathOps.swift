@@ -12,12 +12,16 @@ func mathOps() -> [OpDefinition] {
     let unaries: [(String, UnaryOperation)] = [("Rsqrt", .rsqrt), ("Sqrt", .sqrt), ("Square", .square), ("Floor", .floor)]
     let reductions: [(String, ReductionOperation)] = [("Sum", .sum), ("Mean", .mean), ("Max", .max)]
     let reductionDefaults: [String: AttributeValue] = ["keep_dims": .bool(false), "Tidx": .type(DataTypeCode(rawValue: 3))]
-    return binaries.map { name, op in OpDefinition(name) { try binaryOp($0, op) } }
-        + unaries.map { name, op in OpDefinition(name) { try unaryOp($0, op) } }
-        + reductions.map { name, op in OpDefinition(name, defaults: reductionDefaults) { try reductionOp($0, op) } }
+    return binaries.map { name, op in OpDefinition(name, traits: .elementwise) { try binaryOp($0, op) } }
+        + unaries.map { name, op in OpDefinition(name, traits: .perExample) { try unaryOp($0, op) } }
+        + reductions.map { name, op in
+            OpDefinition(name, defaults: reductionDefaults, traits: OpTraits(examples: .reduction)) { try reductionOp($0, op) }
+        }
         + [
-            OpDefinition("AddN") { try addNOp($0) },
-            OpDefinition("RandomUniform", defaults: ["seed": .int(0), "seed2": .int(0)]) { try randomUniformOp($0) },
+            OpDefinition("AddN", traits: .elementwise) { try addNOp($0) },
+            OpDefinition("RandomUniform", defaults: ["seed": .int(0), "seed2": .int(0)], traits: .stateful) {
+                try randomUniformOp($0)
+            },
         ]
 }
 
@@ -29,8 +33,8 @@ private func binaryOp(_ node: PlanNode, _ operation: BinaryOperation) throws -> 
     guard operation.supports(x.elementType) else { throw node.badType(input: 0, expected: "a type \(node.op) supports here") }
     guard y.elementType == x.elementType else { throw node.badType(input: 1, expected: "\(x.elementType) (type of x)") }
     let shape = try kernelCall(node) { try broadcastShape(x.shape, y.shape) }
-    return PlannedOp(outputs: [ValueType(x.elementType, shape)]) {
-        [try binary(operation, $0[0], $0[1], options: interpreterKernelOptions)]
+    return PlannedOp(outputs: [ValueType(x.elementType, shape)]) { inputs, options in
+        [try binary(operation, inputs[0], inputs[1], options: options)]
     }
 }
 
@@ -39,7 +43,7 @@ func unaryOp(_ node: PlanNode, _ operation: UnaryOperation) throws -> PlannedOp 
     try node.requireInputCount(1)
     let x = try node.input(0)
     guard operation.supports(x.elementType) else { throw node.badType(input: 0, expected: "a type \(node.op) supports here") }
-    return PlannedOp(outputs: [x]) { [try unary(operation, $0[0], options: interpreterKernelOptions)] }
+    return PlannedOp(outputs: [x]) { inputs, options in [try unary(operation, inputs[0], options: options)] }
 }
 
 private func addNOp(_ node: PlanNode) throws -> PlannedOp {
@@ -51,7 +55,7 @@ private func addNOp(_ node: PlanNode) throws -> PlannedOp {
         guard t.elementType == first.elementType else { throw node.badType(input: i, expected: "\(first.elementType)") }
         guard t.shape == first.shape else { throw node.badShape(input: i, expected: "\(first.shape) (shape of input 0)") }
     }
-    return PlannedOp(outputs: [first]) { [try addN($0, options: interpreterKernelOptions)] }
+    return PlannedOp(outputs: [first]) { inputs, options in [try addN(inputs, options: options)] }
 }
 
 // MARK: - Reductions
@@ -90,7 +94,7 @@ private func randomUniformOp(_ node: PlanNode) throws -> PlannedOp {
     }
     let seed = try node.attributes.int("seed"), seed2 = try node.attributes.int("seed2")
     let shape = Shape(dims)
-    return PlannedOp(outputs: [ValueType(dtype, shape)], isFoldable: false) { _ in
+    return PlannedOp(outputs: [ValueType(dtype, shape)]) { (_: [Tensor]) in
         [try randomUniform(shape: shape, elementType: dtype, seed: Int64(seed), seed2: Int64(seed2))]
     }
 }

@@ -15,27 +15,29 @@ func nnOps() -> [OpDefinition] {
     let batchNormDefaults = nhwc.merging([
         "epsilon": .float(0.0001), "exponential_avg_factor": .float(1), "is_training": .bool(true),
     ]) { a, _ in a }
+    let batchNorm = OpTraits(examples: .firstInputUnlessTraining)
     return [
-        OpDefinition("Conv2D", defaults: convDefaults.merging(["use_cudnn_on_gpu": .bool(true)]) { a, _ in a }) { try conv2DOp($0) },
-        OpDefinition("DepthwiseConv2dNative", defaults: convDefaults) { try depthwiseOp($0) },
-        OpDefinition("AvgPool", defaults: nhwc) { try poolOp($0, mode: .average) },
+        OpDefinition("Conv2D", defaults: convDefaults.merging(["use_cudnn_on_gpu": .bool(true)]) { a, _ in a },
+                     traits: .perExample) { try conv2DOp($0) },
+        OpDefinition("DepthwiseConv2dNative", defaults: convDefaults, traits: .perExample) { try depthwiseOp($0) },
+        OpDefinition("AvgPool", defaults: nhwc, traits: .perExample) { try poolOp($0, mode: .average) },
         OpDefinition("MaxPool", defaults: nhwc.merging([
             "T": .type(DataTypeCode(rawValue: 1)), "explicit_paddings": .list(AttributeList()),
-        ]) { a, _ in a }) { try poolOp($0, mode: .max) },
-        OpDefinition("FusedBatchNorm", defaults: batchNormDefaults) { try batchNormOp($0, outputCount: 5) },
-        OpDefinition("FusedBatchNormV2", defaults: batchNormDefaults) { try batchNormOp($0, outputCount: 5) },
-        OpDefinition("FusedBatchNormV3", defaults: batchNormDefaults) { try batchNormOp($0, outputCount: 6) },
-        OpDefinition("Relu") { try unaryOp($0, .relu) },
-        OpDefinition("Relu6") { try unaryOp($0, .relu6) },
-        OpDefinition("BiasAdd", defaults: nhwc) { try biasAddOp($0) },
+        ]) { a, _ in a }, traits: .perExample) { try poolOp($0, mode: .max) },
+        OpDefinition("FusedBatchNorm", defaults: batchNormDefaults, traits: batchNorm) { try batchNormOp($0, outputCount: 5) },
+        OpDefinition("FusedBatchNormV2", defaults: batchNormDefaults, traits: batchNorm) { try batchNormOp($0, outputCount: 5) },
+        OpDefinition("FusedBatchNormV3", defaults: batchNormDefaults, traits: batchNorm) { try batchNormOp($0, outputCount: 6) },
+        OpDefinition("Relu", traits: .perExample) { try unaryOp($0, .relu) },
+        OpDefinition("Relu6", traits: .perExample) { try unaryOp($0, .relu6) },
+        OpDefinition("BiasAdd", defaults: nhwc, traits: .perExample) { try biasAddOp($0) },
         OpDefinition("MatMul", defaults: [
             "transpose_a": .bool(false), "transpose_b": .bool(false), "grad_a": .bool(false), "grad_b": .bool(false),
-        ]) { try matMulOp($0) },
-        OpDefinition("Softmax") { node in
+        ], traits: OpTraits(examples: .matrixRows)) { try matMulOp($0) },
+        OpDefinition("Softmax", traits: .perExample) { node in
             try node.requireInputCount(1)
             let logits = try node.input(0, ofTypes: [.float32])
             guard logits.shape.rank >= 1 else { throw node.badShape(input: 0, expected: "rank >= 1") }
-            return PlannedOp(outputs: [logits]) { [try softmax($0[0])] }
+            return PlannedOp(outputs: [logits]) { inputs in [try softmax(inputs[0])] }
         },
     ]
 }
@@ -51,9 +53,10 @@ private func conv2DOp(_ node: PlanNode) throws -> PlannedOp {
     }
     let packed = try node.constants[1].map { f in try kernelCall(node) { try PackedMatrix(convolutionFilter: f) } }
     let cache = PackedMatrixCache()
-    return PlannedOp(outputs: [ValueType(.float32, geometry.outputShape)]) { inputs in
+    let output = ValueType(.float32, geometry.outputShape)
+    return PlannedOp(outputs: [output], estimatedCost: convolutionCost(output, filter: filter.shape)) { inputs, options in
         let filter = try packed ?? cache.packed(inputs[1]) { try PackedMatrix(convolutionFilter: $0) }
-        return [try conv2D(inputs[0], filter: filter, geometry: geometry, options: interpreterKernelOptions)]
+        return [try conv2D(inputs[0], filter: filter, geometry: geometry, options: options)]
     }
 }
 
@@ -65,9 +68,11 @@ func depthwiseOp(_ node: PlanNode, inputActivation: FusedActivation = .none) thr
         try DepthwiseGeometry(inputShape: input.shape, filterShape: filter.shape, strides: window.strides,
                               dilations: window.dilations, padding: window.padding)
     }
-    return PlannedOp(outputs: [ValueType(.float32, geometry.outputShape)]) { inputs in
+    let output = ValueType(.float32, geometry.outputShape)
+    let taps = filter.shape[0] * filter.shape[1]
+    return PlannedOp(outputs: [output], estimatedCost: 1 + saturatingProduct(output.shape.elementCount, taps)) { inputs, options in
         [try depthwiseConv2D(inputs[0], filter: inputs[1], geometry: geometry, inputActivation: inputActivation,
-                             options: interpreterKernelOptions)]
+                             options: options)]
     }
 }
 
@@ -93,8 +98,10 @@ private func poolOp(_ node: PlanNode, mode: PoolingMode) throws -> PlannedOp {
     let geometry = try kernelCall(node) {
         try PoolGeometry(inputShape: input.shape, window: window.sizes, strides: window.strides, padding: window.padding)
     }
-    return PlannedOp(outputs: [ValueType(.float32, geometry.outputShape)]) { inputs in
-        [try pool2D(inputs[0], mode: mode, geometry: geometry, options: interpreterKernelOptions)]
+    let output = ValueType(.float32, geometry.outputShape)
+    let taps = window.sizes.0 * window.sizes.1
+    return PlannedOp(outputs: [output], estimatedCost: 1 + saturatingProduct(output.shape.elementCount, taps)) { inputs, options in
+        [try pool2D(inputs[0], mode: mode, geometry: geometry, options: options)]
     }
 }
 
@@ -168,16 +175,16 @@ private func batchNormOp(_ node: PlanNode, outputCount: Int) throws -> PlannedOp
     var outputs = [x, vector, vector, vector, vector]
     if outputCount == 6 { outputs.append(ValueType(.float32, [0])) }
     let reserve3 = Tensor.zeros(.float32, shape: [0])
-    return PlannedOp(outputs: outputs) { inputs in
+    return PlannedOp(outputs: outputs) { inputs, options in
         var results: [Tensor]
         if training {
             let r = try batchNormTraining(
                 inputs[0], scale: inputs[1], offset: inputs[2], epsilon: epsilon, exponentialAverageFactor: factor,
-                runningMean: inputs[3], runningVariance: inputs[4], options: interpreterKernelOptions)
+                runningMean: inputs[3], runningVariance: inputs[4], options: options)
             results = [r.y, r.batchMean, r.batchVariance, r.savedMean, r.savedVariance]
         } else {
             let y = try batchNormInference(inputs[0], scale: inputs[1], offset: inputs[2], mean: inputs[3],
-                                           variance: inputs[4], epsilon: epsilon, options: interpreterKernelOptions)
+                                           variance: inputs[4], epsilon: epsilon, options: options)
             results = [y, inputs[3], inputs[4], inputs[3], inputs[4]]
         }
         if outputCount == 6 { results.append(reserve3) }
@@ -195,7 +202,7 @@ private func biasAddOp(_ node: PlanNode) throws -> PlannedOp {
     _ = try node.input(1, rank: 1, ofTypes: [.float32])
     let channels = value.shape[value.shape.rank - 1]
     guard node.inputs[1].shape == [channels] else { throw node.badShape(input: 1, expected: "[\(channels)] (last dimension of value)") }
-    return PlannedOp(outputs: [value]) { [try biasAdd($0[0], bias: $0[1], options: interpreterKernelOptions)] }
+    return PlannedOp(outputs: [value]) { inputs, options in [try biasAdd(inputs[0], bias: inputs[1], options: options)] }
 }
 
 private func matMulOp(_ node: PlanNode) throws -> PlannedOp {
@@ -207,13 +214,20 @@ private func matMulOp(_ node: PlanNode) throws -> PlannedOp {
     let (kb, n) = transposeB ? (b.shape[1], b.shape[0]) : (b.shape[0], b.shape[1])
     guard k == kb else { throw node.badShape(input: 1, expected: "inner dimension \(k) to match a") }
     let cache = PackedMatrixCache()
-    return PlannedOp(outputs: [ValueType(.float32, [m, n])]) { inputs in
+    return PlannedOp(outputs: [ValueType(.float32, [m, n])], estimatedCost: 1 + saturatingProduct(m, n, k)) { inputs, options in
         if transposeA {
-            return [try matMul(inputs[0], inputs[1], transposeA: true, transposeB: transposeB, options: interpreterKernelOptions)]
+            return [try matMul(inputs[0], inputs[1], transposeA: true, transposeB: transposeB, options: options)]
         }
         let packed = try cache.packed(inputs[1]) { try PackedMatrix(matrix: $0, transposed: transposeB) }
-        return [try matMul(inputs[0], packed: packed, options: interpreterKernelOptions)]
+        return [try matMul(inputs[0], packed: packed, options: options)]
     }
+}
+
+// MARK: - Work estimates
+
+/// A convolution's multiply-adds: output elements times filter height x width x input channels.
+func convolutionCost(_ output: ValueType, filter: Shape) -> Int {
+    1 + saturatingProduct(output.shape.elementCount, filter[0], filter[1], filter[2])
 }
 
 // MARK: - Packed weights

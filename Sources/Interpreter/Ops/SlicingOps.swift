@@ -54,7 +54,7 @@ func slicingOps() -> [OpDefinition] {
             return slicePlan(input, begins: begin, steps: Array(repeating: 1, count: size.count), sizes: size,
                              finalShape: Shape(size))
         },
-        OpDefinition("Pad", defaults: ["Tpaddings": .type(DataTypeCode(.int32))]) { node in
+        OpDefinition("Pad", defaults: ["Tpaddings": .type(DataTypeCode(.int32))], traits: OpTraits(examples: .padding)) { node in
             try node.requireInputCount(2)
             let input = try node.input(0)
             let flat = try node.constantInts(1, role: "paddings")

@@ -50,7 +50,8 @@ extension GraphRewriter {
             attributes["part_arity"] = .list(AttributeList(ints: arity))
             replaced[concat.name] = GraphNode(
                 name: concat.name, op: Self.concatSumsOp,
-                inputs: inputs + [.data(axis)] + controls.map { .control($0) }, attributes: attributes)
+                inputs: inputs + [.data(axis)] + controls.map { .control($0) }, attributes: attributes,
+                origin: sums + concat.sourceNodes)
             removed.formUnion(sums)
         }
         return nodes.compactMap { removed.contains($0.name) ? nil : (replaced[$0.name] ?? $0) }
@@ -99,8 +100,7 @@ func concatSumsOp(_ node: PlanNode) throws -> PlannedOp {
     }
     guard outputShape.checkedElementCount != nil else { throw node.invalid("output \(outputShape) is too large") }
     let sumsInPlace = exactSums
-    return PlannedOp(outputs: [ValueType(.float32, outputShape)]) { inputs in
-        let options = interpreterKernelOptions
+    return PlannedOp(outputs: [ValueType(.float32, outputShape)]) { inputs, options in
         var parts: [ConcatPart] = []
         parts.reserveCapacity(arity.count)
         var index = 0

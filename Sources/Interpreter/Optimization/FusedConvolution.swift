@@ -13,6 +13,8 @@ struct FusedConvolution {
     /// `"Relu"` or `"Relu6"` once absorbed.
     private(set) var activation: String?
     var controlInputs: [String]
+    /// The nodes of the graph as written absorbed so far (provenance of the fused node).
+    var sourceNodes: [String] = []
 
     static let op = "tfhub.FusedConv2D"
 
@@ -65,15 +67,17 @@ struct FusedConvolution {
 
     // MARK: Nodes
 
-    /// The fused node: input `conv`'s input, filter and bias in attributes (`filter`, `bias`), so that
-    /// only the packed filter the step captures stays in memory after planning.
+    /// The fused node: input `conv`'s input; filter (HWIO) and bias as typed parameters (`filter`,
+    /// `bias`), so that only the packed filter the step captures stays in memory after planning.
     func node(named name: String) -> GraphNode {
         var attributes = conv.attributes
         attributes["activation"] = .string(Array((activation ?? "").utf8))
-        attributes["filter"] = .tensor(TensorLiteral(filter))
-        attributes["bias"] = .tensor(TensorLiteral(bias))
         let inputs: [NodeInputReference] = [conv.inputs[0]] + controlInputs.map { .control($0) }
-        return GraphNode(name: name, op: Self.op, inputs: inputs, attributes: attributes)
+        var origin: [String] = []
+        for source in sourceNodes where !origin.contains(source) { origin.append(source) }
+        return GraphNode(
+            name: name, op: Self.op, inputs: inputs, attributes: attributes,
+            parameters: ["filter": filter, "bias": bias], origin: origin)
     }
 }
 

@@ -5,21 +5,28 @@ import Tensors
 /// do, so a graph cannot carry them itself (the planner reports such nodes as unsupported).
 enum FusedOps {
     static let definitions: [String: OpDefinition] = [
-        FusedConvolution.op: OpDefinition(FusedConvolution.op) { try fusedConv2DOp($0) },
-        GraphRewriter.subsampleOp: OpDefinition(GraphRewriter.subsampleOp) { try padSliceSubsampleOp($0) },
-        GraphRewriter.concatSumsOp: OpDefinition(GraphRewriter.concatSumsOp) { try concatSumsOp($0) },
-        GraphRewriter.reluDepthwiseOp: OpDefinition(GraphRewriter.reluDepthwiseOp) { try depthwiseOp($0, inputActivation: .relu) },
+        FusedConvolution.op: OpDefinition(FusedConvolution.op, traits: .perExample) { try fusedConv2DOp($0) },
+        GraphRewriter.subsampleOp: OpDefinition(GraphRewriter.subsampleOp, traits: OpTraits(examples: .subsample)) {
+            try padSliceSubsampleOp($0)
+        },
+        GraphRewriter.concatSumsOp: OpDefinition(GraphRewriter.concatSumsOp, traits: OpTraits(examples: .concatenatedSums)) {
+            try concatSumsOp($0)
+        },
+        GraphRewriter.reluDepthwiseOp: OpDefinition(GraphRewriter.reluDepthwiseOp, traits: .perExample) {
+            try depthwiseOp($0, inputActivation: .relu)
+        },
     ]
 }
 
-/// `tfhub.FusedConv2D`: input NHWC float32; `Conv2D`'s attributes plus `filter` (HWIO float32),
-/// `bias` (float32 `[out]`) and `activation` (`""`, `"Relu"` or `"Relu6"`).
+/// `tfhub.FusedConv2D`: input NHWC float32; `Conv2D`'s attributes plus `activation` (`""`, `"Relu"` or
+/// `"Relu6"`); parameters `filter` (HWIO float32) and `bias` (float32 `[out]`).
 private func fusedConv2DOp(_ node: PlanNode) throws -> PlannedOp {
     try node.requireInputCount(1)
     try requireNHWC(node)
     let input = try node.input(0, rank: 4, ofTypes: [.float32])
-    let filter = try node.attributes.tensor("filter")
-    let bias = try node.attributes.tensor("bias")
+    guard let filter = node.parameters["filter"], let bias = node.parameters["bias"] else {
+        throw node.invalid("a fused convolution needs its filter and bias parameters")
+    }
     guard filter.elementType == .float32, filter.shape.rank == 4, filter.shape[2] == input.shape[3] else {
         throw node.invalidAttribute("filter", expected: "float32 HWIO with \(input.shape[3]) input channels",
                                     found: "\(filter.elementType) \(filter.shape)")
@@ -39,9 +46,9 @@ private func fusedConv2DOp(_ node: PlanNode) throws -> PlannedOp {
     default: activation = .none
     }
     let packed = try kernelCall(node) { try PackedMatrix(convolutionFilter: filter) }
-    return PlannedOp(outputs: [ValueType(.float32, geometry.outputShape)]) { inputs in
-        [try conv2D(inputs[0], filter: packed, geometry: geometry, bias: bias, activation: activation,
-                    options: interpreterKernelOptions)]
+    let output = ValueType(.float32, geometry.outputShape)
+    return PlannedOp(outputs: [output], estimatedCost: convolutionCost(output, filter: filter.shape)) { inputs, options in
+        [try conv2D(inputs[0], filter: packed, geometry: geometry, bias: bias, activation: activation, options: options)]
     }
 }
 

@@ -2,7 +2,8 @@ import Tensors
 
 /// Plan-time rewrites of the needed subgraph, each keeping TensorFlow's results (up to float rounding):
 ///
-/// 1. pass-through nodes (`Identity`, `StopGradient`, `Snapshot`) are dropped: consumers read their input;
+/// 1. pass-through nodes (ops registered with `OpTraits.forwardsInputs`: `Identity`, `StopGradient`,
+///    one-input `IdentityN`) are dropped: consumers read their input;
 /// 2. duplicate activations (`Relu`, `Relu6` of the same tensor; TF-Slim emits one per branch) are merged;
 /// 3. an inference-mode `FusedBatchNorm`/`V2`/`V3` after a `Conv2D` with constant filter and constant
 ///    batch-norm parameters becomes one convolution with scaled filter and a bias
@@ -24,6 +25,8 @@ struct GraphRewriter {
     let feeds: Set<TensorName>
     let fetches: [TensorName]
     let frozenVariables: [String: Tensor]
+    /// Traits of the ops (which forward their inputs).
+    let registry: OpRegistry
 
     func rewritten() throws -> [GraphNode] {
         let merged = dropPassThroughsAndDuplicates(nodes)
@@ -32,7 +35,6 @@ struct GraphRewriter {
 
     // MARK: - Pass-through nodes and duplicates
 
-    private static let passThroughOps: Set<String> = ["Identity", "StopGradient", "Snapshot"]
     private static let mergeableOps: Set<String> = ["Relu", "Relu6"]
 
     private func dropPassThroughsAndDuplicates(_ nodes: [GraphNode]) -> [GraphNode] {
@@ -45,7 +47,7 @@ struct GraphRewriter {
             let node = original.redirectingInputs(alias)
             let data = node.dataInputs
             if !protected.contains(node.name), data.count == 1 {
-                if Self.passThroughOps.contains(node.op) {
+                if registry[node.op]?.traits.forwardsInputs == true {
                     alias[TensorName(node: node.name)] = data[0]
                     continue
                 }
@@ -125,6 +127,8 @@ struct GraphRewriter {
                 break
             }
             if var replacement, let absorbed {
+                replacement.sourceNodes += result[absorbed].map(\.sourceNodes) ?? []
+                replacement.sourceNodes += node.sourceNodes
                 result[absorbed] = nil
                 replacement.controlInputs += node.controlInputs
                 fused[node.name] = replacement
@@ -153,6 +157,8 @@ extension GraphNode {
             }
             return input
         }
-        return changed ? GraphNode(name: name, op: op, inputs: inputs, attributes: attributes) : self
+        return changed
+            ? GraphNode(name: name, op: op, inputs: inputs, attributes: attributes, parameters: parameters, origin: origin)
+            : self
     }
 }

@@ -39,7 +39,9 @@ extension GraphRewriter {
                     inputs[first] = .data(relu.dataInputs[0])
                 }
                 inputs += relu.controlInputs.map { .control($0) }
-                replaced[conv.name] = GraphNode(name: conv.name, op: Self.reluDepthwiseOp, inputs: inputs, attributes: conv.attributes)
+                replaced[conv.name] = GraphNode(
+                    name: conv.name, op: Self.reluDepthwiseOp, inputs: inputs, attributes: conv.attributes,
+                    origin: relu.sourceNodes + conv.sourceNodes)
             }
             removed.insert(relu.name)
         }

@@ -47,7 +47,8 @@ extension GraphRewriter {
             attributes["pool_strides"] = .list(AttributeList(ints: strides.ints))
             let controls = (pad.controlInputs + slice.controlInputs + pool.controlInputs).map { NodeInputReference.control($0) }
             replaced[pool.name] = GraphNode(
-                name: pool.name, op: Self.subsampleOp, inputs: [.data(pad.dataInputs[0])] + controls, attributes: attributes)
+                name: pool.name, op: Self.subsampleOp, inputs: [.data(pad.dataInputs[0])] + controls, attributes: attributes,
+                origin: pad.sourceNodes + slice.sourceNodes + pool.sourceNodes)
             removed.insert(pad.name)
             removed.insert(slice.name)
         }

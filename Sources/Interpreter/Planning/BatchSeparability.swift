@@ -4,9 +4,9 @@ import Tensors
 
 /// Decides, while a plan is built, whether it treats axis 0 of its feeds as independent examples: every
 /// fed value has the same size `N > 1` on axis 0, every computed value is "batched" (axis 0 of size
-/// `N`, row `i` depending only on row `i` of the feeds), and every step is an op known to work per
-/// example (convolutions, pools, inference batch norm, element-wise ops with constants broadcast over
-/// the batch, concat/split/reduce over other axes). Such a plan gives the same rows when its feeds are
+/// `N`, row `i` depending only on row `i` of the feeds), and every step is an op whose registered traits
+/// (`OpTraits.examples`) say it works per example (convolutions, pools, inference batch norm,
+/// element-wise ops with constants broadcast over the batch, concat/split/reduce over other axes). Such a plan gives the same rows when its feeds are
 /// cut into micro-batches along axis 0, which `Graph.run` does (`PlanOptions.microBatch`) to keep the
 /// working set in cache. Conservative: any other op, a variable, or a batch-dependent attribute (batch
 /// norm in training mode, reductions over axis 0) makes the plan inseparable.
@@ -24,8 +24,8 @@ struct BatchSeparability {
 
     /// Records a planned node whose outputs took slots `outputs`; `constant[s]` tells constants apart.
     mutating func record(
-        _ node: GraphNode, attributes: Attributes, inputs: [Int], inputTypes: [ValueType], inputConstants: [Tensor?],
-        outputs: Range<Int>, outputTypes: [ValueType], outputsAreConstant: Bool
+        _ node: GraphNode, traits: OpTraits, attributes: Attributes, inputs: [Int], inputTypes: [ValueType],
+        inputConstants: [Tensor?], outputs: Range<Int>, outputTypes: [ValueType], outputsAreConstant: Bool
     ) {
         guard isSeparable, !outputsAreConstant else { return }
         let batchedInputs = inputs.indices.filter { batched.contains(inputs[$0]) }
@@ -35,14 +35,15 @@ struct BatchSeparability {
             return
         }
         guard !batchedInputs.isEmpty,
-              perExample(node, attributes, batchedInputs: batchedInputs, inputTypes: inputTypes, constants: inputConstants)
+              perExample(traits.examples, attributes, batchedInputs: batchedInputs, inputTypes: inputTypes,
+                         constants: inputConstants)
         else {
             isSeparable = false
             return
         }
         // Output 0 (and every output of splits) carries the batch; other outputs (batch-norm
         // statistics) stay unbatched, so any reader makes the plan inseparable.
-        let carrying = node.op == "Split" || node.op == "SplitV" ? outputTypes.indices : 0..<1
+        let carrying = traits.examples == .split ? outputTypes.indices : 0..<1
         for index in carrying {
             guard index < outputTypes.count, outputTypes[index].shape.rank >= 1, outputTypes[index].shape[0] == batch else {
                 isSeparable = false
@@ -55,19 +56,11 @@ struct BatchSeparability {
     /// Whether the fetched slots all carry the batch.
     func fetchesAreBatched(_ slots: [Int]) -> Bool { isSeparable && slots.allSatisfy { batched.contains($0) } }
 
-    // MARK: - Op rules
-
-    private static let firstInputOnly: Set<String> = [
-        "Conv2D", "DepthwiseConv2dNative", "AvgPool", "MaxPool", "Relu", "Relu6", "Identity", "BiasAdd",
-        FusedConvolution.op, "Softmax", GraphRewriter.reluDepthwiseOp,
-    ]
-    private static let elementwise: Set<String> = [
-        "Add", "AddV2", "Sub", "Mul", "RealDiv", "Maximum", "Minimum", "SquaredDifference", "AddN",
-    ]
-    private static let reductions: Set<String> = ["Mean", "Sum", "Max", "Min", "Prod"]
+    // MARK: - Rules per trait
 
     private func perExample(
-        _ node: GraphNode, _ attributes: Attributes, batchedInputs: [Int], inputTypes: [ValueType], constants: [Tensor?]
+        _ examples: OpTraits.Examples, _ attributes: Attributes, batchedInputs: [Int], inputTypes: [ValueType],
+        constants: [Tensor?]
     ) -> Bool {
         func rank(_ i: Int) -> Int { inputTypes[i].shape.rank }
         func nonZeroAxis(_ axis: Int, rank: Int) -> Bool { rank > 0 && (axis % rank + rank) % rank != 0 }
@@ -79,12 +72,14 @@ struct BatchSeparability {
             default: return nil
             }
         }
-        switch node.op {
-        case let op where Self.firstInputOnly.contains(op):
+        switch examples {
+        case .mixed:
+            return false
+        case .firstInput:
             return batchedInputs == [0]
-        case "FusedBatchNorm", "FusedBatchNormV2", "FusedBatchNormV3":
+        case .firstInputUnlessTraining:
             return batchedInputs == [0] && (try? attributes.bool("is_training")) == false
-        case let op where Self.elementwise.contains(op):
+        case .elementwise:
             // Constants broadcast over the batch: lower rank, or size 1 on axis 0 at full rank.
             let outputRank = inputTypes.map(\.shape.rank).max() ?? 0
             return inputTypes.indices.allSatisfy { i in
@@ -92,22 +87,22 @@ struct BatchSeparability {
                     ? rank(i) == outputRank
                     : rank(i) < outputRank || inputTypes[i].shape[0] == 1
             }
-        case "ConcatV2":
+        case .concatenation:
             guard let axis = ints(inputTypes.count - 1)?.first else { return false }
             let values = 0..<(inputTypes.count - 1)
             return values.allSatisfy { batchedInputs.contains($0) } && nonZeroAxis(axis, rank: rank(0))
-        case GraphRewriter.concatSumsOp:
+        case .concatenatedSums:
             // Parts and summands all batched at the same rank (no summand broadcast over the batch).
             guard let axis = ints(inputTypes.count - 1)?.first else { return false }
             let values = 0..<(inputTypes.count - 1)
             return values.allSatisfy { batchedInputs.contains($0) && rank($0) == rank(0) } && nonZeroAxis(axis, rank: rank(0))
-        case "Split":
+        case .split:
             guard batchedInputs == [1], let axis = ints(0)?.first else { return false }
             return nonZeroAxis(axis, rank: rank(1))
-        case "Pad", "MirrorPad":
+        case .padding:
             guard batchedInputs == [0], let paddings = ints(1), paddings.count >= 2 else { return false }
             return paddings[0] == 0 && paddings[1] == 0
-        case GraphRewriter.subsampleOp:
+        case .subsample:
             guard batchedInputs == [0], let pads = try? attributes.ints("paddings"), let begin = try? attributes.ints("begin"),
                   let end = try? attributes.ints("end"), let strides = try? attributes.ints("slice_strides"),
                   let pool = try? attributes.ints("pool_strides"), let beginMask = try? attributes.int("begin_mask"),
@@ -116,13 +111,11 @@ struct BatchSeparability {
             else { return false }
             return pads[0] == 0 && pads[1] == 0 && strides[0] == 1 && pool[0] == 1
                 && (beginMask & 1 != 0 || begin[0] == 0) && (endMask & 1 != 0 || end[0] >= batch)
-        case let op where Self.reductions.contains(op):
+        case .reduction:
             guard batchedInputs == [0], let axes = ints(1) else { return false }
             return axes.allSatisfy { nonZeroAxis($0, rank: rank(0)) }
-        case "MatMul":
+        case .matrixRows:
             return batchedInputs == [0] && (try? attributes.bool("transpose_a")) == false
-        default:
-            return false
         }
     }
 }

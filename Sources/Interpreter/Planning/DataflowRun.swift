@@ -32,30 +32,29 @@ final class DataflowRun: @unchecked Sendable {
         remainingReaders = plan.dependencies.readerCounts
     }
 
-    func run(threads: Int) throws {
+    /// Runs every segment on the threads of `context` (`pool` is its pool).
+    func run(context: ExecutionContext, pool: WorkerPool) throws {
+        let threads = context.threads
+        let shared = context.kernelOptions, single = context.singleThreadKernelOptions
         for (steps, isSerial) in plan.dependencies.segments {
             segment = steps
             finished = 0
             if isSerial {
-                try RunContext.$kernelOptions.withValue(KernelOptions(threads: threads)) {
-                    for step in steps {
-                        try plan.execute(plan.steps[step], values: values, profile: profile)
-                        var released: [Tensor?] = []
-                        complete(step, releasing: &released)
-                    }
+                for step in steps {
+                    try plan.execute(plan.steps[step], values: values, options: shared, profile: profile)
+                    var released: [Tensor?] = []
+                    complete(step, releasing: &released)
                 }
             } else {
                 ready = steps.filter { waitingProducers[$0] == 0 }
                 available.store(ready.count, ordering: .releasing)
-                WorkerPool.forEach(threads, threads: threads) { _ in
-                    RunContext.$kernelOptions.withValue(KernelOptions(threads: 1)) { self.work() }
-                }
+                pool.forEach(threads, threads: threads) { _ in self.work(options: single) }
                 if let failure { throw failure }
             }
         }
     }
 
-    private func work() {
+    private func work(options: KernelOptions) {
         let steps = plan.steps
         while true {
             var spins = 0
@@ -72,7 +71,7 @@ final class DataflowRun: @unchecked Sendable {
             available.subtract(1, ordering: .releasing)
             lock.unlock()
             do {
-                try plan.execute(steps[step], values: values, profile: profile)
+                try plan.execute(steps[step], values: values, options: options, profile: profile)
             } catch {
                 lock.withLock {
                     if failure == nil { failure = error }

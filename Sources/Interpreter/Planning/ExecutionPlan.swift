@@ -15,32 +15,6 @@ public struct ExecutionPlan: Sendable {
         case step
     }
 
-    /// One kernel call. A class, so a run passes steps around without copying their fields.
-    final class Step: Sendable {
-        let node: String
-        let op: String
-        let inputs: [Int]
-        let outputs: [Int]
-        let run: @Sendable ([Tensor]) throws -> [Tensor]
-        /// Slots no later step reads, released once this step has run.
-        let releaseAfter: [Int]
-
-        init(node: String, op: String, inputs: [Int], outputs: [Int],
-             run: @escaping @Sendable ([Tensor]) throws -> [Tensor], releaseAfter: [Int] = []) {
-            self.node = node
-            self.op = op
-            self.inputs = inputs
-            self.outputs = outputs
-            self.run = run
-            self.releaseAfter = releaseAfter
-        }
-
-        /// The same step, releasing `slots` after it runs.
-        func releasing(_ slots: [Int]) -> Step {
-            Step(node: node, op: op, inputs: inputs, outputs: outputs, run: run, releaseAfter: slots)
-        }
-    }
-
     let slotTypes: [ValueType]
     let steps: [Step]
     let initialValues: [(slot: Int, value: Tensor)]
@@ -52,8 +26,6 @@ public struct ExecutionPlan: Sendable {
     /// The fetched tensors, in the order `run` returns them.
     public let fetches: [TensorName]
     let fetchSlots: [Int]
-    /// Threads each kernel of a run may use.
-    public let threads: Int
     /// `N` when the plan treats axis 0 (size `N`) of every feed and fetch as independent examples
     /// (`BatchSeparability`), so that runs on micro-batches of the feeds give the same rows.
     public let separableBatch: Int?
@@ -89,10 +61,10 @@ public struct ExecutionPlan: Sendable {
 
     // MARK: - Running
 
-    /// Runs the plan.
+    /// Runs the plan on the threads of `context`.
     ///
-    /// With `threads > 1` the steps run on up to `threads` threads at once, each step as soon as the
-    /// steps it reads from are done (NASNet-A's cells have many independent branches), with
+    /// With more than one thread the steps run on up to `context.threads` threads at once, each step as
+    /// soon as the steps it reads from are done (NASNet-A's cells have many independent branches), with
     /// single-threaded kernels; steps that nothing can run beside (the first convolution) split their
     /// kernel over the threads instead. A step's result does not depend on the thread it ran on.
     ///
@@ -100,10 +72,12 @@ public struct ExecutionPlan: Sendable {
     ///   - feeds: a value for every tensor the plan was made for, by tensor name, each of exactly the
     ///     planned type and shape.
     ///   - variables: values for the variables the plan reads (`variables`), by variable node name.
+    ///   - context: threads, worker pool and instruction set of this run.
     ///   - profile: when given, receives the wall time of every step, by op type.
     /// - Returns: the fetched tensors, in the order of `fetches`.
     public func run(
-        feeds: [String: Tensor], variables store: any VariableStore = [String: Tensor](), profile: PlanProfile? = nil
+        feeds: [String: Tensor], variables store: any VariableStore = [String: Tensor](),
+        context: ExecutionContext = .singleThreaded, profile: PlanProfile? = nil
     ) throws -> [Tensor] {
         let values = UnsafeMutablePointer<Tensor?>.allocate(capacity: slotTypes.count)
         values.initialize(repeating: nil, count: slotTypes.count)
@@ -112,14 +86,13 @@ public struct ExecutionPlan: Sendable {
             values.deallocate()
         }
         try bindInputs(feeds: feeds, variables: store, values: values)
-        if threads > 1 && steps.count > 1 {
-            try DataflowRun(plan: self, values: values, profile: profile).run(threads: threads)
+        if context.threads > 1 && steps.count > 1, let pool = context.pool {
+            try DataflowRun(plan: self, values: values, profile: profile).run(context: context, pool: pool)
         } else {
-            try RunContext.$kernelOptions.withValue(KernelOptions(threads: threads)) {
-                for step in steps {
-                    try execute(step, values: values, profile: profile)
-                    for slot in step.releaseAfter { values[slot] = nil }
-                }
+            let options = context.kernelOptions
+            for step in steps {
+                try execute(step, values: values, options: options, profile: profile)
+                for slot in step.releaseAfter { values[slot] = nil }
             }
         }
         profile?.finishRun()
@@ -166,33 +139,33 @@ public struct ExecutionPlan: Sendable {
     }
 
     /// Runs one step: reads its inputs from `values`, checks and stores its outputs there.
-    func execute(_ step: Step, values: UnsafeMutablePointer<Tensor?>, profile: PlanProfile?) throws {
+    func execute(_ step: Step, values: UnsafeMutablePointer<Tensor?>, options: KernelOptions, profile: PlanProfile?) throws {
         let start = profile == nil ? 0 : DispatchTime.now().uptimeNanoseconds
         var inputs: [Tensor] = []
         inputs.reserveCapacity(step.inputs.count)
         for slot in step.inputs {
             guard let value = values[slot] else {
-                throw ExecutionError.kernelFailed(node: step.node, op: step.op, reason: "input slot \(slot) is empty")
+                throw ExecutionError.kernelFailed(node: step.node, op: step.op.name, reason: "input slot \(slot) is empty")
             }
             inputs.append(value)
         }
         let outputs: [Tensor]
-        do { outputs = try step.run(inputs) } catch {
-            throw ExecutionError.kernelFailed(node: step.node, op: step.op, reason: "\(error)")
+        do { outputs = try step.kernel(inputs, options) } catch {
+            throw ExecutionError.kernelFailed(node: step.node, op: step.op.name, reason: "\(error)")
         }
         guard outputs.count == step.outputs.count else {
             throw ExecutionError.kernelFailed(
-                node: step.node, op: step.op, reason: "produced \(outputs.count) outputs, planned \(step.outputs.count)")
+                node: step.node, op: step.op.name, reason: "produced \(outputs.count) outputs, planned \(step.outputs.count)")
         }
         for (slot, output) in zip(step.outputs, outputs) {
             guard slotTypes[slot].matches(output) else {
                 throw ExecutionError.kernelFailed(
-                    node: step.node, op: step.op,
+                    node: step.node, op: step.op.name,
                     reason: "produced \(output.elementType) \(output.shape), planned \(slotTypes[slot])")
             }
             values[slot] = output
         }
-        if let profile { profile.record(op: step.op, nanoseconds: DispatchTime.now().uptimeNanoseconds &- start) }
+        if let profile { profile.record(op: step.op.name, nanoseconds: DispatchTime.now().uptimeNanoseconds &- start) }
     }
 }
 

@@ -81,7 +81,10 @@ struct PlanBuilder {
 
     // MARK: - Adding a planned node
 
-    mutating func add(_ op: PlannedOp, for node: GraphNode, inputSlots: [Int]) throws {
+    /// Adds `node`, planned as `op` of identity `identity`: constants and variables get slots, a
+    /// computation whose inputs are all constants is folded (unless its op is stateful), any other
+    /// computation becomes a step.
+    mutating func add(_ op: PlannedOp, identity: OpIdentity, for node: GraphNode, inputSlots: [Int]) throws {
         for type in op.outputs { try checkSize(type, node: node.name, op: node.op) }
         planned[node.name] = (node.op, op.outputs.count)
         let outputSlots: [Int]
@@ -93,13 +96,16 @@ struct PlanBuilder {
             outputSlots = op.outputs.map { newSlot($0, .variable(node.name)) }
         case .compute(let run):
             let inputs = inputSlots.compactMap { constants[$0] }
-            if op.isFoldable, inputs.count == inputSlots.count {
+            if !identity.traits.isStateful, inputs.count == inputSlots.count {
                 try addConstants(op.outputs, node: node)
                 let values = try fold(run, inputs: inputs, expecting: op.outputs, node: node)
                 outputSlots = zip(op.outputs, values).map { newSlot($0, .constant, constant: $1) }
             } else {
                 outputSlots = op.outputs.map { newSlot($0, .step) }
-                steps.append(.init(node: node.name, op: node.op, inputs: inputSlots, outputs: outputSlots, run: run))
+                let cost = op.estimatedCost ?? 1 + (op.outputs.first?.shape.elementCount ?? 0)
+                steps.append(.init(
+                    node: node.name, op: identity, inputs: inputSlots, outputs: outputSlots, cost: cost,
+                    sourceNodes: node.sourceNodes, kernel: run))
             }
         }
         for (index, slot) in outputSlots.enumerated() {
@@ -110,11 +116,10 @@ struct PlanBuilder {
     }
 
     private func fold(
-        _ run: @Sendable ([Tensor]) throws -> [Tensor], inputs: [Tensor], expecting types: [ValueType],
-        node: GraphNode
+        _ run: KernelRun, inputs: [Tensor], expecting types: [ValueType], node: GraphNode
     ) throws -> [Tensor] {
         let values: [Tensor]
-        do { values = try run(inputs) } catch {
+        do { values = try run(inputs, .singleThreaded) } catch {
             throw PlanningError.constantFolding(node: node.name, op: node.op, reason: "\(error)")
         }
         guard values.count == types.count, zip(types, values).allSatisfy({ $0.matches($1) }) else {
@@ -130,7 +135,7 @@ struct PlanBuilder {
     /// Resolves fetches, drops steps whose outputs nobody needs, and computes when each slot dies.
     /// Every op is free of side effects, so a node needed only through control inputs has already done
     /// its job (ordering, and being checked as supported) and does not run.
-    func finish(fetches: [TensorName], threads: Int, separableBatch: Int? = nil) throws -> ExecutionPlan {
+    func finish(fetches: [TensorName], separableBatch: Int? = nil) throws -> ExecutionPlan {
         let fetchSlots = try fetches.map { try slot(for: $0, consumer: nil) }
         var needed = [Bool](repeating: false, count: types.count)
         for slot in fetchSlots { needed[slot] = true }
@@ -169,7 +174,7 @@ struct PlanBuilder {
         return ExecutionPlan(
             slotTypes: types, steps: keptSteps, initialValues: initialValues,
             feedSlots: feedSlots, variableSlots: variableSlots, variables: variables,
-            fetches: fetches, fetchSlots: fetchSlots, threads: threads, separableBatch: separableBatch,
+            fetches: fetches, fetchSlots: fetchSlots, separableBatch: separableBatch,
             dependencies: StepDependencies(steps: keptSteps, slotTypes: types, fetchSlots: fetchSlots))
     }
 }

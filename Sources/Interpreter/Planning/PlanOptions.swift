@@ -1,13 +1,16 @@
 import Foundation
 import Kernels
 
-/// How a graph is planned and how its plans run.
+/// How a graph is planned, and the thread budget of the contexts made for runs that are given none.
 public struct PlanOptions: Hashable, Sendable {
-    /// Threads each kernel may split its work over (at least 1).
+    /// Threads a run may use when the caller passes no `ExecutionContext` (at least 1). Plans do not
+    /// depend on it: a run takes its threads from its context.
     public var threads: Int
-    /// Whether the planner rewrites the graph first (batch norm folded into convolutions, bias and
-    /// ReLU fused into convolution epilogues, identities dropped, duplicate nodes merged). The
-    /// rewrites keep TensorFlow's semantics; `false` plans the graph node by node, as written.
+    /// Whether the planner rewrites the graph for inference first (variables frozen into constants,
+    /// batch norm folded into convolutions, bias and ReLU fused into convolution epilogues, identities
+    /// dropped, duplicate nodes merged). The rewrites keep TensorFlow's semantics; `false` plans the
+    /// graph node by node, as written, with variables read from the run's variable store (what
+    /// gradients and training need).
     public var optimize: Bool
     /// Largest number of examples `Graph.run` passes through a plan at once when the plan keeps examples
     /// apart (`ExecutionPlan.separableBatch`): a batch of 32 images runs as sixteen batches of 2 through
@@ -33,13 +36,3 @@ public struct PlanOptions: Hashable, Sendable {
     }
 }
 
-// MARK: - Kernel options of the running plan
-
-/// The kernel options of the plan running on this thread; `ExecutionPlan.run` binds them for the
-/// duration of a run, so one plan-independent op table serves plans with different thread counts.
-enum RunContext {
-    @TaskLocal static var kernelOptions = KernelOptions(threads: PlanOptions.defaultThreadCount)
-}
-
-/// Threads and instruction set the interpreter's kernels use: those of the running plan.
-var interpreterKernelOptions: KernelOptions { RunContext.kernelOptions }

@@ -78,7 +78,8 @@ struct Planner {
         var order = try neededNodesInOrder()
         if options.optimize {
             order = try GraphRewriter(
-                nodes: order, feeds: Set(feeds.keys), fetches: fetches, frozenVariables: graph.frozenVariables
+                nodes: order, feeds: Set(feeds.keys), fetches: fetches, frozenVariables: graph.frozenVariables,
+                registry: graph.registry
             ).rewritten()
         }
         var builder = PlanBuilder(
@@ -95,11 +96,11 @@ struct Planner {
         }
         let fetchSlots = try fetches.map { try builder.slot(for: $0, consumer: nil) }
         let separableBatch = separability.fetchesAreBatched(fetchSlots) ? separability.batch : nil
-        return try builder.finish(fetches: fetches, threads: options.threads, separableBatch: separableBatch)
+        return try builder.finish(fetches: fetches, separableBatch: separableBatch)
     }
 
     private func plan(_ node: GraphNode, into builder: inout PlanBuilder, separability: inout BatchSeparability) throws {
-        guard let definition = graph.registry[node.op] ?? FusedOps.definitions[node.op] else {
+        guard let definition = graph.registry.definitionIncludingFused(node.op) else {
             throw PlanningError.unsupportedOps([.init(op: node.op, node: node.name)])
         }
         let dataInputs = node.dataInputs
@@ -110,7 +111,7 @@ struct Planner {
         let attributes = Attributes(node.attributes, nodeName: node.name, op: node.op)
         let planNode = PlanNode(
             name: node.name, op: node.op,
-            attributes: attributes,
+            attributes: attributes, parameters: node.parameters,
             inputs: inputSlots.map { builder.types[$0] },
             constants: inputSlots.map { builder.constants[$0] })
         var planned: PlannedOp
@@ -121,14 +122,16 @@ struct Planner {
         } catch {
             throw PlanningError.invalidNode(node: node.name, op: node.op, reason: "\(error)")
         }
-        if case .variable = planned.kind, let value = graph.frozenVariables[node.name] {
+        // Variables become constants only in plans optimized for inference; as written, they stay
+        // variables read from the run's store.
+        if options.optimize, case .variable = planned.kind, let value = graph.frozenVariables[node.name] {
             planned = try frozen(value, as: planned.outputs, node: node)
         }
         let firstSlot = builder.types.count
-        try builder.add(planned, for: node, inputSlots: inputSlots)
+        try builder.add(planned, identity: definition.identity, for: node, inputSlots: inputSlots)
         let newSlots = firstSlot..<builder.types.count
         separability.record(
-            node, attributes: attributes, inputs: inputSlots, inputTypes: planNode.inputs, inputConstants: planNode.constants,
+            node, traits: definition.traits, attributes: attributes, inputs: inputSlots, inputTypes: planNode.inputs, inputConstants: planNode.constants,
             outputs: newSlots, outputTypes: planned.outputs,
             outputsAreConstant: newSlots.allSatisfy { builder.constants[$0] != nil })
     }

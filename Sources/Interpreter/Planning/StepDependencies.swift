@@ -10,7 +10,7 @@ struct StepDependencies: Sendable {
     /// For each slot, whether it stays alive to the end of a run (fetched).
     let keptSlots: [Bool]
     /// For each step, the estimated work from its start to the end of the plan along its longest chain
-    /// of dependents (`estimatedCost` per step): ready steps with the longest way still to go run first,
+    /// of dependents (`Step.cost` per step, estimated by its op's builder): ready steps with the longest way still to go run first,
     /// so the critical path starts early.
     let priorities: [Int]
     /// The plan's steps cut into consecutive ranges that run one after another: a serial range holds
@@ -40,8 +40,8 @@ struct StepDependencies: Sendable {
         for slot in fetchSlots { keptSlots[slot] = true }
         var priorities = [Int](repeating: 0, count: steps.count)
         for index in steps.indices.reversed() {
-            let cost = Self.estimatedCost(steps[index], slotTypes: slotTypes)
-            priorities[index] = cost + (dependents[index].map { priorities[$0] }.max() ?? 0)
+            let (sum, overflow) = steps[index].cost.addingReportingOverflow(dependents[index].map { priorities[$0] }.max() ?? 0)
+            priorities[index] = overflow ? .max : sum
         }
         let serial = Self.serialSteps(dependents: dependents)
         var segments: [(steps: Range<Int>, isSerial: Bool)] = []
@@ -66,19 +66,6 @@ struct StepDependencies: Sendable {
         self.readerCounts = readerCounts
         self.keptSlots = keptSlots
         self.priorities = priorities
-    }
-
-    /// A step's work in rough multiply-adds: output elements, times the input channels for
-    /// convolutions (1x1 in NASNet-A) and the window for depthwise convolutions and pools.
-    static func estimatedCost(_ step: ExecutionPlan.Step, slotTypes: [ValueType]) -> Int {
-        let output = step.outputs.first.map { slotTypes[$0].shape.elementCount } ?? 0
-        let channels = step.inputs.first.map { slotTypes[$0].shape.dimensions.last ?? 1 } ?? 1
-        switch step.op {
-        case "Conv2D", "tfhub.FusedConv2D": return 1 + output * max(1, channels)
-        case "DepthwiseConv2dNative", "tfhub.ReluDepthwiseConv2D": return 1 + output * 25
-        case "AvgPool", "MaxPool": return 1 + output * 9
-        default: return 1 + output
-        }
     }
 
     /// Whether each step is an ancestor or a descendant of every other step (steps in topological order).

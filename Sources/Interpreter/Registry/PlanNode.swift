@@ -1,3 +1,4 @@
+import Kernels
 import Tensors
 
 // MARK: - Values at plan time
@@ -21,11 +22,15 @@ public struct ValueType: Hashable, Sendable, CustomStringConvertible {
     func matches(_ tensor: Tensor) -> Bool { tensor.elementType == elementType && tensor.shape == shape }
 }
 
+/// A planned kernel call: computes a step's outputs from its inputs with the run's kernel options
+/// (threads, pool, instruction set). Runs at run time only; may run on several threads at once.
+typealias KernelRun = @Sendable (_ inputs: [Tensor], _ options: KernelOptions) throws -> [Tensor]
+
 /// What a builder returns: the node's outputs and the step that computes them.
 struct PlannedOp: Sendable {
     enum Kind: Sendable {
         /// An ordinary computation.
-        case compute(@Sendable ([Tensor]) throws -> [Tensor])
+        case compute(KernelRun)
         /// Values known at plan time (`Const`).
         case constant([Tensor])
         /// The value of a variable bound by node name at run time (`VariableV2`, `VarHandleOp`).
@@ -34,33 +39,38 @@ struct PlannedOp: Sendable {
 
     var outputs: [ValueType]
     var kind: Kind
-    /// Whether the planner may evaluate the step at plan time when all inputs are constants.
-    /// `false` for ops whose result must differ between runs (random ops).
-    var isFoldable: Bool
+    /// Estimated work of one run in multiply-adds (or comparable element operations), for scheduling;
+    /// `nil`: the output element count.
+    var estimatedCost: Int?
 
-    init(outputs: [ValueType], isFoldable: Bool = true,
-         run: @escaping @Sendable ([Tensor]) throws -> [Tensor]) {
+    /// A step whose kernel takes the run's kernel options.
+    init(outputs: [ValueType], estimatedCost: Int? = nil, run: @escaping KernelRun) {
         self.outputs = outputs
         self.kind = .compute(run)
-        self.isFoldable = isFoldable
+        self.estimatedCost = estimatedCost
+    }
+
+    /// A step that needs no kernel options (copies, reshapes, small integer math).
+    init(outputs: [ValueType], estimatedCost: Int? = nil, run: @escaping @Sendable ([Tensor]) throws -> [Tensor]) {
+        self.outputs = outputs
+        self.kind = .compute { inputs, _ in try run(inputs) }
+        self.estimatedCost = estimatedCost
     }
 
     init(constants: [Tensor]) {
         self.outputs = constants.map { ValueType($0.elementType, $0.shape) }
         self.kind = .constant(constants)
-        self.isFoldable = true
     }
 
     init(variable type: ValueType) {
         self.outputs = [type]
         self.kind = .variable
-        self.isFoldable = false
     }
 
     /// A step that returns its first `types.count` inputs unchanged (`Identity` and friends).
     static func passThrough(_ types: [ValueType]) -> PlannedOp {
         let count = types.count
-        return PlannedOp(outputs: types) { Array($0.prefix(count)) }
+        return PlannedOp(outputs: types) { inputs in Array(inputs.prefix(count)) }
     }
 }
 
@@ -72,6 +82,9 @@ struct PlanNode: Sendable {
     let name: String
     let op: String
     let attributes: Attributes
+    /// Tensors that plan-time rewrites attach to the nodes they create (a fused convolution's folded
+    /// filter and bias), by name; empty for nodes of the graph as written.
+    let parameters: [String: Tensor]
     /// Data inputs, in order.
     let inputs: [ValueType]
     /// `constants[i]` is input `i`'s value when it is known at plan time.

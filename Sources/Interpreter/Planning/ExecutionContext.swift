@@ -1,0 +1,43 @@
+import Kernels
+
+/// What one run of a plan may use: a thread budget, the worker pool that lends the threads, and the
+/// kernels' instruction set. Passed to every run (`ExecutionPlan.run`, `Graph.run`); nothing is ambient,
+/// so two runs with two contexts on two threads run at the same time, each on its own threads.
+///
+/// A context is used by one run at a time (its pool runs one loop at a time; a second run on the same
+/// context at once would run its kernels on one thread). Contexts are cheap to keep: the pool's workers
+/// start on first use and sleep when idle.
+public struct ExecutionContext: Sendable {
+    /// Threads a run may use, the calling thread included.
+    public let threads: Int
+    /// The pool lending `threads - 1` workers; `nil` when `threads` is 1.
+    public let pool: WorkerPool?
+    /// The kernels' instruction set.
+    public let backend: KernelBackend
+
+    /// A context with its own pool of `threads - 1` workers.
+    ///
+    /// - Parameters:
+    ///   - threads: the thread budget (default: `TFHUB_NUM_THREADS`, else the active processor count).
+    ///   - backend: the kernels' instruction set (default: the best this CPU has).
+    public init(threads: Int = PlanOptions.defaultThreadCount, backend: KernelBackend = .best) {
+        let count = max(1, threads)
+        self.init(threads: count, pool: count > 1 ? WorkerPool(threads: count) : nil, backend: backend)
+    }
+
+    /// A context on an existing pool (its thread count caps `threads`).
+    public init(threads: Int, pool: WorkerPool?, backend: KernelBackend = .best) {
+        self.threads = pool.map { min(max(1, threads), $0.threadCount) } ?? 1
+        self.pool = self.threads > 1 ? pool : nil
+        self.backend = backend
+    }
+
+    /// One thread, no pool.
+    public static let singleThreaded = ExecutionContext(threads: 1)
+
+    /// Kernels split over every thread of the context.
+    var kernelOptions: KernelOptions { KernelOptions(threads: threads, backend: backend, pool: pool) }
+
+    /// Kernels on the calling thread alone (steps that run beside others, micro-batches).
+    var singleThreadKernelOptions: KernelOptions { KernelOptions(threads: 1, backend: backend) }
+}
