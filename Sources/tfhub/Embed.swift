@@ -49,6 +49,7 @@ struct Embed: ParsableCommand {
             paths.removeFirst()
         }
         guard !paths.isEmpty else { throw ValidationError("give at least one image file or folder") }
+        let outputFile = try output.map { try OutputFile(checking: $0) }
         let images = try ImageFiles.collect(paths)
         let loaded = try loadModule(handle, tags: moduleOptions.tagSet)
         let signatureName = signature ?? (loaded.signature("image_feature_vector") != nil ? "image_feature_vector" : "default")
@@ -88,7 +89,7 @@ struct Embed: ParsableCommand {
             progress.advance(by: chunk.count)
         }
         progress.finish()
-        try write(rows)
+        try write(rows, to: outputFile)
         if failures > 0 {
             printError("\(failures) of \(images.count) images could not be read")
             throw ExitCode(1)
@@ -108,8 +109,8 @@ struct Embed: ParsableCommand {
         }
     }
 
-    private func write(_ rows: [(file: String, features: [Float])]) throws {
-        guard let output else {
+    private func write(_ rows: [(file: String, features: [Float])], to file: OutputFile?) throws {
+        guard let file else {
             for row in rows {
                 let norm = row.features.reduce(0) { $0 + $1 * $1 }.squareRoot()
                 let head = row.features.prefix(4).map { String(format: "%.4f", $0) }.joined(separator: " ")
@@ -117,18 +118,19 @@ struct Embed: ParsableCommand {
             }
             return
         }
-        let url = URL(fileURLWithPath: output)
-        if output.hasSuffix(".npy") {
+        let url = file.url
+        if file.path.hasSuffix(".npy") {
             let width = rows.first?.features.count ?? 0
-            try NumpyFile.write(Tensor(shape: [rows.count, width], scalars: rows.flatMap(\.features)), to: url)
+            let tensor = Tensor(shape: [rows.count, width], scalars: rows.flatMap(\.features))
+            try OutputFile.write(Data(NumpyFile.encode(tensor)), to: url)
             let names = rows.map(\.file).joined(separator: "\n") + (rows.isEmpty ? "" : "\n")
-            try Data(names.utf8).write(to: url.deletingPathExtension().appendingPathExtension("files.txt"))
-        } else if output.hasSuffix(".csv") {
+            try OutputFile.write(Data(names.utf8), to: url.deletingPathExtension().appendingPathExtension("files.txt"))
+        } else if file.path.hasSuffix(".csv") {
             var text = "file" + (0..<(rows.first?.features.count ?? 0)).map { ",f\($0)" }.joined() + "\n"
             for row in rows {
-                text += csvField(row.file) + row.features.map { ",\($0)" }.joined() + "\n"
+                text += OutputFile.csvField(row.file) + row.features.map { ",\($0)" }.joined() + "\n"
             }
-            try Data(text.utf8).write(to: url)
+            try OutputFile.write(Data(text.utf8), to: url)
         } else {
             let encoder = JSONEncoder()
             var data = Data()
@@ -136,13 +138,9 @@ struct Embed: ParsableCommand {
                 data += try encoder.encode(EmbeddingRow(file: row.file, features: row.features))
                 data += Data("\n".utf8)
             }
-            try data.write(to: url)
+            try OutputFile.write(data, to: url)
         }
-        printError("wrote \(rows.count) rows to \(output)")
-    }
-
-    private func csvField(_ text: String) -> String {
-        text.contains(",") || text.contains("\"") ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+        printError("wrote \(rows.count) rows to \(file.path)")
     }
 }
 

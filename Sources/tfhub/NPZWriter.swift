@@ -27,7 +27,7 @@ enum NPZWriter {
         archive += central
         archive += le32(0x0605_4B50) + le16(0) + le16(0) + le16(UInt16(arrays.count)) + le16(UInt16(arrays.count))
         archive += le32(UInt32(central.count)) + le32(centralOffset) + le16(0)
-        try Data(archive).write(to: url)
+        try OutputFile.write(Data(archive), to: url)
     }
 
     private static func le16(_ v: UInt16) -> [UInt8] { [UInt8(v & 0xFF), UInt8(v >> 8)] }

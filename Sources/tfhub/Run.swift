@@ -23,6 +23,8 @@ struct Run: ParsableCommand {
     var output: String
 
     func run() throws {
+        guard output.hasSuffix(".npz") || output.hasSuffix(".npy") else { throw ValidationError("-o must end in .npy or .npz") }
+        let file = try OutputFile(checking: output)
         let loaded = try loadModule(handle, tags: module.tagSet)
         var feeds: [String: Tensor] = [:]
         for argument in inputs {
@@ -33,16 +35,14 @@ struct Run: ParsableCommand {
             feeds[name] = try NumpyFile.read(URL(fileURLWithPath: path))
         }
         let outputs = try loaded(feeds, signature: signature)
-        let url = URL(fileURLWithPath: output)
         if output.hasSuffix(".npz") {
-            try NPZWriter.write(outputs, to: url)
+            try NPZWriter.write(outputs, to: file.url)
         } else {
-            guard output.hasSuffix(".npy") else { throw ValidationError("-o must end in .npy or .npz") }
             guard outputs.count == 1, let only = outputs.first else {
                 throw ValidationError("signature '\(signature)' has \(outputs.count) outputs "
                     + "(\(outputs.keys.sorted().joined(separator: ", "))); write them with -o FILE.npz")
             }
-            try NumpyFile.write(only.value, to: url)
+            try OutputFile.write(Data(NumpyFile.encode(only.value)), to: file.url)
         }
         for (key, tensor) in outputs.sorted(by: { $0.key < $1.key }) {
             printError("\(key): \(tensor.elementType) \(tensor.shape)")

@@ -71,3 +71,66 @@ private let images = Fixtures.url("images")
     #expect(result.status == 0)
     #expect(result.stdout.contains("rgba.png") && result.stdout.contains("192 features"))
 }
+
+// MARK: - Output files (issue 18, defect 5)
+
+/// A file name holding a comma, a quote and a newline stays one CSV field (RFC 4180 quoting), so the
+/// row still has 1 + 192 fields and the name reads back as it was.
+@Test func embedQuotesCSVFieldsWithNewlinesQuotesAndCommas() throws {
+    let folder = try CLIRunner.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let awkward = folder.appendingPathComponent("a, \"b\"\nc.jpg")
+    try FileManager.default.copyItem(at: images.appendingPathComponent("rgb.jpg"), to: awkward)
+    let csv = folder.appendingPathComponent("f.csv")
+    let result = try CLIRunner.run(["embed", module.path, awkward.path, "-o", csv.path])
+    #expect(result.status == 0, "\(result.stderr)")
+    let text = try String(contentsOf: csv, encoding: .utf8)
+    let rows = parseCSV(text)
+    #expect(rows.count == 2)
+    #expect(rows[1].count == 1 + 192)
+    #expect(rows[1].first == awkward.path)
+}
+
+/// An output path in a missing folder is refused before any image is decoded or any network run, with
+/// a message naming the folder (not a Foundation error code).
+@Test(arguments: ["embed", "run"])
+func outputInAMissingFolderIsRefusedBeforeAnyWork(command: String) throws {
+    let missing = "/nonexistent-\(UUID().uuidString)/out." + (command == "embed" ? "csv" : "npy")
+    let arguments = command == "embed"
+        ? ["embed", module.path, images.appendingPathComponent("rgb.jpg").path, "-o", missing]
+        : ["run", module.path, "--input", "images=/nonexistent.npy", "-o", missing]
+    let result = try CLIRunner.run(arguments)
+    #expect(result.status != 0)
+    #expect(result.stderr.contains("cannot write \(missing)") && result.stderr.contains("does not exist"), "\(result.stderr)")
+    #expect(!result.stderr.contains("NSCocoaErrorDomain"))
+    // Refused first: the missing input file of `run` is never reached.
+    #expect(!result.stderr.contains("/nonexistent.npy"))
+}
+
+/// Minimal RFC 4180 reader for the test: quoted fields may hold commas, quotes ("") and newlines.
+private func parseCSV(_ text: String) -> [[String]] {
+    var rows: [[String]] = [], row: [String] = [], field = "", quoted = false
+    var scalars = Array(text.unicodeScalars)[...]
+    while let c = scalars.popFirst() {
+        if quoted {
+            if c == "\"" {
+                if scalars.first == "\"" { field.unicodeScalars.append(scalars.removeFirst()) } else { quoted = false }
+            } else {
+                field.unicodeScalars.append(c)
+            }
+        } else if c == "\"" {
+            quoted = true
+        } else if c == "," {
+            row.append(field)
+            field = ""
+        } else if c == "\n" {
+            row.append(field)
+            rows.append(row)
+            row = []
+            field = ""
+        } else {
+            field.unicodeScalars.append(c)
+        }
+    }
+    return rows
+}
