@@ -183,7 +183,12 @@ public final class Module: Sendable {
                 feeds: feeds, fetches: fetches, variables: variables, options: planOptions, context: context,
                 profile: profile)
         }
-        let fetched = try context.map(run) ?? contexts.withContext(run)
+        let fetched: [Tensor]
+        do {
+            fetched = try context.map(run) ?? contexts.withContext(run)
+        } catch ExecutionError.missingVariable(let variable) {
+            throw ModuleError.missingVariableValue(name: variable, detail: checkpointDescription)
+        }
         return Dictionary(uniqueKeysWithValues: zip(keys, fetched))
     }
 

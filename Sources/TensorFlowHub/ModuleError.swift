@@ -19,6 +19,9 @@ public enum ModuleError: Error, CustomStringConvertible, Sendable, Equatable {
     case unsupportedGraphFeature(file: String, reason: String)
     /// A variable the graph reads cannot be built from the checkpoint.
     case badVariable(name: String, reason: String)
+    /// A variable a signature reads has no value in the module's checkpoint (`detail` says where the
+    /// checkpoint is, or that `variables/` is missing).
+    case missingVariableValue(name: String, detail: String)
     /// No signature of that name.
     case noSuchSignature(name: String, available: [String])
     /// A signature's input or output uses an encoding other than a dense tensor name.
@@ -54,6 +57,8 @@ public enum ModuleError: Error, CustomStringConvertible, Sendable, Equatable {
             return "\(file): \(reason)"
         case .badVariable(let name, let reason):
             return "variable '\(name)': \(reason)"
+        case .missingVariableValue(let name, let detail):
+            return "variable '\(name)' has no value: \(detail)"
         case .noSuchSignature(let name, let available):
             return "no signature '\(name)'; the module has \(available)"
         case .unsupportedTensorEncoding(let signature, let key, let reason):

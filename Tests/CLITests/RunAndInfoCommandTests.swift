@@ -53,3 +53,54 @@ private let fixture = Fixtures.url("nasnet/slim_v3_small")
     #expect(result.status != 0)
     #expect(result.stderr.contains("/nonexistent/module/folder"))
 }
+
+// MARK: - `info` checks what it claims (issue 18, defect 1)
+
+/// A copy of the reduced slim module in a scratch folder, changed by `damage`.
+private func damagedModule(_ damage: (URL) throws -> Void) throws -> (folder: URL, module: URL) {
+    let folder = try CLIRunner.temporaryDirectory()
+    let copy = folder.appendingPathComponent("module")
+    try FileManager.default.copyItem(at: fixture.appendingPathComponent("module"), to: copy)
+    try damage(copy)
+    return (folder, copy)
+}
+
+/// One flipped byte leaves a signature output naming a node the graph lacks: `info` says that
+/// signature cannot run, with the undecodable byte escaped, and names the other signature as fine.
+@Test func infoReportsASignatureWhoseNodeIsMissingWithTheNameEscaped() throws {
+    let (folder, module) = try damagedModule { copy in
+        let file = copy.appendingPathComponent("saved_model.pb")
+        var bytes = [UInt8](try Data(contentsOf: file))
+        let name = Array("cell_2/cell_output/concat:0".utf8)
+        // Every signature_def naming it (one per graph variant): "cell_2/cell_outpu\xFF/concat:0".
+        let places = (0...(bytes.count - name.count)).filter { Array(bytes[$0..<($0 + name.count)]) == name }
+        #expect(!places.isEmpty)
+        for at in places { bytes[at + 17] = 0xFF }
+        try Data(bytes).write(to: file)
+    }
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let result = try CLIRunner.run(["info", module.path])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.contains("1 signature(s) cannot run"), "\(result.stdout)")
+    #expect(result.stdout.contains("signature 'image_feature_vector'"))
+    #expect(result.stdout.contains("cell_outpu\\u{FFFD}/concat"), "escaped name expected in:\n\(result.stdout)")
+    #expect(!result.stdout.contains("\u{FFFD}"), "no raw replacement character")
+}
+
+/// Without `variables/`, `info` lists every signature as unable to run and names the missing folder;
+/// `embed` fails with a message naming the variable and the folder.
+@Test func infoAndEmbedNameTheMissingVariablesFolder() throws {
+    let (folder, module) = try damagedModule { copy in
+        try FileManager.default.removeItem(at: copy.appendingPathComponent("variables"))
+    }
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let variablesFolder = module.appendingPathComponent("variables").path
+    let info = try CLIRunner.run(["info", module.path])
+    #expect(info.stdout.contains("2 signature(s) cannot run"), "\(info.stdout)\(info.stderr)")
+    #expect(info.stdout.contains("have no value in the checkpoint") && info.stdout.contains("\(variablesFolder) is missing"))
+
+    let image = Fixtures.url("images/rgb.jpg").path
+    let embed = try CLIRunner.run(["embed", module.path, image])
+    #expect(embed.status != 0)
+    #expect(embed.stderr.contains("has no value") && embed.stderr.contains("\(variablesFolder) is missing"), "\(embed.stderr)")
+}
