@@ -9,14 +9,23 @@ import Logging
 // MARK: - Atomic installation into the cache
 
 /// tensorflow_hub's `atomic_download`, with three changes: a cached folder must pass
-/// ``ModuleFolderValidator`` (a broken one is fetched again), a lock whose holder is gone is taken over
-/// (at once when its process no longer exists on this host, else after `staleLockTimeout` seconds
-/// without progress), and permission errors fail at once.
+/// ``ModuleFolderValidator`` (a broken one is fetched again), a lock whose holder is gone is taken over,
+/// and permission errors fail at once. The rule for locks:
+/// - held by a process of this host that no longer exists: taken over at once;
+/// - held by another host (or unreadable) with no download visible (no holder temp folder) for
+///   `idleLockTimeout` seconds: taken over (that host's process cannot be checked, and a live download
+///   writes its temp folder at once);
+/// - otherwise: taken over after `staleLockTimeout` seconds without progress (lock content and the
+///   holder's temp folder size unchanged), with a warning every `waitReportInterval` seconds that
+///   names the holder and the time left.
 struct CacheInstaller {
     let layout: CacheLayout
     let handle: String
     let staleLockTimeout: TimeInterval
+    let idleLockTimeout: TimeInterval
     let logger: Logger
+    /// How often a waiter reports that it is still waiting.
+    var waitReportInterval: TimeInterval = 10
     /// How often a waiter looks at the lock.
     var pollInterval: TimeInterval = 0.1
 
@@ -107,6 +116,7 @@ struct CacheInstaller {
         logger.info("Module '\(handle)' is being downloaded by '\(firstSeen)'; waiting.")
         var lastSeen = (content: firstSeen, size: Int64(-1))
         var lastProgress = Date()
+        var lastReport = Date()
         let ownHost = POSIX.hostName
         while true {
             if ModuleFolderValidator.problem(in: layout.moduleFolder) == nil && !isOutdated() { return }
@@ -118,13 +128,27 @@ struct CacheInstaller {
                 takeOver(content, holder: holder, reason: "its process \(holder.pid) no longer exists on this host")
                 return
             }
-            let size = holder.map { POSIX.treeSize(layout.temporaryFolder(uid: $0.uid)) } ?? 0
+            let temporary = holder.map { layout.temporaryFolder(uid: $0.uid) }
+            let downloading = temporary.map { POSIX.kind(of: $0) != .missing } ?? false
+            let size = temporary.map { POSIX.treeSize($0) } ?? 0
+            let idle = Date().timeIntervalSince(lastProgress)
             if content != lastSeen.content || size != lastSeen.size {
                 lastSeen = (content, size)
                 lastProgress = Date()
-            } else if Date().timeIntervalSince(lastProgress) >= staleLockTimeout {
+            } else if holder?.host != ownHost, !downloading, idle >= idleLockTimeout {
+                takeOver(content, holder: holder, reason: holder == nil
+                    ? "its content is not host.pid.uid and no download appeared for \(Int(idleLockTimeout)) s"
+                    : "it names another host and no download of it appeared for \(Int(idleLockTimeout)) s")
+                return
+            } else if idle >= staleLockTimeout {
                 takeOver(content, holder: holder, reason: "no progress for \(Int(staleLockTimeout)) s")
                 return
+            }
+            if Date().timeIntervalSince(lastReport) >= waitReportInterval {
+                lastReport = Date()
+                let left = holder?.host != ownHost && !downloading
+                    ? idleLockTimeout - idle : staleLockTimeout - idle
+                logger.warning("Still waiting for the lock \(layout.lockFile) held by '\(content)': no progress for \(Int(idle)) s; taking it over in \(max(0, Int(left.rounded(.up)))) s unless it moves.")
             }
             Thread.sleep(forTimeInterval: pollInterval)
         }

@@ -32,6 +32,9 @@ public struct ModuleResolver: Sendable {
     /// another process's lock is taken over. A holder whose process is gone on this host is taken over
     /// at once.
     public var staleLockTimeout: TimeInterval
+    /// Seconds a lock naming another host (or unreadable) may stand with no download of its holder in
+    /// the cache (no holder temp folder) before it is taken over (see `Docs/handles-and-cache.md`).
+    public var idleLockTimeout: TimeInterval
     /// Seconds an HTTP transfer may sit idle before it fails.
     public var networkTimeout: TimeInterval
 
@@ -48,6 +51,7 @@ public struct ModuleResolver: Sendable {
         environment: [String: String] = ProcessInfo.processInfo.environment,
         limits: ExtractionLimits = ExtractionLimits(),
         staleLockTimeout: TimeInterval = 120,
+        idleLockTimeout: TimeInterval = 10,
         networkTimeout: TimeInterval = 60,
         logger: Logger = Logger(label: "TensorFlowHub.ModuleResolver")
     ) {
@@ -56,6 +60,7 @@ public struct ModuleResolver: Sendable {
         self.environment = environment
         self.limits = limits
         self.staleLockTimeout = staleLockTimeout
+        self.idleLockTimeout = idleLockTimeout
         self.networkTimeout = networkTimeout
         self.logger = logger
     }
@@ -107,7 +112,7 @@ public struct ModuleResolver: Sendable {
     private func installer(key: String, handle: String) -> CacheInstaller {
         CacheInstaller(
             layout: CacheLayout(root: cacheDirectory.path, key: key), handle: handle,
-            staleLockTimeout: staleLockTimeout, logger: logger)
+            staleLockTimeout: staleLockTimeout, idleLockTimeout: idleLockTimeout, logger: logger)
     }
 
     /// Streams a local archive through the sniffer, gzip and tar into `folder`, 1 MiB at a time.

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import HubResolver
 import Testing
 
@@ -140,6 +141,32 @@ import Testing
         }
     }
 
+    /// A lock naming another host with no download of it in the cache is taken over after the short
+    /// idle timeout (issue 18, defect 4: it used to cost the full stale timeout, 121 s, silently), and
+    /// the log names the holder and the rule.
+    @Test func foreignLockWithNoDownloadIsTakenOverAfterTheIdleTimeout() throws {
+        try withScratch { scratch in
+            let cache = scratch.sub("cache")
+            let archive = ModuleFixture.archive("module-pax.tgz").path
+            let messages = CapturedLog()
+            var r = ModuleResolver(
+                cacheDirectory: cache, environment: [:], staleLockTimeout: 600, idleLockTimeout: 1,
+                logger: Logger(label: "test", factory: { _ in CapturingLogHandler(messages) }))
+            r.limits = ExtractionLimits()
+            let module = try #require(r.cacheFolder(for: archive)).path
+            try FileManager.default.createDirectory(at: cache, withIntermediateDirectories: true)
+            let holder = "build-node-7.example.4242.ffffffffffffffffffffffffffffffff"
+            try holder.write(toFile: module + ".lock", atomically: false, encoding: .utf8)
+            let start = Date()
+            let folder = try r.resolve(archive)
+            let waited = Date().timeIntervalSince(start)
+            #expect(waited >= 1 && waited < 30, "waited \(waited) s")
+            #expect(try tree(folder) == tree(ModuleFixture.folder))
+            let log = messages.lines.joined(separator: "\n")
+            #expect(log.contains("Taking over the lock") && log.contains(holder) && log.contains("another host"), "\(log)")
+        }
+    }
+
     /// A live holder (this very process, another download) is waited for, and its result is used.
     @Test func liveHolderIsWaitedFor() throws {
         try withScratch { scratch in
@@ -173,4 +200,28 @@ func hostName() -> String {
     var buffer = [CChar](repeating: 0, count: 256)
     gethostname(&buffer, 255)
     return String(cString: buffer)
+}
+
+/// Log lines recorded by `CapturingLogHandler`.
+final class CapturedLog: @unchecked Sendable {  // `lines` is guarded by `lock`
+    private let lock = NSLock()
+    private var recorded: [String] = []
+    func append(_ line: String) { lock.withLock { recorded.append(line) } }
+    var lines: [String] { lock.withLock { recorded } }
+}
+
+/// A swift-log handler that keeps every message.
+struct CapturingLogHandler: LogHandler {
+    let log: CapturedLog
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+    init(_ log: CapturedLog) { self.log = log }
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+    func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String,
+             file: String, function: String, line: UInt) {
+        log.append("\(level): \(message)")
+    }
 }
