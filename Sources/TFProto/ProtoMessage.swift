@@ -74,7 +74,7 @@ extension ProtoMessage {
             let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? Int
             let isRegular = (try? FileManager.default.attributesOfItem(atPath: path)[.type]) as? FileAttributeType
                 == .typeRegular
-            data = url.isFileURL && size == 0 && isRegular ? Data() : try Data(contentsOf: url, options: .mappedIfSafe)
+            data = url.isFileURL && size == 0 && isRegular ? Data() : try Data(contentsOf: url)  // read, not mapped: a mapped file truncated meanwhile raises SIGBUS
         } catch {
             throw ProtoDecodingError.unreadableFile(file: path, reason: "\(error.localizedDescription)")
         }

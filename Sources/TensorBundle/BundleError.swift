@@ -5,7 +5,7 @@ import Foundation
 /// Every case names the file it concerns (the `.index` or the `.data-SSSSS-of-NNNNN` shard) and, where
 /// one is involved, the tensor key, together with what was expected and what was found.
 public enum BundleError: Error, CustomStringConvertible, Equatable, Sendable {
-    /// A file could not be opened, sized or mapped (`reason` is the system's message).
+    /// A file could not be opened, sized or read (`reason` is the system's message).
     case unreadableFile(file: String, reason: String)
     /// The data shard that `key` lives in does not exist.
     case missingShard(file: String, key: String, shardID: Int, numShards: Int)

@@ -5,7 +5,7 @@ import TFProto
 /// `<prefix>.data-SSSSS-of-NNNNN` (for a hub module, `prefix` is `<module>/variables/variables`).
 ///
 /// Opening maps the `.index` file, verifies every table block's CRC, parses the header (shard count,
-/// endianness, version check) and lists the keys. Data shards are mapped lazily, the first time a
+/// endianness, version check) and lists the keys. Data shards are read lazily, the first time a
 /// tensor in them is read. Every tensor's CRC32C is verified each time it is read. All numbers from the
 /// files are checked before use, so damaged files give a `BundleError` naming the file and key.
 /// Safe to use from several threads at once.
@@ -18,7 +18,7 @@ public final class BundleReader: Sendable {
     public let keys: [String]
 
     private let table: IndexTable
-    /// Where each key's value lies in the mapped `.index` file (one pass at open; lookups then hash).
+    /// Where each key's value lies in the `.index` file read at open (one pass at open; lookups then hash).
     private let values: [TableKey: Range<Int>]
     private let header: BundleHeader
     private let shards: ShardFiles

@@ -4,8 +4,8 @@ import TFProto
 ///
 /// Numeric elements are stored row-major (last dimension fastest) in the host's byte order
 /// (little-endian on every platform this package supports). When the bytes needed no conversion they
-/// point straight into the memory-mapped shard, which the tensor keeps alive; nothing is copied
-/// until a typed accessor is called. Element addresses may be unaligned (bundles pack tensors densely).
+/// point straight into the shard's bytes (read once, never mapped), which the tensor keeps alive;
+/// nothing is copied until a typed accessor is called. Element addresses may be unaligned (bundles pack tensors densely).
 public struct BundleTensor: Sendable {
     /// The key this tensor was stored under.
     public let key: String
@@ -17,8 +17,8 @@ public struct BundleTensor: Sendable {
     public let elementCount: Int
 
     enum Storage: Sendable {
-        /// `length` bytes at `offset` in a mapped shard.
-        case mapped(MappedFile, offset: Int, length: Int)
+        /// `length` bytes at `offset` in a shard read into memory.
+        case fileBytes(FileContents, offset: Int, length: Int)
         /// Converted or assembled bytes.
         case owned([UInt8])
         /// DT_STRING elements.
@@ -33,7 +33,7 @@ public struct BundleTensor: Sendable {
     /// byte order), without copying. Empty for a string tensor. The pointer is valid only during the call.
     public func withUnsafeBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
         switch storage {
-        case let .mapped(file, offset, length):
+        case let .fileBytes(file, offset, length):
             return try withExtendedLifetime(file) { try body(file.bytes(offset: offset, length: length)) }
         case let .owned(bytes):
             return try bytes.withUnsafeBytes(body)

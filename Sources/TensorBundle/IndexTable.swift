@@ -12,7 +12,7 @@ public struct IndexTable: Sendable {
     static let footerLength = 48
     static let trailerLength = 5
 
-    let file: MappedFile
+    let file: FileContents
     /// One per data block: the index block's separator key (`>=` every key in that block) and the
     /// block's byte range without its trailer.
     private let blocks: [(separator: [UInt8], range: Range<Int>)]
@@ -22,10 +22,10 @@ public struct IndexTable: Sendable {
 
     /// Opens and verifies the table at `url`.
     public init(url: URL) throws {
-        try self.init(file: MappedFile(url: url))
+        try self.init(file: FileContents(url: url))
     }
 
-    init(file: MappedFile) throws {
+    init(file: FileContents) throws {
         self.file = file
         let bytes = file.bytes
         guard bytes.count >= Self.footerLength else {
@@ -56,7 +56,7 @@ public struct IndexTable: Sendable {
 
     /// Checks that block `[offset, offset + size)` plus its 5-byte trailer ends by `limit`, that the
     /// trailer says "uncompressed" and that its masked CRC32C (over block and type byte) matches.
-    private static func verifiedBlock(file: MappedFile, offset: Int, size: Int, limit: Int) throws -> Range<Int> {
+    private static func verifiedBlock(file: FileContents, offset: Int, size: Int, limit: Int) throws -> Range<Int> {
         let (blockEnd, overflow1) = offset.addingReportingOverflow(size)
         let (trailerEnd, overflow2) = blockEnd.addingReportingOverflow(trailerLength)
         guard !overflow1, !overflow2, trailerEnd <= limit else {
@@ -86,7 +86,7 @@ public struct IndexTable: Sendable {
 
     // MARK: - Lookup and iteration
 
-    /// Calls `body` with the value stored under `key` (pointing into the mapped file), or returns nil.
+    /// Calls `body` with the value stored under `key` (pointing into the file's bytes), or returns nil.
     func withValue<R>(forKey key: [UInt8], _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R? {
         // The first data block whose separator is >= key is the only one that can hold it.
         var low = 0
@@ -104,7 +104,7 @@ public struct IndexTable: Sendable {
         try withValue(forKey: key) { Array($0) }
     }
 
-    /// Calls `body` with every key and value in key order; values point into the mapped file and are
+    /// Calls `body` with every key and value in key order; values point into the file's bytes and are
     /// valid only during the call. Checks that keys strictly increase across the whole table.
     public func forEachEntry(_ body: (_ key: [UInt8], _ value: UnsafeRawBufferPointer) throws -> Void) throws {
         var previous: [UInt8]? = nil

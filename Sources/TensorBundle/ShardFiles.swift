@@ -1,12 +1,12 @@
 import Foundation
 
-/// The data files of a bundle, `<prefix>.data-SSSSS-of-NNNNN`, each mapped on first use and kept
-/// mapped until the reader (and every tensor pointing into the file) is gone.
+/// The data files of a bundle, `<prefix>.data-SSSSS-of-NNNNN`, each read into memory on first use and
+/// kept until the reader (and every tensor pointing into the file) is gone.
 final class ShardFiles: @unchecked Sendable {
     let prefix: String
     let count: Int
     private let lock = NSLock()
-    private var mapped: [Int: MappedFile] = [:]
+    private var opened: [Int: FileContents] = [:]
 
     init(prefix: String, count: Int) {
         self.prefix = prefix
@@ -18,17 +18,17 @@ final class ShardFiles: @unchecked Sendable {
         prefix + ".data-" + zeroPadded(shard) + "-of-" + zeroPadded(count)
     }
 
-    /// The mapped shard `shard`; `key` names the tensor that needs it, for the error message.
-    func file(_ shard: Int, forKey key: String) throws -> MappedFile {
+    /// The bytes of shard `shard`; `key` names the tensor that needs it, for the error message.
+    func file(_ shard: Int, forKey key: String) throws -> FileContents {
         lock.lock()
         defer { lock.unlock() }
-        if let file = mapped[shard] { return file }
+        if let file = opened[shard] { return file }
         let path = path(ofShard: shard)
         guard FileManager.default.fileExists(atPath: path) else {
             throw BundleError.missingShard(file: path, key: key, shardID: shard, numShards: count)
         }
-        let file = try MappedFile(url: URL(fileURLWithPath: path))
-        mapped[shard] = file
+        let file = try FileContents(url: URL(fileURLWithPath: path))
+        opened[shard] = file
         return file
     }
 

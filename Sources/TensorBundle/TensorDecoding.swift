@@ -4,7 +4,7 @@ import TFProto
 
 /// Reads the bytes of `entry` from `file`, verifies them and decodes them per dtype.
 /// `bigEndian` is the bundle header's endianness (of tensor bytes; protobufs are unaffected).
-func readStoredTensor(entry: BundleEntry, file: MappedFile, bigEndian: Bool) throws -> BundleTensor {
+func readStoredTensor(entry: BundleEntry, file: FileContents, bigEndian: Bool) throws -> BundleTensor {
     let storage: BundleTensor.Storage
     if entry.dtype == .string {
         storage = .strings(try decodeStrings(entry: entry, file: file, bigEndian: bigEndian))
@@ -17,7 +17,7 @@ func readStoredTensor(entry: BundleEntry, file: MappedFile, bigEndian: Bool) thr
 }
 
 /// Throws unless `[entry.offset, entry.offset + entry.size)` lies within `file`.
-private func checkBounds(entry: BundleEntry, file: MappedFile) throws {
+private func checkBounds(entry: BundleEntry, file: FileContents) throws {
     let (end, overflow) = entry.offset.addingReportingOverflow(entry.size)
     guard !overflow, end <= file.count else {
         throw BundleError.outOfBounds(
@@ -28,7 +28,7 @@ private func checkBounds(entry: BundleEntry, file: MappedFile) throws {
 
 /// Fixed-size elements: exactly `elementCount * byteSize` bytes whose CRC32C (as stored, before any
 /// byte swap) matches the entry.
-private func decodePOD(entry: BundleEntry, file: MappedFile, byteSwap: Bool) throws -> BundleTensor.Storage {
+private func decodePOD(entry: BundleEntry, file: FileContents, byteSwap: Bool) throws -> BundleTensor.Storage {
     let elementSize = entry.dtype.byteSize ?? 0
     let (expected, overflow) = entry.elementCount.multipliedReportingOverflow(by: elementSize)
     guard !overflow, expected == entry.size else {
@@ -45,7 +45,7 @@ private func decodePOD(entry: BundleEntry, file: MappedFile, byteSwap: Bool) thr
         throw BundleError.checksumMismatch(file: file.path, key: entry.key, expected: entry.crc32c, found: actual)
     }
     let swapWidth = entry.dtype == .complex64 || entry.dtype == .complex128 ? elementSize / 2 : elementSize
-    guard byteSwap, swapWidth > 1 else { return .mapped(file, offset: entry.offset, length: entry.size) }
+    guard byteSwap, swapWidth > 1 else { return .fileBytes(file, offset: entry.offset, length: entry.size) }
     return .owned(byteSwapped(bytes, width: swapWidth))
 }
 
@@ -67,7 +67,7 @@ private func byteSwapped(_ bytes: UnsafeRawBufferPointer, width: Int) -> [UInt8]
 /// as 4-byte (or, above 4 GiB, 8-byte) integers in the writer's byte order (also the stored
 /// checksum's order), and the entry's CRC continues `C_len` over the 4 stored bytes and then over all
 /// string bytes.
-private func decodeStrings(entry: BundleEntry, file: MappedFile, bigEndian: Bool) throws -> [[UInt8]] {
+private func decodeStrings(entry: BundleEntry, file: FileContents, bigEndian: Bool) throws -> [[UInt8]] {
     func bad(_ detail: String) -> BundleError { .badStringLengths(file: file.path, key: entry.key, detail: detail) }
     // TensorFlow writes nothing at all for an empty string tensor only when size is 0.
     if entry.size == 0 {

@@ -8,18 +8,21 @@ import Musl
 import Darwin
 #endif
 
-/// A read-only memory mapping of a whole file, unmapped when the last reference goes away.
+/// A whole file read into memory when opened, freed when the last reference goes away.
 ///
-/// The mapping is never written and never remapped, so sharing it between threads is safe.
-/// Tensors that need no conversion point straight into it and keep it alive.
-final class MappedFile: @unchecked Sendable {
+/// Read, not memory-mapped: a mapped file that another process truncates raises SIGBUS on the next
+/// access to a page past the new end, which no Swift code can catch. A file that shrinks while it is
+/// being read is reported as a typed error instead. The bytes never change after `init`, so sharing
+/// them between threads is safe. Tensors that need no conversion point straight into them and keep
+/// them alive.
+final class FileContents: @unchecked Sendable {
     /// The path, as used in error messages.
     let path: String
     private let base: UnsafeMutableRawPointer?
-    /// The file's length in bytes when it was mapped.
+    /// The file's length in bytes.
     let count: Int
 
-    /// Maps `url` read-only. Throws `BundleError.unreadableFile` if it cannot be opened, sized or mapped.
+    /// Reads `url`. Throws `BundleError.unreadableFile` if it cannot be opened, sized or fully read.
     init(url: URL) throws {
         path = url.path
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
@@ -42,16 +45,24 @@ final class MappedFile: @unchecked Sendable {
             base = nil
             return
         }
-        let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0)
-        guard let mapped, mapped != MAP_FAILED else {
-            throw BundleError.unreadableFile(file: path, reason: "mmap failed: " + String(cString: strerror(errno)))
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 64)
+        var done = 0
+        while done < size {
+            let got = pread(descriptor, buffer + done, min(size - done, 1 << 30), off_t(done))
+            if got < 0 && errno == EINTR { continue }
+            guard got > 0 else {
+                let reason = got < 0
+                    ? String(cString: strerror(errno))
+                    : "the file shrank while it was read (\(done) of \(size) bytes; is another process writing it?)"
+                buffer.deallocate()
+                throw BundleError.unreadableFile(file: path, reason: reason)
+            }
+            done += got
         }
-        base = mapped
+        base = buffer
     }
 
-    deinit {
-        if let base { munmap(base, count) }
-    }
+    deinit { base?.deallocate() }
 
     /// The whole file. Valid as long as `self` is alive.
     var bytes: UnsafeRawBufferPointer {
