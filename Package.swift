@@ -76,7 +76,7 @@ let package = Package(
         .executableTarget(
             name: "tfhub",
             dependencies: [
-                "TensorFlowHub", "ImageInput", "Interpreter", "Tensors", "CZlib",
+                "TensorFlowHub", "HubResolver", "ImageInput", "Interpreter", "Tensors", "CZlib",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 

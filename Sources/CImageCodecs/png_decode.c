@@ -59,7 +59,10 @@ int cimg_decode_png(const uint8_t *data, size_t size, size_t max_pixels, cimg_im
     int color_type = png_get_color_type(png, info);
     out->source_channels = png_get_channels(png, info);
     if (width == 0 || height == 0 || (size_t)width > max_pixels / height) {
-        png_error(png, "image dimensions exceed the pixel limit");
+        char message[160];
+        snprintf(message, sizeof message, "%lux%lu pixels exceeds the limit of %zu", (unsigned long)width,
+                 (unsigned long)height, max_pixels);
+        png_error(png, message);
     }
     /* Same transformations as TF's png_io for channels=3: expand palette/low-bit gray, tRNS to alpha,
        gray to RGB, drop alpha without compositing; 16-bit samples are kept. */

@@ -13,11 +13,16 @@ final class ArchiveStream {
     private var tar: TarExtractor?
     /// Compressed bytes received so far.
     private(set) var bytesReceived: Int64 = 0
+    /// The archive's size when known in advance (file size, `Content-Length`), for the ratio cap.
+    var expectedSize: Int64? {
+        didSet { tar?.archiveSize = expectedSize }
+    }
 
-    init(root: String, source: String, limits: ExtractionLimits) {
+    init(root: String, source: String, limits: ExtractionLimits, expectedSize: Int64? = nil) {
         self.root = root
         self.source = source
         self.limits = limits
+        self.expectedSize = expectedSize
     }
 
     /// True once the tar stream has reached its end-of-archive block; later input is ignored.
@@ -48,6 +53,7 @@ final class ArchiveStream {
     }
 
     private func forward(_ chunk: UnsafeRawBufferPointer) throws {
+        tar?.compressedBytesReceived = bytesReceived
         if let gzip { try gzip.consume(chunk) } else { try tar?.consume(chunk) }
     }
 
@@ -56,6 +62,7 @@ final class ArchiveStream {
         if head.starts(with: [0x1F, 0x8B]) {
             let extractor = TarExtractor(
                 root: root, source: source, limits: limits, wrapping: "gzip data whose content is ")
+            extractor.archiveSize = expectedSize
             tar = extractor
             gzip = try GzipInflater(source: source, into: extractor)
             return
@@ -65,7 +72,9 @@ final class ArchiveStream {
             throw ResolverError.unsupportedCompression(source: source, format: "xz/lzma")
         }
         if looksLikeMarkup(head) { throw ResolverError.htmlPage(source: source) }
-        tar = TarExtractor(root: root, source: source, limits: limits)
+        let extractor = TarExtractor(root: root, source: source, limits: limits)
+        extractor.archiveSize = expectedSize
+        tar = extractor
     }
 
     /// An HTML or XML page: optional BOM and white space, then `<` and a letter, `!` or `?`.

@@ -91,6 +91,7 @@ final class HTTPArchiveDownload: NSObject, URLSessionDataDelegate, @unchecked Se
         if let type = http?.value(forHTTPHeaderField: "Content-Type") { context += ", Content-Type \(type)" }
         archive.source = context + ")"
         progress.start(expected: response.expectedContentLength)
+        if response.expectedContentLength > 0 { archive.expectedSize = response.expectedContentLength }
         completionHandler(failure == nil ? .allow : .cancel)
     }
 

@@ -120,7 +120,9 @@ public struct ModuleResolver: Sendable {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw ResolverError.fileSystem(path: path, operation: "Opening", reason: POSIX.describe(errno)) }
         defer { close(fd) }
-        let stream = ArchiveStream(root: folder, source: path, limits: limits)
+        var status = stat()
+        let size: Int64? = fstat(fd, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG ? Int64(status.st_size) : nil
+        let stream = ArchiveStream(root: folder, source: path, limits: limits, expectedSize: size)
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
         while !stream.isComplete {
             let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }

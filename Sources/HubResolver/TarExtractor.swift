@@ -38,6 +38,12 @@ final class TarExtractor {
     private var pendingSize: Int64?
     private var entryCount = 0
     private var totalSize: Int64 = 0
+    /// File bytes written so far.
+    private var writtenSize: Int64 = 0
+    /// The archive's whole size in bytes, when known before extraction (a file, `Content-Length`).
+    var archiveSize: Int64?
+    /// Archive bytes received so far (set by the caller before each chunk).
+    var compressedBytesReceived: Int64 = 0
     private var sawHeader = false
     /// First bytes of the stream, shown when it turns out not to be tar at all.
     private var leadingBytes = [UInt8]()
@@ -76,6 +82,8 @@ final class TarExtractor {
                 }
             case let .fileData(fd, name, remaining, padding):
                 let take = Int(min(remaining, Int64(available)))
+                try checkRatio(written: writtenSize + Int64(take), compressed: compressedBytesReceived, declared: false)
+                writtenSize += Int64(take)
                 let code = POSIX.writeAll(fd, UnsafeRawBufferPointer(rebasing: chunk[index..<(index + take)]))
                 if code != 0 {
                     throw ResolverError.fileSystem(path: root + "/" + name, operation: "Writing", reason: POSIX.describe(code))
@@ -272,6 +280,19 @@ final class TarExtractor {
                 found: overflow ? Int64.max : sum)
         }
         totalSize = sum
+        if let archiveSize { try checkRatio(written: sum, compressed: archiveSize, declared: true) }
+    }
+
+    /// Refuses more than `limits.allowedSize(compressed:)` bytes from `compressed` archive bytes.
+    private func checkRatio(written: Int64, compressed: Int64, declared: Bool) throws {
+        let allowed = limits.allowedSize(compressed: compressed)
+        guard written > allowed else { return }
+        throw ResolverError.limitExceeded(
+            source: source,
+            limit: declared
+                ? "the extracted size (\(limits.maxCompressionRatio):1 of the archive's \(compressed) bytes past \(limits.ratioFreeSize) bytes)"
+                : "the extracted size (\(limits.maxCompressionRatio):1 of the \(compressed) archive bytes read so far past \(limits.ratioFreeSize) bytes)",
+            maximum: allowed, found: written)
     }
 
     private func corrupt(_ problem: String) -> ResolverError {

@@ -5,8 +5,10 @@ import Tensors
 /// Decodes JPEG (libjpeg-turbo) and PNG (libpng) files into RGB float tensors, the way TensorFlow's
 /// `tf.io.decode_image(channels=3)` followed by `tf.image.convert_image_dtype(tf.float32)` does.
 public enum ImageDecoder {
-    /// The largest image accepted, in pixels (width x height); larger files are refused before allocation.
-    public static let defaultPixelLimit = 100_000_000
+    /// The largest image accepted by default, in pixels (width x height): 2^25 (e.g. 8192 x 4096), whose
+    /// float32 RGB tensor takes 384 MiB. Larger files are refused from their header, before any pixel
+    /// buffer is allocated (a 1.5 MB JPEG can declare 10 000 x 10 000 pixels: 1.2 GB as floats).
+    public static let defaultPixelLimit = 1 << 25
 
     public enum Format: String, Sendable {
         case jpeg, png

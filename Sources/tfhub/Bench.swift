@@ -68,7 +68,7 @@ struct Bench: ParsableCommand {
         let options = PlanOptions(optimize: !noRewrites, microBatch: microBatch)
 
         let loadStart = Date()
-        let loaded = try Module(handle: moduleHandle, tags: module.tagSet, planOptions: options)
+        let loaded = try Module(handle: moduleHandle, tags: module.tagSet, resolver: module.resolver, planOptions: options)
         let (height, width) = try loaded.getExpectedImageSize(signature: signature)
         let inputs = Dictionary(uniqueKeysWithValues: sizes.map { ($0, formulaImages(batch: $0, height: height, width: width)) })
         _ = try loaded(inputs[sizes[0]]!, signature: signature)

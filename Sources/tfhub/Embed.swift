@@ -33,8 +33,12 @@ struct Embed: ParsableCommand {
     @Option(help: "Signature to run (default: image_feature_vector, else default).")
     var signature: String?
 
+    @Option(help: "Largest image decoded, in pixels (width x height); larger files are skipped before decoding.")
+    var maxImagePixels = ImageDecoder.defaultPixelLimit
+
     func validate() throws {
         guard batch > 0 else { throw ValidationError("--batch must be positive") }
+        guard maxImagePixels > 0 else { throw ValidationError("--max-image-pixels must be positive") }
         if let output, ![".npy", ".csv", ".jsonl"].contains(where: output.hasSuffix) {
             throw ValidationError("-o must end in .npy, .csv or .jsonl")
         }
@@ -51,7 +55,7 @@ struct Embed: ParsableCommand {
         guard !paths.isEmpty else { throw ValidationError("give at least one image file or folder") }
         let outputFile = try output.map { try OutputFile(checking: $0) }
         let images = try ImageFiles.collect(paths)
-        let loaded = try loadModule(handle, tags: moduleOptions.tagSet)
+        let loaded = try loadModule(handle, options: moduleOptions)
         let signatureName = signature ?? (loaded.signature("image_feature_vector") != nil ? "image_feature_vector" : "default")
         let (height, width) = try loaded.getExpectedImageSize(signature: signatureName)
 
@@ -65,7 +69,7 @@ struct Embed: ParsableCommand {
             var decoded: [(String, Tensor)] = []
             for url in chunk {
                 do {
-                    let image = try ImageDecoder.decode(contentsOf: url)
+                    let image = try ImageDecoder.decode(contentsOf: url, pixelLimit: maxImagePixels)
                     decoded.append((url.path, ImageResizer.resizeBilinear(image, height: height, width: width)))
                 } catch {
                     failures += 1

@@ -20,7 +20,7 @@ struct Info: ParsableCommand {
     private func show(_ line: String) { print(escapedForDisplay(line)) }
 
     func run() throws {
-        let loaded = try loadModule(handle, tags: module.tagSet)
+        let loaded = try loadModule(handle, options: module)
         show("module:      \(loaded.directory.path)")
         show("format:      TF1 hub format (tfhub_module.pb FORMAT_V3)")
         let variants = loaded.availableTagSets.map { "{" + $0.sorted().joined(separator: ", ") + "}" }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HubResolver
 import TensorFlowHub
 
 /// Options every subcommand that loads a module shares.
@@ -9,6 +10,31 @@ struct ModuleOptions: ParsableArguments {
     var tags: [String] = []
 
     var tagSet: Set<String> { Set(tags) }
+
+    @Option(help: "Largest archive entry extracted into the cache, in bytes.")
+    var maxEntrySize: Int64 = ExtractionLimits().maxEntrySize
+
+    @Option(help: "Largest total extracted from one archive, in bytes.")
+    var maxTotalSize: Int64 = ExtractionLimits().maxTotalSize
+
+    @Option(help: "Largest ratio of extracted to archive bytes past --ratio-free-size (a gzip bomb stops there).")
+    var maxCompressionRatio: Int64 = ExtractionLimits().maxCompressionRatio
+
+    @Option(help: "Bytes an archive may extract whatever its compression ratio.")
+    var ratioFreeSize: Int64 = ExtractionLimits().ratioFreeSize
+
+    func validate() throws {
+        guard maxEntrySize > 0, maxTotalSize > 0 else { throw ValidationError("--max-entry-size and --max-total-size must be positive") }
+        guard maxCompressionRatio >= 1 else { throw ValidationError("--max-compression-ratio must be at least 1") }
+        guard ratioFreeSize >= 0 else { throw ValidationError("--ratio-free-size must not be negative") }
+    }
+
+    /// The resolver with these caps.
+    var resolver: ModuleResolver {
+        ModuleResolver(limits: ExtractionLimits(
+            maxEntrySize: maxEntrySize, maxTotalSize: maxTotalSize, maxCompressionRatio: maxCompressionRatio,
+            ratioFreeSize: ratioFreeSize))
+    }
 }
 
 /// Finds the module shipped with the repository: `$TFHUB_DEFAULT_MODULE`, else
@@ -56,9 +82,9 @@ func findAbove(_ relative: String, from starts: [URL], containing marker: String
     return nil
 }
 
-/// Loads a module, reporting load errors as the CLI's own.
-func loadModule(_ handle: String?, tags: Set<String>) throws -> Module {
-    try Module(handle: handle ?? DefaultModule.handle(), tags: tags)
+/// Loads a module with the options' tag set and extraction caps.
+func loadModule(_ handle: String?, options: ModuleOptions) throws -> Module {
+    try Module(handle: handle ?? DefaultModule.handle(), tags: options.tagSet, resolver: options.resolver)
 }
 
 /// Writes to standard error.

@@ -25,7 +25,7 @@ struct Run: ParsableCommand {
     func run() throws {
         guard output.hasSuffix(".npz") || output.hasSuffix(".npy") else { throw ValidationError("-o must end in .npy or .npz") }
         let file = try OutputFile(checking: output)
-        let loaded = try loadModule(handle, tags: module.tagSet)
+        let loaded = try loadModule(handle, options: module)
         var feeds: [String: Tensor] = [:]
         for argument in inputs {
             guard let equals = argument.firstIndex(of: "=") else {

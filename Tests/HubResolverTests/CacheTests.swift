@@ -225,3 +225,56 @@ struct CapturingLogHandler: LogHandler {
         log.append("\(level): \(message)")
     }
 }
+
+// MARK: - Compression-ratio cap (issue 18, defect 3)
+
+/// A 256 MiB entry of zeros in a `.tar.gz` of about 256 KB (1 000:1) is refused from its tar header against
+/// the 200:1 cap, before any of it is written: the cache holds nothing afterwards. The same archive
+/// passes with the cap raised.
+@Test func aGzipBombIsRefusedByTheCompressionRatioCapBeforeWriting() throws {
+    try withScratch { scratch in
+        let archive = scratch.sub("bomb.tar.gz").path
+        let script = """
+            import io, sys, tarfile
+            class Zeros(io.RawIOBase):
+                def __init__(self, n): self.left = n
+                def readable(self): return True
+                def readinto(self, b):
+                    k = min(len(b), self.left); b[:k] = bytes(k); self.left -= k; return k
+            n = 256 << 20
+            with tarfile.open(sys.argv[1], "w:gz", compresslevel=9) as t:
+                info = tarfile.TarInfo("saved_model.pb"); info.size = n
+                t.addfile(info, io.BufferedReader(Zeros(n)))
+            """
+        let python = Process()
+        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        python.arguments = ["python3", "-c", script, archive]
+        try python.run()
+        python.waitUntilExit()
+        #expect(python.terminationStatus == 0)
+        let compressed = try #require(try FileManager.default.attributesOfItem(atPath: archive)[.size] as? Int)
+        #expect(compressed < 2 << 20)
+
+        let cache = scratch.sub("cache")
+        let error = try #require(throws: ResolverError.self) { try resolver(cache: cache).resolve(archive) }
+        guard case let .limitExceeded(_, limit, maximum, found) = error else {
+            Issue.record("expected limitExceeded, got \(error)")
+            return
+        }
+        #expect(limit.contains("200:1") && maximum == max(64 << 20, 200 * Int64(compressed)) && found == 256 << 20, "\(error)")
+        #expect(POSIX_treeSize(cache) == 0, "nothing may stay in the cache: \(listing(cache))")
+
+        // With the cap raised, extraction goes on (and fails later only because it is no module).
+        let lenient = resolver(cache: cache, limits: ExtractionLimits(maxCompressionRatio: 2000))
+        #expect(throws: ResolverError.self) { try lenient.resolve(archive) }
+        #expect(POSIX_treeSize(cache) == 0)
+    }
+}
+
+/// Bytes of regular files under `url` (0 when it does not exist).
+private func POSIX_treeSize(_ url: URL) -> Int {
+    guard let walker = FileManager.default.enumerator(at: url, includingPropertiesForKeys: [.fileSizeKey]) else { return 0 }
+    var total = 0
+    for case let file as URL in walker { total += (try? file.resourceValues(forKeys: [.fileSizeKey]).fileSize ?? 0) ?? 0 }
+    return total
+}
