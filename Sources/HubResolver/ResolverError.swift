@@ -35,6 +35,8 @@ public enum ResolverError: Error, CustomStringConvertible, Sendable {
     case limitExceeded(source: String, limit: String, maximum: Int64, found: Int64)
     /// A file-system call failed.
     case fileSystem(path: String, operation: String, reason: String)
+    /// A cache entry cannot be removed while a download holds its lock.
+    case cacheEntryBusy(folder: String, holder: String)
 
     public var description: String {
         switch self {
@@ -76,6 +78,8 @@ public enum ResolverError: Error, CustomStringConvertible, Sendable {
             return "\(source): \(limit) is limited to \(maximum), archive needs at least \(found)."
         case let .fileSystem(path, operation, reason):
             return "\(operation) \(path) failed: \(reason)."
+        case let .cacheEntryBusy(folder, holder):
+            return "\(folder) is locked by '\(holder)' (a download in progress); try again when it is done."
         }
     }
 }

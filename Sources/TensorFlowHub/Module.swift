@@ -62,34 +62,15 @@ public final class Module: Sendable {
         handle: String, tags: Set<String> = [], resolver: ModuleResolver = ModuleResolver(),
         planOptions: PlanOptions = PlanOptions(), options: LoadOptions = .default
     ) throws {
-        let directory = try resolver.resolve(handle)
-        let files = try ModuleFiles(directory: directory, protoLimits: options.protoLimits)
-        let metaGraph = try files.metaGraph(tags: tags)
-        let file = files.savedModelPath
-
-        guard metaGraph.graphDef.library.isEmpty else {
-            throw ModuleError.unsupportedGraphFeature(
-                file: file, reason: "the graph holds a function library, which this interpreter does not run")
-        }
-        var graphDef = metaGraph.graphDef
-        try Assets.patch(&graphDef, metaGraph: metaGraph, directory: directory, file: file)
-
-        var signatures: [String: Signature] = [:]
-        for (name, definition) in metaGraph.signatureDef {
-            signatures[name] = try Signature(name: name, definition: definition)
-        }
-
-        self.directory = directory
+        let contents = try ModuleContents.load(handle: handle, tags: tags, resolver: resolver, options: options)
+        self.directory = contents.directory
         self.tags = tags
-        self.availableTagSets = files.tagSets
-        self.signatures = signatures
-        self.imageModuleInfo = try Attachments(metaGraph: metaGraph, file: file).imageModuleInfo(file: file)
-        self.opHistogram = graphDef.node.reduce(into: [:]) { $0[$1.op, default: 0] += 1 }
-        let variables = try VariableLoader.load(directory: directory, metaGraph: metaGraph)
-        self.graph = try Graph(
-            graphDef: graphDef, opList: metaGraph.metaInfoDef.strippedOpList, limits: options.graphLimits)
-            .freezingVariables(variables)
-        self.variables = variables
+        self.availableTagSets = contents.availableTagSets
+        self.signatures = contents.signatures
+        self.imageModuleInfo = contents.imageModuleInfo
+        self.opHistogram = contents.opHistogram
+        self.graph = contents.graph
+        self.variables = contents.variables
         self.planOptions = planOptions
         self.contexts = ExecutionContextPool(threads: planOptions.threads)
     }

@@ -22,6 +22,8 @@ public enum ModuleError: Error, CustomStringConvertible, Sendable, Equatable {
     /// A variable a signature reads has no value in the module's checkpoint (`detail` says where the
     /// checkpoint is, or that `variables/` is missing).
     case missingVariableValue(name: String, detail: String)
+    /// A cached copy of a module failed to read again after it was fetched anew (`reason`: the error).
+    case brokenCacheEntry(handle: String, folder: String, reason: String)
     /// No signature of that name.
     case noSuchSignature(name: String, available: [String])
     /// A signature's input or output uses an encoding other than a dense tensor name.
@@ -59,6 +61,9 @@ public enum ModuleError: Error, CustomStringConvertible, Sendable, Equatable {
             return "variable '\(name)': \(reason)"
         case .missingVariableValue(let name, let detail):
             return "variable '\(name)' has no value: \(detail)"
+        case .brokenCacheEntry(let handle, let folder, let reason):
+            return "the cached copy \(folder) of '\(handle)' is broken even after fetching it again "
+                + "(\(reason)); clear it with `tfhub cache clear \(handle)`"
         case .noSuchSignature(let name, let available):
             return "no signature '\(name)'; the module has \(available)"
         case .unsupportedTensorEncoding(let signature, let key, let reason):

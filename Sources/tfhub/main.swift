@@ -10,7 +10,7 @@ struct TFHub: ParsableCommand {
             (cached like tensorflow_hub does, under TFHUB_CACHE_DIR). Without HANDLE, commands use the module \
             shipped in Modules/nasnet_mobile_feature_vector (NASNet-A mobile, synthetic weights).
             """,
-        subcommands: [Info.self, Run.self, Embed.self, Bench.self])
+        subcommands: [Info.self, Run.self, Embed.self, Bench.self, Cache.self])
 }
 
 TFHub.main()

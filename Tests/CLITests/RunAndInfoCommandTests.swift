@@ -104,3 +104,36 @@ private func damagedModule(_ damage: (URL) throws -> Void) throws -> (folder: UR
     #expect(embed.status != 0)
     #expect(embed.stderr.contains("has no value") && embed.stderr.contains("\(variablesFolder) is missing"), "\(embed.stderr)")
 }
+
+// MARK: - `tfhub cache` (issue 18, defect 2)
+
+/// `cache list` shows a cached archive with its handle, `cache verify` finds a damaged shard (exit 1,
+/// the file and key named) and `--remove-broken` removes it, `cache clear HANDLE` removes one copy.
+@Test func cacheListVerifyAndClear() throws {
+    let folder = try CLIRunner.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let cache = folder.appendingPathComponent("cache").path
+    let archive = Fixtures.url("resolver/archives/module-gnu.tar.gz").path
+    let other = Fixtures.url("resolver/archives/module-pax.tgz").path
+    for handle in [archive, other] {
+        let info = try CLIRunner.run(["info", handle], environment: ["TFHUB_CACHE_DIR": cache])
+        #expect(info.status == 0, "\(info.stderr)")
+    }
+    let list = try CLIRunner.run(["cache", "list", "--cache-dir", cache])
+    #expect(list.stdout.contains("2 module(s)") && list.stdout.contains(archive) && list.stdout.contains("ok"), "\(list.stdout)")
+    #expect(try CLIRunner.run(["cache", "verify", "--cache-dir", cache]).status == 0)
+
+    let entry = try #require(list.stdout.split(separator: "\n").first { $0.contains(archive) }?.split(separator: " ").first)
+    let shard = "\(cache)/\(entry)/variables/variables.data-00000-of-00001"
+    var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: shard)))
+    bytes[0] ^= 0xFF
+    try Data(bytes).write(to: URL(fileURLWithPath: shard))
+    let verify = try CLIRunner.run(["cache", "verify", "--cache-dir", cache, "--remove-broken"])
+    #expect(verify.status == 1)
+    #expect(verify.stdout.contains("broken") && verify.stdout.contains("checksum") && verify.stdout.contains("removed"), "\(verify.stdout)")
+    #expect(!FileManager.default.fileExists(atPath: "\(cache)/\(entry)"))
+
+    let clear = try CLIRunner.run(["cache", "clear", other, "--cache-dir", cache])
+    #expect(clear.status == 0 && clear.stdout.contains("removed the cached copy"), "\(clear.stdout)\(clear.stderr)")
+    #expect(try CLIRunner.run(["cache", "list", "--cache-dir", cache]).stdout.contains("0 module(s)"))
+}

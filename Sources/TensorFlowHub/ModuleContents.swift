@@ -1,0 +1,89 @@
+import Foundation
+import HubResolver
+import Interpreter
+import Logging
+import Tensors
+import TensorBundle
+import TFProto
+
+/// Everything a `Module` reads from its folder: one graph variant, its signatures, attachments and
+/// variables.
+struct ModuleContents {
+    let directory: URL
+    let availableTagSets: [Set<String>]
+    let signatures: [String: Signature]
+    let imageModuleInfo: ImageModuleInfo?
+    let opHistogram: [String: Int]
+    /// The graph as written, with the variables bound for inference plans.
+    let graph: Graph
+    let variables: [String: Tensor]
+
+    /// Resolves `handle` and reads the module. A cached copy (from an archive or a URL) whose files
+    /// fail to decode or to pass their checksums is broken, not the module: it is moved out of the
+    /// cache, fetched again once, and read again; if that copy fails too, the error names the handle
+    /// and the cache folder.
+    static func load(handle: String, tags: Set<String>, resolver: ModuleResolver, options: Module.LoadOptions) throws -> ModuleContents {
+        let directory = try resolver.resolve(handle)
+        guard let cached = resolver.cacheFolder(for: handle),
+              cached.standardizedFileURL.path == directory.standardizedFileURL.path
+        else { return try read(directory: directory, tags: tags, options: options) }
+        do {
+            return try read(directory: directory, tags: tags, options: options)
+        } catch where isDamagedFile(error) {
+            Logger(label: "TensorFlowHub.Module").warning(
+                "Cached copy \(directory.path) of '\(handle)' is broken (\(error)); fetching it again.")
+            try resolver.evict(handle)
+            let again = try resolver.resolve(handle)
+            do {
+                return try read(directory: again, tags: tags, options: options)
+            } catch where isDamagedFile(error) {
+                throw ModuleError.brokenCacheEntry(handle: handle, folder: again.path, reason: "\(error)")
+            }
+        }
+    }
+
+    /// Whether `error` says a file's bytes are damaged (truncated, overwritten, checksum mismatch), as
+    /// opposed to a module that is well formed but not supported or not asked for correctly.
+    static func isDamagedFile(_ error: any Error) -> Bool {
+        error is ProtoDecodingError || error is BundleError
+    }
+
+    static func read(directory: URL, tags: Set<String>, options: Module.LoadOptions) throws -> ModuleContents {
+        let files = try ModuleFiles(directory: directory, protoLimits: options.protoLimits)
+        let metaGraph = try files.metaGraph(tags: tags)
+        let file = files.savedModelPath
+
+        guard metaGraph.graphDef.library.isEmpty else {
+            throw ModuleError.unsupportedGraphFeature(
+                file: file, reason: "the graph holds a function library, which this interpreter does not run")
+        }
+        var graphDef = metaGraph.graphDef
+        try Assets.patch(&graphDef, metaGraph: metaGraph, directory: directory, file: file)
+
+        var signatures: [String: Signature] = [:]
+        for (name, definition) in metaGraph.signatureDef {
+            signatures[name] = try Signature(name: name, definition: definition)
+        }
+        let variables = try VariableLoader.load(directory: directory, metaGraph: metaGraph)
+        let graph = try Graph(
+            graphDef: graphDef, opList: metaGraph.metaInfoDef.strippedOpList, limits: options.graphLimits)
+            .freezingVariables(variables)
+        return ModuleContents(
+            directory: directory, availableTagSets: files.tagSets, signatures: signatures,
+            imageModuleInfo: try Attachments(metaGraph: metaGraph, file: file).imageModuleInfo(file: file),
+            opHistogram: graphDef.node.reduce(into: [:]) { $0[$1.op, default: 0] += 1 },
+            graph: graph, variables: variables)
+    }
+}
+
+extension Module {
+    /// Reads every file of the module folder `directory` as loading does (both protobuf files, every
+    /// graph variant, every variable with its checkpoint checksums) and throws the first problem;
+    /// for checking cached copies (`tfhub cache verify`).
+    public static func verifyFiles(in directory: URL, options: LoadOptions = .default) throws {
+        let files = try ModuleFiles(directory: directory, protoLimits: options.protoLimits)
+        for tags in files.tagSets {
+            _ = try VariableLoader.load(directory: directory, metaGraph: try files.metaGraph(tags: tags))
+        }
+    }
+}
