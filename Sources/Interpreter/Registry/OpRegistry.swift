@@ -59,7 +59,7 @@ struct OpRegistry: Sendable {
 
     /// The registry of every op family.
     static let standard = OpRegistry(families: [
-        stateOps(), controlOps(), arrayOps(), nnOps(), mathOps(),
+        stateOps(), controlOps(), arrayOps(), nnOps(), mathOps(), gradientOps(),
     ])
 
     subscript(op: String) -> OpDefinition? { definitions[op] }

@@ -17,6 +17,8 @@ ConcatV2 Pad StridedSlice Slice Split SplitV Squeeze ExpandDims Reshape Shape Si
 Conv2D DepthwiseConv2dNative FusedBatchNorm FusedBatchNormV2 FusedBatchNormV3 Relu Relu6 AvgPool MaxPool
 Add AddV2 AddN Sub Mul RealDiv Maximum Minimum Rsqrt Sqrt Square Mean Sum Max MatMul BiasAdd Softmax Floor
 RandomUniform
+Conv2DBackpropInput Conv2DBackpropFilter DepthwiseConv2dNativeBackpropInput DepthwiseConv2dNativeBackpropFilter
+ReluGrad Relu6Grad BiasAddGrad L2Loss
 """.split())
 
 op_list = op_def_pb2.OpList()

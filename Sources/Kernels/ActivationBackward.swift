@@ -1,0 +1,52 @@
+import Tensors
+
+// MARK: - Gradients of activations, BiasAdd and L2Loss
+
+/// `ReluGrad` / `Relu6Grad`: `gradients` where `0 < features` (and `features < 6` for ReLU6), else 0,
+/// as TensorFlow's `select`: a NaN feature gives 0, a NaN gradient passes where the feature is active.
+///
+/// - Parameters: `gradients` and `features` float32 of one shape.
+public func activationGradient(_ gradients: Tensor, features: Tensor, upperBound: Float? = nil) throws -> Tensor {
+    try checkShape(gradients, features.shape, "gradients")
+    try checkShape(features, gradients.shape, "features")
+    return Tensor(shape: gradients.shape, of: Float.self) { out in
+        gradients.withUnsafeBufferPointer(as: Float.self) { g in
+            features.withUnsafeBufferPointer(as: Float.self) { f in
+                if let upperBound {
+                    for i in 0..<out.count { out[i] = f[i] > 0 && f[i] < upperBound ? g[i] : 0 }
+                } else {
+                    for i in 0..<out.count { out[i] = f[i] > 0 ? g[i] : 0 }
+                }
+            }
+        }
+    }
+}
+
+/// `BiasAddGrad` (NHWC, channels last): the sum of `outputGradient` over every axis but the last.
+public func biasAddGradient(_ outputGradient: Tensor) throws -> Tensor {
+    guard outputGradient.elementType == .float32 else {
+        throw KernelError.elementType(operand: "out_backprop", expected: "float32", found: outputGradient.elementType)
+    }
+    guard outputGradient.shape.rank >= 2 else {
+        throw KernelError.rank(operand: "out_backprop", expected: ">= 2", found: outputGradient.shape.rank)
+    }
+    let channels = outputGradient.shape[outputGradient.shape.rank - 1]
+    return Tensor(shape: [channels], of: Float.self) { out in
+        outputGradient.withUnsafeBufferPointer(as: Float.self) { g in
+            var sums = [Double](repeating: 0, count: channels)
+            let rows = channels == 0 ? 0 : g.count / channels
+            for row in 0..<rows {
+                let base = row * channels
+                for c in 0..<channels { sums[c] += Double(g[base + c]) }
+            }
+            for c in 0..<channels { out[c] = Float(sums[c]) }
+        }
+    }
+}
+
+/// `L2Loss`: `sum(t ** 2) / 2`, a float32 scalar.
+public func l2Loss(_ t: Tensor) throws -> Tensor {
+    guard t.elementType == .float32 else { throw KernelError.elementType(operand: "t", expected: "float32", found: t.elementType) }
+    let sum = t.withUnsafeBufferPointer(as: Float.self) { x in x.reduce(0.0) { $0 + Double($1) * Double($1) } }
+    return Tensor(shape: [], scalars: [Float(sum / 2)])
+}

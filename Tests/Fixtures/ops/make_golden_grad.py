@@ -1,0 +1,119 @@
+#!/usr/bin/env python3
+"""Golden data for TensorFlow's gradient ops: one-node graphs run by TensorFlow.
+
+Writes grad/ (Conv2DBackpropInput, Conv2DBackpropFilter, DepthwiseConv2dNativeBackpropInput,
+DepthwiseConv2dNativeBackpropFilter, ReluGrad, Relu6Grad, BiasAddGrad, L2Loss) in the format of
+golden_common.py. The `*_sizes` inputs are Consts (the interpreter needs them at plan time, as TF's
+shape inference does); the other inputs are fed. Geometry tables follow make_golden_nn.py's forward
+cases: strides 1 and 2, SAME / VALID / EXPLICIT, dilations, odd sizes, batch 1 and 3.
+
+Versions used: TensorFlow 2.21.0 (tensorflow-cpu), numpy 2.4.6, CPython 3.11.
+Run: PYTHON=.venv-oracle/bin/python; $PYTHON Tests/Fixtures/ops/make_golden_grad.py
+"""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from golden_common import Const, Family, np, tf  # noqa: E402
+
+raw = tf.raw_ops
+rng = np.random.RandomState(20261202)
+
+
+def randn(*shape):
+    return np.asarray(rng.randn(*shape)).astype(np.float32)
+
+
+def out_size(size, k, s, d, padding, before=0, after=0):
+    eff = (k - 1) * d + 1
+    if padding == "SAME":
+        return (size + s - 1) // s
+    return (size + before + after - eff + s) // s
+
+
+def output_shape(ishape, fshape, strides, padding, dil, explicit, depthwise):
+    pads = explicit or [0] * 8
+    h = out_size(ishape[1], fshape[0], strides[0], dil[0], padding, pads[2], pads[3])
+    w = out_size(ishape[2], fshape[1], strides[1], dil[1], padding, pads[4], pads[5])
+    c = fshape[2] * fshape[3] if depthwise else fshape[3]
+    return (ishape[0], h, w, c)
+
+
+CONV_TABLE = [
+    # name, input shape, filter shape, strides, padding, dilations, explicit paddings
+    ("s1_same", (1, 5, 5, 3), (3, 3, 3, 4), (1, 1), "SAME", (1, 1), None),
+    ("s2_same", (1, 5, 5, 3), (3, 3, 3, 4), (2, 2), "SAME", (1, 1), None),
+    ("s2_same_even", (3, 6, 6, 3), (3, 3, 3, 4), (2, 2), "SAME", (1, 1), None),
+    ("s1_valid", (1, 5, 6, 3), (3, 2, 3, 4), (1, 1), "VALID", (1, 1), None),
+    ("s2_valid", (3, 7, 7, 3), (3, 3, 3, 5), (2, 2), "VALID", (1, 1), None),
+    ("s21_same", (1, 6, 5, 3), (2, 3, 3, 2), (2, 1), "SAME", (1, 1), None),
+    ("dilated_same", (1, 7, 7, 2), (3, 3, 2, 3), (1, 1), "SAME", (2, 2), None),
+    ("explicit", (1, 5, 5, 3), (3, 3, 3, 2), (1, 1), "EXPLICIT", (1, 1), [0, 0, 1, 2, 0, 3, 0, 0]),
+    ("pointwise", (3, 6, 6, 5), (1, 1, 5, 7), (1, 1), "VALID", (1, 1), None),
+    ("pointwise_s2", (1, 8, 8, 6), (1, 1, 6, 5), (2, 2), "VALID", (1, 1), None),
+    ("k5_s2_same_odd", (1, 9, 9, 4), (5, 5, 4, 3), (2, 2), "SAME", (1, 1), None),
+    ("kernel_larger_same", (1, 2, 2, 3), (3, 3, 3, 2), (1, 1), "SAME", (1, 1), None),
+]
+
+DEPTHWISE_TABLE = [
+    ("k3_s1_same", (1, 7, 7, 8), (3, 3, 8, 1), (1, 1), "SAME", (1, 1), None),
+    ("k3_s2_same", (3, 7, 7, 8), (3, 3, 8, 1), (2, 2), "SAME", (1, 1), None),
+    ("k5_s2_same", (1, 9, 9, 5), (5, 5, 5, 1), (2, 2), "SAME", (1, 1), None),
+    ("k7_s1_same", (1, 8, 8, 3), (7, 7, 3, 1), (1, 1), "SAME", (1, 1), None),
+    ("multiplier2_valid", (1, 6, 5, 3), (3, 3, 3, 2), (1, 1), "VALID", (1, 1), None),
+    ("dilated_same", (1, 7, 7, 4), (3, 3, 4, 1), (1, 1), "SAME", (2, 2), None),
+    ("explicit", (1, 5, 5, 4), (3, 3, 4, 1), (1, 1), "EXPLICIT", (1, 1), [0, 0, 1, 0, 2, 1, 0, 0]),
+]
+
+
+def convolution_cases(grad):
+    for depthwise, table in [(False, CONV_TABLE), (True, DEPTHWISE_TABLE)]:
+        ops = ((raw.DepthwiseConv2dNativeBackpropInput, raw.DepthwiseConv2dNativeBackpropFilter) if depthwise
+               else (raw.Conv2DBackpropInput, raw.Conv2DBackpropFilter))
+        prefix = "depthwise_" if depthwise else "conv2d_"
+        names = ((("DepthwiseConv2dNativeBackpropInput", "DepthwiseConv2dNativeBackpropFilter")) if depthwise
+                 else ("Conv2DBackpropInput", "Conv2DBackpropFilter"))
+        for name, ishape, fshape, strides, padding, dil, explicit in table:
+            oshape = output_shape(ishape, fshape, strides, padding, dil, explicit, depthwise)
+            attrs = dict(strides=[1, strides[0], strides[1], 1], padding=padding,
+                         explicit_paddings=explicit or [], dilations=[1, dil[0], dil[1], 1])
+
+            def build_input(t, op=ops[0], attrs=attrs):
+                op(input_sizes=t[0], filter=t[1], out_backprop=t[2], name="op", **attrs)
+
+            def build_filter(t, op=ops[1], attrs=attrs):
+                op(input=t[0], filter_sizes=t[1], out_backprop=t[2], name="op", **attrs)
+
+            grad.add(prefix + "input_" + name, names[0],
+                     [Const(np.array(ishape, np.int32)), randn(*fshape), randn(*oshape)], build_input)
+            grad.add(prefix + "filter_" + name, names[1],
+                     [randn(*ishape), Const(np.array(fshape, np.int32)), randn(*oshape)], build_filter)
+
+
+def elementwise_cases(grad):
+    for shape in [(2, 3, 4, 5), (37,)]:
+        features = randn(*shape) * 4
+        features.reshape(-1)[:3] = [0.0, 6.0, -0.0]  # the boundaries
+        gradients = randn(*shape)
+        tag = "x".join(map(str, shape))
+        grad.add("relugrad_" + tag, "ReluGrad", [gradients, features],
+                 lambda t: raw.ReluGrad(gradients=t[0], features=t[1], name="op"))
+        grad.add("relu6grad_" + tag, "Relu6Grad", [gradients, features],
+                 lambda t: raw.Relu6Grad(gradients=t[0], features=t[1], name="op"))
+    for shape in [(3, 4, 5, 6), (7, 9)]:
+        grad.add("biasaddgrad_" + "x".join(map(str, shape)), "BiasAddGrad", [randn(*shape)],
+                 lambda t: raw.BiasAddGrad(out_backprop=t[0], name="op"))
+        grad.add("l2loss_" + "x".join(map(str, shape)), "L2Loss", [randn(*shape)],
+                 lambda t: raw.L2Loss(t=t[0], name="op"))
+
+
+def main():
+    grad = Family("grad", "make_golden_grad.py")
+    grad.reset_dir()
+    convolution_cases(grad)
+    elementwise_cases(grad)
+    grad.write_manifest()
+
+
+if __name__ == "__main__":
+    main()
