@@ -4,8 +4,10 @@ import Tensors
 // MARK: - TensorFlow's gradient ops (what tf.gradients writes into a graph)
 
 /// `Conv2DBackpropInput`, `Conv2DBackpropFilter`, `DepthwiseConv2dNativeBackpropInput`/`Filter`,
-/// `ReluGrad`, `Relu6Grad`, `BiasAddGrad` and `L2Loss` over NHWC float32 tensors, so graphs that already
-/// hold TF-built gradients (a TF1 training graph) run. The `*_sizes` inputs must be known at plan time.
+/// `AvgPoolGrad`, `MaxPoolGrad`, `FusedBatchNormGrad`/`V2`/`V3`, `ReluGrad`, `Relu6Grad`, `BiasAddGrad`,
+/// and the losses `L2Loss`, `SoftmaxCrossEntropyWithLogits` and `SparseSoftmaxCrossEntropyWithLogits`
+/// over NHWC float32 tensors, so graphs that already hold TF-built gradients (a TF1 training graph)
+/// run. The `*_sizes` and `orig_input_shape` inputs must be known at plan time.
 func gradientOps() -> [OpDefinition] {
     let nhwc: [String: AttributeValue] = ["data_format": .string(Array("NHWC".utf8))]
     let convDefaults = nhwc.merging([
@@ -13,6 +15,7 @@ func gradientOps() -> [OpDefinition] {
         "dilations": .list(AttributeList(ints: [1, 1, 1, 1])),
     ]) { a, _ in a }
     let conv2DDefaults = convDefaults.merging(["use_cudnn_on_gpu": .bool(true)]) { a, _ in a }
+    let batchNormDefaults = nhwc.merging(["epsilon": .float(0.0001), "is_training": .bool(true)]) { a, _ in a }
     return [
         OpDefinition("Conv2DBackpropInput", defaults: conv2DDefaults) { try convolutionBackpropOp($0, depthwise: false, ofInput: true) },
         OpDefinition("Conv2DBackpropFilter", defaults: conv2DDefaults) { try convolutionBackpropOp($0, depthwise: false, ofInput: false) },
@@ -31,6 +34,19 @@ func gradientOps() -> [OpDefinition] {
             guard gradient.shape.rank >= 2 else { throw node.badShape(input: 0, expected: "rank >= 2") }
             let channels = gradient.shape[gradient.shape.rank - 1]
             return PlannedOp(outputs: [ValueType(.float32, [channels])]) { inputs in [try biasAddGradient(inputs[0])] }
+        },
+        OpDefinition("AvgPoolGrad", defaults: nhwc) { try poolGradientOp($0, max: false) },
+        OpDefinition("MaxPoolGrad", defaults: nhwc.merging([
+            "explicit_paddings": .list(AttributeList()), "T": .type(DataTypeCode(rawValue: 1)),
+        ]) { a, _ in a }) {
+            try poolGradientOp($0, max: true)
+        },
+        OpDefinition("FusedBatchNormGrad", defaults: batchNormDefaults) { try batchNormGradientOp($0, inputCount: 5) },
+        OpDefinition("FusedBatchNormGradV2", defaults: batchNormDefaults) { try batchNormGradientOp($0, inputCount: 5) },
+        OpDefinition("FusedBatchNormGradV3", defaults: batchNormDefaults) { try batchNormGradientOp($0, inputCount: 6) },
+        OpDefinition("SoftmaxCrossEntropyWithLogits") { try crossEntropyOp($0, sparse: false) },
+        OpDefinition("SparseSoftmaxCrossEntropyWithLogits", defaults: ["Tlabels": .type(DataTypeCode(.int64))]) {
+            try crossEntropyOp($0, sparse: true)
         },
         OpDefinition("L2Loss") { node in
             try node.requireInputCount(1)
@@ -104,5 +120,92 @@ private func activationGradientOp(_ node: PlanNode, upperBound: Float?) throws -
     guard gradients.shape == features.shape else { throw node.badShape(input: 1, expected: "\(gradients.shape) (shape of gradients)") }
     return PlannedOp(outputs: [gradients]) { inputs in
         [try activationGradient(inputs[0], features: inputs[1], upperBound: upperBound)]
+    }
+}
+
+/// `AvgPoolGrad(orig_input_shape, grad)` and `MaxPoolGrad(orig_input, orig_output, grad)`.
+private func poolGradientOp(_ node: PlanNode, max: Bool) throws -> PlannedOp {
+    try node.requireInputCount(max ? 3 : 2)
+    try requireNHWC(node)
+    let inputShape: Shape
+    if max {
+        inputShape = try node.input(0, rank: 4, ofTypes: [.float32]).shape
+    } else {
+        let sizes = try node.constantInts(0, role: "orig_input_shape")
+        guard sizes.count == 4, sizes.allSatisfy({ $0 >= 0 }) else { throw node.badShape(input: 0, expected: "4 non-negative sizes") }
+        inputShape = Shape(sizes)
+    }
+    let gradient = try node.input(max ? 2 : 1, rank: 4, ofTypes: [.float32])
+    let window = try windowAttributes(node, sizes: "ksize", explicitAllowed: max)
+    let geometry = try kernelCall(node) {
+        try PoolGeometry(inputShape: inputShape, window: window.sizes, strides: window.strides, padding: window.padding)
+    }
+    guard gradient.shape == geometry.outputShape else {
+        throw node.badShape(input: max ? 2 : 1, expected: "\(geometry.outputShape) (the pool's output)")
+    }
+    if max {
+        guard try node.input(1, ofTypes: [.float32]).shape == geometry.outputShape else {
+            throw node.badShape(input: 1, expected: "\(geometry.outputShape) (the pool's output)")
+        }
+    }
+    let cost = 1 + saturatingProduct(gradient.shape.elementCount, window.sizes.0, window.sizes.1)
+    return PlannedOp(outputs: [ValueType(.float32, inputShape)], estimatedCost: cost) { inputs in
+        max
+            ? [try maxPoolGradient(input: inputs[0], outputGradient: inputs[2], geometry: geometry)]
+            : [try averagePoolGradient(inputs[1], geometry: geometry)]
+    }
+}
+
+/// `FusedBatchNormGrad*(y_backprop, x, scale, reserve_space_1, reserve_space_2[, reserve_space_3])`:
+/// outputs `x_backprop`, `scale_backprop`, `offset_backprop` and two placeholder reserve outputs,
+/// which TF 2.21's CPU kernel returns as float32 scalars holding 0.
+private func batchNormGradientOp(_ node: PlanNode, inputCount: Int) throws -> PlannedOp {
+    try node.requireInputCount(inputCount)
+    try requireNHWC(node)
+    let dy = try node.input(0, rank: 4, ofTypes: [.float32])
+    let x = try node.input(1, rank: 4, ofTypes: [.float32])
+    guard x.shape == dy.shape else { throw node.badShape(input: 1, expected: "\(dy.shape) (shape of y_backprop)") }
+    let channels = x.shape[3]
+    for index in 2...4 {
+        guard try node.input(index, ofTypes: [.float32]).shape == [channels] else {
+            throw node.badShape(input: index, expected: "[\(channels)]")
+        }
+    }
+    let epsilon = try node.attributes.float("epsilon")
+    let training = try node.attributes.bool("is_training")
+    let vector = ValueType(.float32, [channels]), empty = ValueType(.float32, [])
+    let nothing = Tensor.zeros(.float32, shape: [])
+    return PlannedOp(outputs: [x, vector, vector, empty, empty]) { inputs in
+        let g = try batchNormGradient(
+            inputs[0], x: inputs[1], scale: inputs[2], mean: inputs[3], variance: inputs[4], epsilon: epsilon,
+            isTraining: training)
+        return [g.x, g.scale, g.offset, nothing, nothing]
+    }
+}
+
+/// `SoftmaxCrossEntropyWithLogits(features, labels)` and the sparse form with class indices:
+/// outputs `loss [batch]` and `backprop [batch, classes]`.
+private func crossEntropyOp(_ node: PlanNode, sparse: Bool) throws -> PlannedOp {
+    try node.requireInputCount(2)
+    let logits = try node.input(0, rank: 2, ofTypes: [.float32])
+    let (batch, classes) = (logits.shape[0], logits.shape[1])
+    if sparse {
+        let labels = try node.input(1, rank: 1, ofTypes: [.int32, .int64])
+        guard labels.shape == [batch] else { throw node.badShape(input: 1, expected: "[\(batch)]") }
+    } else {
+        let labels = try node.input(1, rank: 2, ofTypes: [.float32])
+        guard labels.shape == logits.shape else { throw node.badShape(input: 1, expected: "\(logits.shape)") }
+    }
+    return PlannedOp(outputs: [ValueType(.float32, [batch]), ValueType(.float32, [batch, classes])]) { inputs in
+        let result: (loss: Tensor, backprop: Tensor)
+        if sparse {
+            let indices = inputs[1].elementType == .int32
+                ? inputs[1].scalars(as: Int32.self).map(Int.init)
+                : inputs[1].scalars(as: Int64.self).map { Int(clamping: $0) }
+            result = try softmaxCrossEntropy(logits: inputs[0], labels: nil, classIndices: indices)
+        } else {
+            result = try softmaxCrossEntropy(logits: inputs[0], labels: inputs[1])
+        }
+        return [result.loss, result.backprop]
     }
 }

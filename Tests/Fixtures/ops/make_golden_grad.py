@@ -2,8 +2,10 @@
 """Golden data for TensorFlow's gradient ops: one-node graphs run by TensorFlow.
 
 Writes grad/ (Conv2DBackpropInput, Conv2DBackpropFilter, DepthwiseConv2dNativeBackpropInput,
-DepthwiseConv2dNativeBackpropFilter, ReluGrad, Relu6Grad, BiasAddGrad, L2Loss) in the format of
-golden_common.py. The `*_sizes` inputs are Consts (the interpreter needs them at plan time, as TF's
+DepthwiseConv2dNativeBackpropFilter, AvgPoolGrad, MaxPoolGrad, FusedBatchNormGrad/V2/V3, ReluGrad,
+Relu6Grad, BiasAddGrad, L2Loss, SoftmaxCrossEntropyWithLogits, SparseSoftmaxCrossEntropyWithLogits) in
+the format of golden_common.py. MaxPoolGrad's orig_output and the batch-norm reserve inputs come from
+the forward op in the same graph, as in a graph tf.gradients writes. The `*_sizes` inputs are Consts (the interpreter needs them at plan time, as TF's
 shape inference does); the other inputs are fed. Geometry tables follow make_golden_nn.py's forward
 cases: strides 1 and 2, SAME / VALID / EXPLICIT, dilations, odd sizes, batch 1 and 3.
 
@@ -107,11 +109,92 @@ def elementwise_cases(grad):
                  lambda t: raw.L2Loss(t=t[0], name="op"))
 
 
+POOL_TABLE = [
+    ("k3_s1_same", (1, 6, 6, 5), (3, 3), (1, 1), "SAME"),
+    ("k3_s2_same", (3, 7, 7, 5), (3, 3), (2, 2), "SAME"),
+    ("k3_s2_same_even", (1, 8, 8, 4), (3, 3), (2, 2), "SAME"),
+    ("k2_s2_valid", (1, 6, 7, 3), (2, 2), (2, 2), "VALID"),
+    ("k3_s2_valid", (1, 9, 9, 4), (3, 3), (2, 2), "VALID"),
+    ("k1_s2_valid", (1, 8, 8, 6), (1, 1), (2, 2), "VALID"),
+    ("k23_s12_same", (1, 5, 6, 3), (2, 3), (1, 2), "SAME"),
+    ("global_7x7", (3, 7, 7, 4), (7, 7), (1, 1), "VALID"),
+]
+
+
+def pool_cases(grad):
+    for name, ishape, k, st, padding in POOL_TABLE:
+        attrs = dict(ksize=[1, k[0], k[1], 1], strides=[1, st[0], st[1], 1], padding=padding)
+        oh = out_size(ishape[1], k[0], st[0], 1, padding)
+        ow = out_size(ishape[2], k[1], st[1], 1, padding)
+        oshape = (ishape[0], oh, ow, ishape[3])
+
+        def avg(t, attrs=attrs):
+            raw.AvgPoolGrad(orig_input_shape=t[0], grad=t[1], name="op", **attrs)
+        grad.add("avgpoolgrad_" + name, "AvgPoolGrad", [Const(np.array(ishape, np.int32)), randn(*oshape)], avg)
+
+        def mx(t, attrs=attrs):
+            y = raw.MaxPool(input=t[0], **attrs)
+            raw.MaxPoolGrad(orig_input=t[0], orig_output=y, grad=t[1], name="op", **attrs)
+        # Values on a coarse grid, so windows hold ties (TF takes the first maximum in row-major order).
+        x = (rng.randint(-3, 4, size=ishape)).astype(np.float32)
+        grad.add("maxpoolgrad_ties_" + name, "MaxPoolGrad", [x, randn(*oshape)], mx)
+        grad.add("maxpoolgrad_" + name, "MaxPoolGrad", [randn(*ishape), randn(*oshape)], mx)
+
+
+def batch_norm_cases(grad):
+    versions = [("v1", raw.FusedBatchNorm, raw.FusedBatchNormGrad, "FusedBatchNormGrad"),
+                ("v2", raw.FusedBatchNormV2, raw.FusedBatchNormGradV2, "FusedBatchNormGradV2"),
+                ("v3", raw.FusedBatchNormV3, raw.FusedBatchNormGradV3, "FusedBatchNormGradV3")]
+    for vname, forward, backward, op_name in versions:
+        for sname, shape in [("4d", (3, 4, 3, 5)), ("1x1", (2, 1, 1, 6))]:
+            c = shape[-1]
+            x = randn(*shape) * 2 + 0.5
+            scale = (rng.rand(c) + 0.5).astype(np.float32)
+            offset = randn(c)
+            dy = randn(*shape)
+
+            def train(t, forward=forward, backward=backward, vname=vname):
+                empty = tf.constant(np.zeros([0], np.float32))
+                outs = forward(x=t[0], scale=t[1], offset=t[2], mean=empty, variance=empty, epsilon=0.001,
+                               is_training=True)
+                reserve = [outs[3], outs[4]] + ([outs[5]] if vname == "v3" else [])
+                backward(y_backprop=t[3], x=t[0], scale=t[1], reserve_space_1=reserve[0],
+                         reserve_space_2=reserve[1], **({"reserve_space_3": reserve[2]} if vname == "v3" else {}),
+                         epsilon=0.001, is_training=True, name="op")
+            grad.add("batchnormgrad_%s_train_%s" % (vname, sname), op_name, [x, scale, offset, dy], train)
+
+            mean = randn(c)
+            var = (rng.rand(c) + 0.2).astype(np.float32)
+
+            def infer(t, backward=backward, vname=vname):
+                extra = {"reserve_space_3": tf.constant(np.zeros([0], np.float32))} if vname == "v3" else {}
+                backward(y_backprop=t[0], x=t[1], scale=t[2], reserve_space_1=t[3], reserve_space_2=t[4],
+                         epsilon=0.001, is_training=False, name="op", **extra)
+            grad.add("batchnormgrad_%s_infer_%s" % (vname, sname), op_name, [dy, x, scale, mean, var], infer)
+
+
+def loss_cases(grad):
+    for batch, classes in [(3, 5), (1, 1001), (4, 2)]:
+        logits = randn(batch, classes) * 3
+        labels = rng.rand(batch, classes).astype(np.float32)
+        labels /= labels.sum(axis=1, keepdims=True)
+        grad.add("xent_%dx%d" % (batch, classes), "SoftmaxCrossEntropyWithLogits", [logits, labels],
+                 lambda t: raw.SoftmaxCrossEntropyWithLogits(features=t[0], labels=t[1], name="op"))
+        for dtype in (np.int32, np.int64):
+            indices = rng.randint(0, classes, size=batch).astype(dtype)
+            grad.add("sparse_xent_%dx%d_%s" % (batch, classes, np.dtype(dtype).name),
+                     "SparseSoftmaxCrossEntropyWithLogits", [logits, indices],
+                     lambda t: raw.SparseSoftmaxCrossEntropyWithLogits(features=t[0], labels=t[1], name="op"))
+
+
 def main():
     grad = Family("grad", "make_golden_grad.py")
     grad.reset_dir()
     convolution_cases(grad)
+    pool_cases(grad)
+    batch_norm_cases(grad)
     elementwise_cases(grad)
+    loss_cases(grad)
     grad.write_manifest()
 
 

@@ -18,7 +18,8 @@ Conv2D DepthwiseConv2dNative FusedBatchNorm FusedBatchNormV2 FusedBatchNormV3 Re
 Add AddV2 AddN Sub Mul RealDiv Maximum Minimum Rsqrt Sqrt Square Mean Sum Max MatMul BiasAdd Softmax Floor
 RandomUniform
 Conv2DBackpropInput Conv2DBackpropFilter DepthwiseConv2dNativeBackpropInput DepthwiseConv2dNativeBackpropFilter
-ReluGrad Relu6Grad BiasAddGrad L2Loss
+ReluGrad Relu6Grad BiasAddGrad L2Loss AvgPoolGrad MaxPoolGrad FusedBatchNormGrad FusedBatchNormGradV2
+FusedBatchNormGradV3 SoftmaxCrossEntropyWithLogits SparseSoftmaxCrossEntropyWithLogits
 """.split())
 
 op_list = op_def_pb2.OpList()

@@ -1,0 +1,106 @@
+import Foundation
+import Tensors
+
+// MARK: - Gradient of batch normalization (TensorFlow's FusedBatchNormGrad / V2 / V3, NHWC)
+
+/// The gradients of `y = scale * (x - mean) * rsqrt(variance + epsilon) + offset` over NHWC float32.
+///
+/// In training mode `mean` and `variance` are the batch statistics the forward pass saved, and the
+/// gradient flows through them too (TF's CPU formula):
+/// `dx = scale * rsqrt * (dy - mean(dy) - (x - mean) * mean(dy * (x - mean)) * rsqrt^2)`.
+/// In inference mode they are constants: `dx = dy * scale * rsqrt`. In both,
+/// `dscale = sum(dy * (x - mean)) * rsqrt` and `doffset = sum(dy)`, sums over batch, height and width.
+public func batchNormGradient(
+    _ outputGradient: Tensor, x: Tensor, scale: Tensor, mean: Tensor, variance: Tensor, epsilon: Float,
+    isTraining: Bool
+) throws -> (x: Tensor, scale: Tensor, offset: Tensor) {
+    try checkShape(outputGradient, x.shape, "y_backprop")
+    guard x.shape.rank == 4 else { throw KernelError.rank(operand: "x", expected: "4 (NHWC)", found: x.shape.rank) }
+    let channels = x.shape[3]
+    for (operand, tensor) in [("scale", scale), ("mean", mean), ("variance", variance)] {
+        try checkShape(tensor, [channels], operand)
+    }
+    let rest = channels == 0 ? 0 : x.shape.elementCount / channels
+    let dy = outputGradient.scalars(as: Float.self), xs = x.scalars(as: Float.self)
+    let gamma = scale.scalars(as: Float.self), mu = mean.scalars(as: Float.self), sigma2 = variance.scalars(as: Float.self)
+    let rsqrt = (0..<channels).map { 1 / (sigma2[$0] + epsilon).squareRoot() }
+    var sumDy = [Double](repeating: 0, count: channels), sumDyXc = [Double](repeating: 0, count: channels)
+    for row in 0..<rest {
+        let base = row * channels
+        for c in 0..<channels {
+            sumDy[c] += Double(dy[base + c])
+            sumDyXc[c] += Double(dy[base + c]) * Double(xs[base + c] - mu[c])
+        }
+    }
+    let count = Float(max(rest, 1))
+    let meanDy = sumDy.map { Float($0) / count }, meanDyXc = sumDyXc.map { Float($0) / count }
+    let dx = Tensor(shape: x.shape, of: Float.self) { out in
+        for row in 0..<rest {
+            let base = row * channels
+            for c in 0..<channels {
+                if isTraining {
+                    let centered = xs[base + c] - mu[c]
+                    out[base + c] = gamma[c] * rsqrt[c]
+                        * (dy[base + c] - meanDy[c] - centered * meanDyXc[c] * rsqrt[c] * rsqrt[c])
+                } else {
+                    out[base + c] = dy[base + c] * gamma[c] * rsqrt[c]
+                }
+            }
+        }
+    }
+    let dScale = Tensor(shape: [channels], scalars: (0..<channels).map { Float(sumDyXc[$0]) * rsqrt[$0] })
+    let dOffset = Tensor(shape: [channels], scalars: sumDy.map(Float.init))
+    return (dx, dScale, dOffset)
+}
+
+// MARK: - Softmax cross-entropy (the loss ops, with their gradients)
+
+/// `SoftmaxCrossEntropyWithLogits` (labels: a distribution per row) and
+/// `SparseSoftmaxCrossEntropyWithLogits` (labels: class indices): per row `loss = Σ labels *
+/// (log Σ exp(shifted) - shifted)` with `shifted = logits - max(logits)`, and the gradient with respect
+/// to the logits `softmax(logits) - labels` (TF's kernel; for one-hot labels `softmax - onehot`).
+///
+/// - Parameters:
+///   - logits: float32 `[batch, classes]`.
+///   - labels: float32 `[batch, classes]`, or `nil` with `classIndices` (`batch` values in `0..<classes`).
+/// - Returns: loss `[batch]` and backprop `[batch, classes]`.
+public func softmaxCrossEntropy(
+    logits: Tensor, labels: Tensor?, classIndices: [Int]? = nil
+) throws -> (loss: Tensor, backprop: Tensor) {
+    guard logits.elementType == .float32, logits.shape.rank == 2 else {
+        throw KernelError.rank(operand: "features", expected: "2 ([batch, classes]) float32", found: logits.shape.rank)
+    }
+    let (batch, classes) = (logits.shape[0], logits.shape[1])
+    if let labels { try checkShape(labels, logits.shape, "labels") }
+    if let classIndices {
+        guard classIndices.count == batch else {
+            throw KernelError.parameter(name: "labels", expected: "\(batch) class indices", found: "\(classIndices.count)")
+        }
+        if let bad = classIndices.firstIndex(where: { $0 < 0 || $0 >= classes }) {
+            throw KernelError.parameter(
+                name: "labels[\(bad)]", expected: "a class index in [0, \(classes))", found: "\(classIndices[bad])")
+        }
+    }
+    let z = logits.scalars(as: Float.self)
+    let y = labels?.scalars(as: Float.self)
+    var loss = [Float](repeating: 0, count: batch)
+    var backprop = [Float](repeating: 0, count: batch * classes)
+    for row in 0..<batch {
+        let base = row * classes
+        let top = z[base..<(base + classes)].max() ?? 0
+        var sum: Float = 0
+        for k in 0..<classes { sum += (z[base + k] - top).exp() }
+        let logSum = sum.log()
+        for k in 0..<classes {
+            let label = y.map { $0[base + k] } ?? (classIndices![row] == k ? 1 : 0)
+            loss[row] += label * (logSum - (z[base + k] - top))
+            backprop[base + k] = (z[base + k] - top).exp() / sum - label
+        }
+    }
+    return (Tensor(shape: [batch], scalars: loss), Tensor(shape: [batch, classes], scalars: backprop))
+}
+
+private extension Float {
+    func exp() -> Float { Float(Foundation.exp(Double(self))) }
+    func log() -> Float { Float(Foundation.log(Double(self))) }
+}

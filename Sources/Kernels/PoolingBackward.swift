@@ -1,0 +1,87 @@
+import Tensors
+
+// MARK: - Gradients of pools (TensorFlow's AvgPoolGrad and MaxPoolGrad)
+
+/// `AvgPoolGrad`: each output cell's gradient divided by its window's in-image cell count (TF's
+/// divisor: padded cells excluded) and added to every in-image cell of the window.
+///
+/// - Parameter outputGradient: NHWC float32 of `geometry.outputShape`.
+/// - Returns: NHWC float32 of `geometry.inputShape`.
+public func averagePoolGradient(_ outputGradient: Tensor, geometry: PoolGeometry) throws -> Tensor {
+    try checkShape(outputGradient, geometry.outputShape, "grad")
+    let i = geometry.inputShape, o = geometry.outputShape
+    let channels = i[3]
+    return Tensor(shape: i, of: Float.self) { dx in
+        for index in dx.indices { dx[index] = 0 }
+        outputGradient.withUnsafeBufferPointer(as: Float.self) { dy in
+            for b in 0..<i[0] {
+                for oh in 0..<o[1] {
+                    let (h0, h1) = span(oh, geometry.strideH, geometry.rows.padBefore, geometry.windowH, i[1])
+                    for ow in 0..<o[2] {
+                        let (w0, w1) = span(ow, geometry.strideW, geometry.columns.padBefore, geometry.windowW, i[2])
+                        let count = Float((h1 - h0) * (w1 - w0))
+                        guard count > 0 else { continue }
+                        let dyBase = ((b * o[1] + oh) * o[2] + ow) * channels
+                        for ih in h0..<h1 {
+                            for iw in w0..<w1 {
+                                let dxBase = ((b * i[1] + ih) * i[2] + iw) * channels
+                                for c in 0..<channels { dx[dxBase + c] += dy[dyBase + c] / count }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `MaxPoolGrad`: each output cell's gradient added to the input cell holding its window's maximum
+/// (the first in row-major order among equal values, as TF's CPU kernel scans), recomputed from
+/// `input`.
+///
+/// - Parameters:
+///   - input: NHWC float32 of `geometry.inputShape` (the pool's input).
+///   - outputGradient: NHWC float32 of `geometry.outputShape`.
+public func maxPoolGradient(input: Tensor, outputGradient: Tensor, geometry: PoolGeometry) throws -> Tensor {
+    try checkShape(input, geometry.inputShape, "orig_input")
+    try checkShape(outputGradient, geometry.outputShape, "grad")
+    let i = geometry.inputShape, o = geometry.outputShape
+    let channels = i[3]
+    return Tensor(shape: i, of: Float.self) { dx in
+        for index in dx.indices { dx[index] = 0 }
+        input.withUnsafeBufferPointer(as: Float.self) { x in
+            outputGradient.withUnsafeBufferPointer(as: Float.self) { dy in
+                for b in 0..<i[0] {
+                    for oh in 0..<o[1] {
+                        let (h0, h1) = span(oh, geometry.strideH, geometry.rows.padBefore, geometry.windowH, i[1])
+                        for ow in 0..<o[2] {
+                            let (w0, w1) = span(ow, geometry.strideW, geometry.columns.padBefore, geometry.windowW, i[2])
+                            let dyBase = ((b * o[1] + oh) * o[2] + ow) * channels
+                            for c in 0..<channels {
+                                var best = -1
+                                var bestValue = -Float.infinity
+                                for ih in h0..<h1 {
+                                    for iw in w0..<w1 {
+                                        let at = ((b * i[1] + ih) * i[2] + iw) * channels + c
+                                        if best < 0 || x[at] > bestValue || x[at].isNaN && !bestValue.isNaN {
+                                            best = at
+                                            bestValue = x[at]
+                                        }
+                                    }
+                                }
+                                if best >= 0 { dx[best] += dy[dyBase + c] }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The in-image input range `[start, end)` of window `index` along one axis.
+@inline(__always)
+private func span(_ index: Int, _ stride: Int, _ padBefore: Int, _ window: Int, _ size: Int) -> (Int, Int) {
+    let start = index * stride - padBefore
+    return (max(start, 0), min(start + window, size))
+}

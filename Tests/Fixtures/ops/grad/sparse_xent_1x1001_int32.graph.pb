@@ -1,0 +1,13 @@
+
+4
+x0Placeholder*
+dtype0*
+shape:	é
+/
+x1Placeholder*
+dtype0*
+shape:
+I
+op#SparseSoftmaxCrossEntropyWithLogitsx0x1*
+Tlabels0*
+T0"ª

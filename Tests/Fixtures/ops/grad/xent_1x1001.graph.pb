@@ -1,0 +1,12 @@
+
+4
+x0Placeholder*
+dtype0*
+shape:	é
+4
+x1Placeholder*
+dtype0*
+shape:	é
+4
+opSoftmaxCrossEntropyWithLogitsx0x1*
+T0"ª
