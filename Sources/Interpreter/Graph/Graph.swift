@@ -50,6 +50,23 @@ public final class Graph: @unchecked Sendable {
         self.frozenVariables = [:]
     }
 
+    /// `graph` plus `extra` nodes (already merged with defaults), e.g. gradient nodes.
+    init(extending graph: Graph, with extra: [GraphNode]) throws {
+        var table = graph.nodes
+        for node in extra {
+            guard table[node.name] == nil else {
+                throw PlanningError.invalidNode(node: node.name, op: node.op, reason: "duplicate node name")
+            }
+            let merged = node.attributes.merging(graph.registry[node.op]?.defaults ?? [:]) { own, _ in own }
+            table[node.name] = GraphNode(name: node.name, op: node.op, inputs: node.inputs, attributes: merged)
+        }
+        nodes = table
+        registry = graph.registry
+        maximumTensorByteCount = graph.maximumTensorByteCount
+        maximumConstantByteCount = graph.maximumConstantByteCount
+        frozenVariables = graph.frozenVariables
+    }
+
     private init(copying graph: Graph, frozenVariables: [String: Tensor]) {
         nodes = graph.nodes
         registry = graph.registry

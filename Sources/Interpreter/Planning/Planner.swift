@@ -71,6 +71,32 @@ struct Planner {
 
     // MARK: - Planning each node
 
+    /// The planned type of every output of the needed nodes (and of the feeds), as written (no
+    /// rewrites): what differentiation needs to emit shape-specific gradient nodes.
+    func tensorTypes() throws -> (types: [TensorName: ValueType], constants: [TensorName: Tensor]) {
+        let order = try neededNodesInOrder()
+        var builder = PlanBuilder(
+            maximumTensorByteCount: graph.maximumTensorByteCount, maximumConstantByteCount: graph.maximumConstantByteCount)
+        for (tensor, type) in feeds.sorted(by: { $0.key.description < $1.key.description }) {
+            try builder.addFeed(tensor, type)
+        }
+        var separability = BatchSeparability(feeds: [])
+        var types: [TensorName: ValueType] = [:]
+        var constants: [TensorName: Tensor] = [:]
+        for (tensor, type) in feeds { types[tensor] = type }
+        for node in order {
+            try plan(node, into: &builder, separability: &separability)
+            var index = 0
+            while let slot = try? builder.slot(for: TensorName(node: node.name, output: index), consumer: nil) {
+                let tensor = TensorName(node: node.name, output: index)
+                types[tensor] = builder.types[slot]
+                if let value = builder.constants[slot], value.shape.elementCount <= 64 { constants[tensor] = value }
+                index += 1
+            }
+        }
+        return (types, constants)
+    }
+
     func makePlan() throws -> ExecutionPlan {
         for (tensor, _) in feeds where graph.nodes[tensor.node] == nil {
             throw PlanningError.badFeed(tensor: tensor.description, reason: "the graph has no node '\(tensor.node)'")
