@@ -50,3 +50,36 @@ public func l2Loss(_ t: Tensor) throws -> Tensor {
     let sum = t.withUnsafeBufferPointer(as: Float.self) { x in x.reduce(0.0) { $0 + Double($1) * Double($1) } }
     return Tensor(shape: [], scalars: [Float(sum / 2)])
 }
+
+// MARK: - Strided scatter (the gradient of a strided slice)
+
+/// A float32 tensor of `shape` holding zeros except at the strided block `offset + Σ i_a * strides[a]`
+/// (`i` over `blockShape`), which receives `values` in row-major order: `StridedSliceGrad`.
+public func stridedScatter(_ values: Tensor, into shape: Shape, offset: Int, strides: [Int], blockShape: Shape) throws -> Tensor {
+    guard values.elementType == .float32, values.shape.elementCount == blockShape.elementCount else {
+        throw KernelError.parameter(name: "dy", expected: "float32 with \(blockShape.elementCount) elements",
+                                    found: "\(values.elementType) \(values.shape)")
+    }
+    return Tensor(shape: shape, of: Float.self) { out in
+        for index in out.indices { out[index] = 0 }
+        let count = blockShape.elementCount
+        guard count > 0 else { return }
+        values.withUnsafeBufferPointer(as: Float.self) { v in
+            let dims = blockShape.dimensions
+            var position = [Int](repeating: 0, count: dims.count)
+            var target = offset
+            for i in 0..<count {
+                out[target] += v[i]
+                var axis = dims.count - 1
+                while axis >= 0 {
+                    position[axis] += 1
+                    target += strides[axis]
+                    if position[axis] < dims[axis] { break }
+                    target -= strides[axis] * dims[axis]
+                    position[axis] = 0
+                    axis -= 1
+                }
+            }
+        }
+    }
+}

@@ -27,7 +27,7 @@ enum GradientRules {
         "Mean": { node, dy, b in try reduction(node, dy, &b, mean: true) },
         "Sum": { node, dy, b in try reduction(node, dy, &b, mean: false) },
         "Reshape": reshapeLike, "Squeeze": reshapeLike, "ExpandDims": reshapeLike,
-        "ConcatV2": concat,
+        "ConcatV2": concat, "Split": split, "Pad": pad, "Slice": slice, "StridedSlice": stridedSlice,
         "SparseSoftmaxCrossEntropyWithLogits": crossEntropy, "SoftmaxCrossEntropyWithLogits": crossEntropy,
         "L2Loss": { node, dy, b in
             guard let dy = dy[0], let x = node.dataInputs.first, let type = b.type(of: x) else { return [nil] }
@@ -194,6 +194,57 @@ enum GradientRules {
                                 ["T": float, "Index": .type(DataTypeCode(.int32))], for: node.name, types: [ValueType(.float32, shape)]))
         }
         return grads + [nil]
+    }
+
+    /// array_grad._SplitGrad: the output gradients concatenated (zeros for outputs that do not reach
+    /// the loss).
+    private static let split: GradientRule = { node, dy, b in
+        guard let axisValue = b.constantInts(node.dataInputs[0])?.first, let value = b.type(of: node.dataInputs[1]) else {
+            return [nil, nil]
+        }
+        var parts: [TensorName] = []
+        for (index, gradient) in dy.enumerated() {
+            if let gradient { parts.append(gradient); continue }
+            guard let type = b.type(of: TensorName(node: node.name, output: index)) else { return [nil, nil] }
+            parts.append(b.filled(0, shape: type.shape, for: node.name))
+        }
+        let axis = b.ints([axisValue], for: node.name)
+        let joined = b.emit("ConcatV2", parts + [TensorName(node: axis.node)], [
+            "T": float, "N": .int(Int64(parts.count)), "Tidx": .type(DataTypeCode(.int32)),
+        ], for: node.name, types: [value])
+        return [nil, b.reshape(joined, to: value.shape, for: node.name)]
+    }
+
+    /// array_grad._PadGrad: the slice of `dy` the input fills.
+    private static let pad: GradientRule = { node, dy, b in
+        guard let dy = dy[0], let xt = b.type(of: node.dataInputs[0]), let paddings = b.constantInts(node.dataInputs[1]),
+              paddings.count == 2 * xt.shape.rank else { return [nil, nil] }
+        let begin = (0..<xt.shape.rank).map { paddings[2 * $0] }
+        let grad = b.emit("Slice", [dy, b.ints(begin, for: node.name), b.ints(xt.shape.dimensions, for: node.name)],
+                          ["T": float, "Index": .type(DataTypeCode(.int32))], for: node.name, types: [xt])
+        return [grad, nil]
+    }
+
+    /// array_grad._SliceGrad: `dy` padded back to the input's shape.
+    private static let slice: GradientRule = { node, dy, b in
+        guard let dy = dy[0], let xt = b.type(of: node.dataInputs[0]), let out = b.type(of: TensorName(node: node.name)),
+              let begin = b.constantInts(node.dataInputs[1]) else { return [nil, nil, nil] }
+        var paddings: [Int] = []
+        for axis in 0..<xt.shape.rank { paddings += [begin[axis], xt.shape[axis] - begin[axis] - out.shape[axis]] }
+        let amounts = b.constant(Tensor(shape: [xt.shape.rank, 2], scalars: paddings.map { Int32($0) }), for: node.name)
+        let grad = b.emit("Pad", [dy, amounts], ["T": float, "Tpaddings": .type(DataTypeCode(.int32))], for: node.name, types: [xt])
+        return [grad, nil, nil]
+    }
+
+    /// array_grad._StridedSliceGrad: `StridedSliceGrad` with the forward op's arguments and masks.
+    private static let stridedSlice: GradientRule = { node, dy, b in
+        guard let dy = dy[0], let xt = b.type(of: node.dataInputs[0]) else { return [nil, nil, nil, nil] }
+        let inputs = node.dataInputs
+        var attributes = node.attributes.filter { $0.key.hasSuffix("_mask") || $0.key == "Index" }
+        attributes["T"] = float
+        let grad = b.emit("StridedSliceGrad", [b.ints(xt.shape.dimensions, for: node.name), inputs[1], inputs[2], inputs[3], dy],
+                          attributes, for: node.name, types: [xt])
+        return [grad, nil, nil, nil]
     }
 
     /// nn_grad._SparseSoftmaxCrossEntropyWithLogitsGrad: the op's own backprop output times the loss

@@ -48,6 +48,11 @@ func gradientOps() -> [OpDefinition] {
         OpDefinition("SparseSoftmaxCrossEntropyWithLogits", defaults: ["Tlabels": .type(DataTypeCode(.int64))]) {
             try crossEntropyOp($0, sparse: true)
         },
+        OpDefinition(
+            "StridedSliceGrad",
+            defaults: ["begin_mask": .int(0), "end_mask": .int(0), "ellipsis_mask": .int(0),
+                       "new_axis_mask": .int(0), "shrink_axis_mask": .int(0)]
+        ) { try stridedSliceGradientOp($0) },
         OpDefinition("L2Loss") { node in
             try node.requireInputCount(1)
             _ = try node.input(0, ofTypes: [.float32])
@@ -207,5 +212,37 @@ private func crossEntropyOp(_ node: PlanNode, sparse: Bool) throws -> PlannedOp 
             result = try softmaxCrossEntropy(logits: inputs[0], labels: inputs[1])
         }
         return [result.loss, result.backprop]
+    }
+}
+
+/// `StridedSliceGrad(shape, begin, end, strides, dy)`: zeros of `shape` with `dy` written where
+/// `StridedSlice` with the same arguments and masks reads.
+private func stridedSliceGradientOp(_ node: PlanNode) throws -> PlannedOp {
+    try node.requireInputCount(5)
+    let shape = try node.constantIntVector(0, role: "shape")
+    let begin = try node.constantIntVector(1, role: "begin")
+    let end = try node.constantIntVector(2, role: "end")
+    let strides = try node.constantIntVector(3, role: "strides")
+    let dy = try node.input(4, ofTypes: [.float32])
+    guard shape.allSatisfy({ $0 >= 0 }), Shape(shape).checkedElementCount != nil else {
+        throw node.badShape(input: 0, expected: "non-negative sizes")
+    }
+    let masks = StridedSliceSpec.Masks(
+        begin: try node.attributes.int("begin_mask"), end: try node.attributes.int("end_mask"),
+        ellipsis: try node.attributes.int("ellipsis_mask"), newAxis: try node.attributes.int("new_axis_mask"),
+        shrinkAxis: try node.attributes.int("shrink_axis_mask"))
+    let spec: StridedSliceSpec
+    do { spec = try StridedSliceSpec(shape: shape, begin: begin, end: end, strides: strides, masks: masks) } catch {
+        throw node.invalid("\(error)")
+    }
+    guard dy.shape == Shape(spec.finalShape) else { throw node.badShape(input: 4, expected: "\(spec.finalShape) (the slice's shape)") }
+    let full = Shape(shape)
+    let elementStrides = full.strides
+    let isEmpty = spec.sizes.contains(0)
+    let offset = isEmpty ? 0 : zip(spec.begins, elementStrides).reduce(0) { $0 + $1.0 * $1.1 }
+    let steps = spec.sizes.indices.map { spec.strides[$0] * elementStrides[$0] }
+    let block = Shape(spec.sizes)
+    return PlannedOp(outputs: [ValueType(.float32, full)]) { inputs in
+        [try stridedScatter(inputs[4], into: full, offset: offset, strides: steps, blockShape: block)]
     }
 }

@@ -3,7 +3,8 @@
 
 Writes grad/ (Conv2DBackpropInput, Conv2DBackpropFilter, DepthwiseConv2dNativeBackpropInput,
 DepthwiseConv2dNativeBackpropFilter, AvgPoolGrad, MaxPoolGrad, FusedBatchNormGrad/V2/V3, ReluGrad,
-Relu6Grad, BiasAddGrad, L2Loss, SoftmaxCrossEntropyWithLogits, SparseSoftmaxCrossEntropyWithLogits) in
+Relu6Grad, BiasAddGrad, L2Loss, SoftmaxCrossEntropyWithLogits, SparseSoftmaxCrossEntropyWithLogits,
+StridedSliceGrad) in
 the format of golden_common.py. MaxPoolGrad's orig_output and the batch-norm reserve inputs come from
 the forward op in the same graph, as in a graph tf.gradients writes. The `*_sizes` inputs are Consts (the interpreter needs them at plan time, as TF's
 shape inference does); the other inputs are fed. Geometry tables follow make_golden_nn.py's forward
@@ -187,6 +188,31 @@ def loss_cases(grad):
                      lambda t: raw.SparseSoftmaxCrossEntropyWithLogits(features=t[0], labels=t[1], name="op"))
 
 
+def strided_slice_cases(grad):
+    table = [
+        # name, shape, begin, end, strides, masks (begin, end, ellipsis, new_axis, shrink_axis)
+        ("shift_subsample", (2, 6, 6, 3), [0, 1, 1, 0], [0, 0, 0, 0], [1, 2, 2, 1], (9, 15, 0, 0, 0)),
+        ("negative_stride", (5, 4), [-1, 0], [0, 4], [-2, 1], (2, 0, 0, 0, 0)),
+        ("shrink_and_ellipsis", (3, 4, 5), [1, 2], [2, 4], [1, 1], (0, 0, 0, 0, 1)),
+        ("new_axis", (4, 6), [0, 0, 1], [0, 0, 5], [1, 1, 2], (3, 3, 0, 2, 0)),
+    ]
+    for name, shape, begin, end, strides, masks in table:
+        forward_graph = tf.Graph()
+        with forward_graph.as_default():
+            y = raw.StridedSlice(input=tf.zeros(shape), begin=begin, end=end, strides=strides, begin_mask=masks[0],
+                                 end_mask=masks[1], ellipsis_mask=masks[2], new_axis_mask=masks[3],
+                                 shrink_axis_mask=masks[4])
+            out_shape = y.shape.as_list()
+
+        def build(t, begin=begin, end=end, strides=strides, masks=masks, shape=shape):
+            raw.StridedSliceGrad(shape=t[0], begin=t[1], end=t[2], strides=t[3], dy=t[4], begin_mask=masks[0],
+                                 end_mask=masks[1], ellipsis_mask=masks[2], new_axis_mask=masks[3],
+                                 shrink_axis_mask=masks[4], name="op")
+        grad.add("stridedslicegrad_" + name, "StridedSliceGrad",
+                 [Const(np.array(shape, np.int32)), Const(np.array(begin, np.int32)), Const(np.array(end, np.int32)),
+                  Const(np.array(strides, np.int32)), randn(*out_shape)], build)
+
+
 def main():
     grad = Family("grad", "make_golden_grad.py")
     grad.reset_dir()
@@ -195,6 +221,7 @@ def main():
     batch_norm_cases(grad)
     elementwise_cases(grad)
     loss_cases(grad)
+    strided_slice_cases(grad)
     grad.write_manifest()
 
 

@@ -19,7 +19,7 @@ Add AddV2 AddN Sub Mul RealDiv Maximum Minimum Rsqrt Sqrt Square Mean Sum Max Ma
 RandomUniform
 Conv2DBackpropInput Conv2DBackpropFilter DepthwiseConv2dNativeBackpropInput DepthwiseConv2dNativeBackpropFilter
 ReluGrad Relu6Grad BiasAddGrad L2Loss AvgPoolGrad MaxPoolGrad FusedBatchNormGrad FusedBatchNormGradV2
-FusedBatchNormGradV3 SoftmaxCrossEntropyWithLogits SparseSoftmaxCrossEntropyWithLogits
+FusedBatchNormGradV3 SoftmaxCrossEntropyWithLogits SparseSoftmaxCrossEntropyWithLogits StridedSliceGrad
 """.split())
 
 op_list = op_def_pb2.OpList()
