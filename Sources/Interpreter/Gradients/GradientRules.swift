@@ -208,8 +208,8 @@ enum GradientRules {
             guard let type = b.type(of: TensorName(node: node.name, output: index)) else { return [nil, nil] }
             parts.append(b.filled(0, shape: type.shape, for: node.name))
         }
-        let axis = b.ints([axisValue], for: node.name)
-        let joined = b.emit("ConcatV2", parts + [TensorName(node: axis.node)], [
+        let axis = b.constant(Tensor(shape: [], scalars: [Int32(axisValue)]), for: node.name)
+        let joined = b.emit("ConcatV2", parts + [axis], [
             "T": float, "N": .int(Int64(parts.count)), "Tidx": .type(DataTypeCode(.int32)),
         ], for: node.name, types: [value])
         return [nil, b.reshape(joined, to: value.shape, for: node.name)]
