@@ -13,10 +13,19 @@ import Tensors
 ///   - filter: HWIO float32, `geometry.filterShape`.
 ///   - outputGradient: NHWC float32, `geometry.outputShape`.
 /// - Returns: NHWC float32 of `geometry.inputShape`.
-public func conv2DBackpropInput(filter: Tensor, outputGradient: Tensor, geometry: Conv2DGeometry) throws -> Tensor {
+public func conv2DBackpropInput(
+    filter: Tensor, outputGradient: Tensor, geometry: Conv2DGeometry, options: KernelOptions = .singleThreaded
+) throws -> Tensor {
     try checkShape(filter, geometry.filterShape, "filter")
     try checkShape(outputGradient, geometry.outputShape, "out_backprop")
     let i = geometry.inputShape, f = geometry.filterShape, o = geometry.outputShape
+    if geometry.isPointwise {
+        // dx [pixels, in] = dy [pixels, out] x w [in, out]^T, on the GEMM kernels.
+        let pixels = i[0] * i[1] * i[2]
+        let dx = try matMul(outputGradient.reshaped(to: [pixels, o[3]]), filter.reshaped(to: [f[2], f[3]]),
+                            transposeB: true, options: options)
+        return dx.reshaped(to: i)
+    }
     let (inC, outC) = (i[3], o[3])
     return Tensor(shape: i, of: Float.self) { dx in
         for index in dx.indices { dx[index] = 0 }
@@ -46,10 +55,19 @@ public func conv2DBackpropInput(filter: Tensor, outputGradient: Tensor, geometry
 ///   - input: NHWC float32, `geometry.inputShape`.
 ///   - outputGradient: NHWC float32, `geometry.outputShape`.
 /// - Returns: HWIO float32 of `geometry.filterShape`.
-public func conv2DBackpropFilter(input: Tensor, outputGradient: Tensor, geometry: Conv2DGeometry) throws -> Tensor {
+public func conv2DBackpropFilter(
+    input: Tensor, outputGradient: Tensor, geometry: Conv2DGeometry, options: KernelOptions = .singleThreaded
+) throws -> Tensor {
     try checkShape(input, geometry.inputShape, "input")
     try checkShape(outputGradient, geometry.outputShape, "out_backprop")
     let i = geometry.inputShape, f = geometry.filterShape, o = geometry.outputShape
+    if geometry.isPointwise {
+        // dw [in, out] = x [pixels, in]^T x dy [pixels, out], on the GEMM kernels.
+        let pixels = i[0] * i[1] * i[2]
+        let dw = try matMul(input.reshaped(to: [pixels, i[3]]), outputGradient.reshaped(to: [pixels, o[3]]),
+                            transposeA: true, options: options)
+        return dw.reshaped(to: f)
+    }
     let (inC, outC) = (i[3], o[3])
     return Tensor(shape: f, of: Float.self) { dw in
         for index in dw.indices { dw[index] = 0 }
@@ -123,6 +141,15 @@ public func depthwiseBackpropFilter(input: Tensor, outputGradient: Tensor, geome
                 }
             }
         }
+    }
+}
+
+extension Conv2DGeometry {
+    /// A 1x1 convolution with stride 1 and no padding: every output pixel is one input pixel times the
+    /// filter matrix.
+    var isPointwise: Bool {
+        filterShape[0] == 1 && filterShape[1] == 1 && strides == (1, 1) && rows.padBefore == 0 && columns.padBefore == 0
+            && outputShape[1] == inputShape[1] && outputShape[2] == inputShape[2]
     }
 }
 

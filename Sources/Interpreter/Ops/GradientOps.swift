@@ -111,10 +111,10 @@ private func convolutionBackpropOp(_ node: PlanNode, depthwise: Bool, ofInput: B
         throw node.badShape(input: 2, expected: "\(geometry.outputShape) (the convolution's output)")
     }
     let cost = 1 + saturatingProduct(geometry.outputShape.elementCount, filterShape[0], filterShape[1], filterShape[2])
-    return PlannedOp(outputs: [ValueType(.float32, resultShape)], estimatedCost: cost) { inputs in
+    return PlannedOp(outputs: [ValueType(.float32, resultShape)], estimatedCost: cost) { inputs, options in
         ofInput
-            ? [try conv2DBackpropInput(filter: inputs[1], outputGradient: inputs[2], geometry: geometry)]
-            : [try conv2DBackpropFilter(input: inputs[0], outputGradient: inputs[2], geometry: geometry)]
+            ? [try conv2DBackpropInput(filter: inputs[1], outputGradient: inputs[2], geometry: geometry, options: options)]
+            : [try conv2DBackpropFilter(input: inputs[0], outputGradient: inputs[2], geometry: geometry, options: options)]
     }
 }
 
