@@ -61,6 +61,15 @@ struct Bench: ParsableCommand {
         valueName: "N"))
     var callers: Int?
 
+    func validate() throws {
+        guard runs >= 1 else { throw ValidationError("--runs must be at least 1 (got \(runs))") }
+        if let bad = batches.first(where: { $0 < 1 }) { throw ValidationError("--batch must be at least 1 (got \(bad))") }
+        if let threads, !(1...256).contains(threads) { throw ValidationError("--threads must be in 1...256 (got \(threads))") }
+        guard microBatch >= 0 else { throw ValidationError("--micro-batch must not be negative (got \(microBatch))") }
+        if let callers, !(1...64).contains(callers) { throw ValidationError("--callers must be in 1...64 (got \(callers))") }
+        try validateThreadEnvironment()
+    }
+
     func run() throws {
         if let threads { setenv("TFHUB_NUM_THREADS", String(threads), 1) }
         let sizes = batches.isEmpty ? [1, 32] : batches
@@ -88,7 +97,6 @@ struct Bench: ParsableCommand {
         }
         var concurrency: ConcurrentCallersBenchmark.Result?
         if let callers {
-            guard callers >= 1 else { throw ValidationError("--callers must be at least 1") }
             concurrency = try ConcurrentCallersBenchmark(
                 module: loaded, signature: signature, images: inputs[sizes[0]]!, callers: callers,
                 threads: options.threads, runs: runs
@@ -215,10 +223,12 @@ struct Bench: ParsableCommand {
             ?? (try? locate("\(venv)/bin/python")) ?? "python3"
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [script, module, "--runs", String(runs), "--threads", String(threads),
-                             "--signature", signature, "--json"]
-            + batches.flatMap { ["--batch", String($0)] }
-            + (relative.hasSuffix("bench_tf.py") ? self.module.tags.flatMap { ["--tags", $0] } : [])
+        var arguments = [script, module, "--runs", String(runs), "--threads", String(threads), "--signature", signature, "--json"]
+        for batch in batches { arguments += ["--batch", String(batch)] }
+        if relative.hasSuffix("bench_tf.py") {
+            for tag in self.module.tagSet.sorted() { arguments += ["--tags", tag] }
+        }
+        process.arguments = arguments
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = FileHandle.nullDevice

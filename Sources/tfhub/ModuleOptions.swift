@@ -5,11 +5,16 @@ import TensorFlowHub
 
 /// Options every subcommand that loads a module shares.
 struct ModuleOptions: ParsableArguments {
-    @Option(name: .long, parsing: .upToNextOption,
-            help: "Tag set of the graph variant: none for inference (default), 'train' for fine-tuning.")
-    var tags: [String] = []
+    @Option(name: .customLong("tag"),
+            help: "A tag of the graph variant, repeatable: none for inference (default), 'train' for fine-tuning.")
+    var tagList: [String] = []
 
-    var tagSet: Set<String> { Set(tags) }
+    @Option(name: .long, help: ArgumentHelp("The graph variant's tags, comma-separated (e.g. 'train').", valueName: "TAGS"))
+    var tags: String?
+
+    var tagSet: Set<String> {
+        Set(tagList + (tags?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } ?? []))
+    }
 
     @Option(help: "Largest archive entry extracted into the cache, in bytes.")
     var maxEntrySize: Int64 = ExtractionLimits().maxEntrySize
@@ -24,6 +29,7 @@ struct ModuleOptions: ParsableArguments {
     var ratioFreeSize: Int64 = ExtractionLimits().ratioFreeSize
 
     func validate() throws {
+        try validateThreadEnvironment()
         guard maxEntrySize > 0, maxTotalSize > 0 else { throw ValidationError("--max-entry-size and --max-total-size must be positive") }
         guard maxCompressionRatio >= 1 else { throw ValidationError("--max-compression-ratio must be at least 1") }
         guard ratioFreeSize >= 0 else { throw ValidationError("--ratio-free-size must not be negative") }
@@ -80,6 +86,14 @@ func findAbove(_ relative: String, from starts: [URL], containing marker: String
         }
     }
     return nil
+}
+
+/// `TFHUB_NUM_THREADS`, when set, must be a thread count in 1...256 (it used to be ignored silently).
+func validateThreadEnvironment() throws {
+    guard let text = ProcessInfo.processInfo.environment["TFHUB_NUM_THREADS"], !text.isEmpty else { return }
+    guard let value = Int(text), (1...256).contains(value) else {
+        throw ValidationError("TFHUB_NUM_THREADS must be a thread count in 1...256 (got '\(text)')")
+    }
 }
 
 /// Loads a module with the options' tag set and extraction caps.

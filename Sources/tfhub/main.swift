@@ -10,7 +10,11 @@ struct TFHub: ParsableCommand {
             (cached like tensorflow_hub does, under TFHUB_CACHE_DIR). Without HANDLE, commands use the module \
             shipped in Modules/nasnet_mobile_feature_vector (NASNet-A mobile, synthetic weights).
             """,
+        version: TFHub.version,
         subcommands: [Info.self, Run.self, Embed.self, Bench.self, Cache.self])
+
+    /// The package version `tfhub --version` prints.
+    static let version = "0.3.0"
 }
 
 TFHub.main()

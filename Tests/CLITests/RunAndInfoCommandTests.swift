@@ -137,3 +137,33 @@ private func damagedModule(_ damage: (URL) throws -> Void) throws -> (folder: UR
     #expect(clear.status == 0 && clear.stdout.contains("removed the cached copy"), "\(clear.stdout)\(clear.stderr)")
     #expect(try CLIRunner.run(["cache", "list", "--cache-dir", cache]).stdout.contains("0 module(s)"))
 }
+
+// MARK: - Arguments (issue 19, CLI part)
+
+/// Bad numbers are refused with a message naming the option, before any work.
+@Test(arguments: [
+    (["bench", "--runs", "0"], "--runs must be at least 1"),
+    (["bench", "--batch", "0"], "--batch must be at least 1"),
+    (["bench", "--threads", "0"], "--threads must be in 1...256"),
+    (["embed", "--batch", "0", "x.jpg"], "--batch must be positive"),
+])
+func badNumbersAreRefusedWithTheOptionNamed(arguments: [String], message: String) throws {
+    let result = try CLIRunner.run(arguments)
+    #expect(result.status != 0)
+    #expect(result.stderr.contains(message), "\(result.stderr)")
+}
+
+@Test func aBadThreadCountInTheEnvironmentIsRefused() throws {
+    let result = try CLIRunner.run(["info", fixture.appendingPathComponent("module").path], environment: ["TFHUB_NUM_THREADS": "zero"])
+    #expect(result.status != 0)
+    #expect(result.stderr.contains("TFHUB_NUM_THREADS must be a thread count"), "\(result.stderr)")
+}
+
+/// `--tags` takes one value, so the handle after it is not swallowed; `--version` prints the version.
+@Test func tagsTakeOneValueAndVersionIsPrinted() throws {
+    let result = try CLIRunner.run(["info", "--tags", "train", fixture.appendingPathComponent("module").path])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.contains("loaded: {train}"))
+    let version = try CLIRunner.run(["--version"])
+    #expect(version.status == 0 && version.stdout.split(separator: ".").count == 3, "\(version.stdout)")
+}
