@@ -53,10 +53,6 @@ struct ModuleContents {
         let metaGraph = try files.metaGraph(tags: tags)
         let file = files.savedModelPath
 
-        guard metaGraph.graphDef.library.isEmpty else {
-            throw ModuleError.unsupportedGraphFeature(
-                file: file, reason: "the graph holds a function library, which this interpreter does not run")
-        }
         var graphDef = metaGraph.graphDef
         try Assets.patch(&graphDef, metaGraph: metaGraph, directory: directory, file: file)
 
@@ -65,8 +61,11 @@ struct ModuleContents {
             signatures[name] = try Signature(name: name, definition: definition)
         }
         let variables = try VariableLoader.load(directory: directory, metaGraph: metaGraph)
+        // Function calls the signatures reach are inlined; the library's other functions are ignored.
         let graph = try Graph(
-            graphDef: graphDef, opList: metaGraph.metaInfoDef.strippedOpList, limits: options.graphLimits)
+            graphDef: graphDef, opList: metaGraph.metaInfoDef.strippedOpList, limits: options.graphLimits,
+            functionCallsReaching: signatures.values.flatMap { $0.outputs.values.map(\.tensorName) },
+            feeds: signatures.values.flatMap { $0.inputs.values.map(\.tensorName) })
             .freezingVariables(variables)
         return ModuleContents(
             directory: directory, availableTagSets: files.tagSets, signatures: signatures,

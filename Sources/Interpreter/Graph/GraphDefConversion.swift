@@ -12,18 +12,31 @@ extension Graph {
     ///     attributes that exports strip; ops it does not list use TensorFlow 2.21's defaults built into
     ///     the interpreter. Pass `nil` for a bare GraphDef.
     ///   - limits: node count and tensor size caps (`GraphLimits.default` unless given).
+    ///   - functionCallsReaching: when the graph has a function library, the tensors whose function
+    ///     calls are inlined (see `FunctionInliner`); `nil` inlines every call of the graph. Calls
+    ///     outside the fan-in of these tensors, and functions nothing calls, are ignored.
+    ///   - feeds: tensors that will be fed: their nodes are not followed, and a `PlaceholderWithDefault`
+    ///     among them is not taken as the constant condition of an `If`. An unfed one is: its `If`s are
+    ///     inlined with the default's branch, so feeding that placeholder later changes nothing.
     /// - Throws: `PlanningError.badTensorName` for malformed inputs, `.invalidNode` for duplicate names,
-    ///   `.tooManyNodes` above `limits.maximumNodeCount`.
-    public convenience init(graphDef: GraphDef, opList: OpList? = nil, limits: GraphLimits = .default) throws {
+    ///   `.tooManyNodes` above `limits.maximumNodeCount`; while inlining, `.unknownFunction`,
+    ///   `.recursiveFunction`, `.invalidFunction` and `.invalidNode` (an `If` on a run-time condition).
+    public convenience init(
+        graphDef: GraphDef, opList: OpList? = nil, limits: GraphLimits = .default,
+        functionCallsReaching fetches: [String]? = nil, feeds: [String] = []
+    ) throws {
         guard graphDef.node.count <= limits.maximumNodeCount else {
             throw PlanningError.tooManyNodes(count: graphDef.node.count, limit: limits.maximumNodeCount)
         }
+        let graphNodes = try FunctionInliner.inline(
+            graphDef.node, library: graphDef.library, opList: opList, fetches: fetches, feeds: feeds,
+            maximumNodeCount: limits.maximumNodeCount)
         let byteLimit = limits.maximumTensorByteCount
         var opDefaults: [String: [String: AttributeValue]] = [:]
         for op in opList?.op ?? [] {
             opDefaults[op.name] = op.attrDefaults.mapValues { AttributeValue($0, maximumTensorByteCount: byteLimit) }
         }
-        let nodes = try graphDef.node.map { node in
+        let nodes = try graphNodes.map { node in
             GraphNode(
                 name: node.name, op: node.op,
                 inputs: try node.input.map { try NodeInputReference(parsing: $0) },

@@ -39,6 +39,15 @@ public enum PlanningError: Error, CustomStringConvertible, Sendable, Equatable {
     case constantFolding(node: String, op: String, reason: String)
     /// The graph holds more nodes than `GraphLimits.maximumNodeCount`.
     case tooManyNodes(count: Int, limit: Int)
+    /// A function call (`PartitionedCall`, `If`, a node whose op is a function) naming a function the
+    /// graph's library lacks.
+    case unknownFunction(node: String, op: String, function: String)
+    /// A library function that reaches itself through calls: the call node and the chain of functions,
+    /// outermost first, ending with the repeated one.
+    case recursiveFunction(node: String, chain: [String])
+    /// A function body or call that cannot be inlined (a body input naming nothing, an op without an
+    /// OpDef, an attribute placeholder the call does not set, an argument count mismatch).
+    case invalidFunction(function: String, node: String, reason: String)
 
     public struct UnsupportedOp: Hashable, Sendable, CustomStringConvertible {
         public let op: String
@@ -103,6 +112,12 @@ public enum PlanningError: Error, CustomStringConvertible, Sendable, Equatable {
             return "node '\(node)' (\(op)) failed on constant inputs: \(reason)"
         case .tooManyNodes(let count, let limit):
             return "graph has \(count) nodes, more than the limit of \(limit) (raise GraphLimits.maximumNodeCount)"
+        case .unknownFunction(let node, let op, let function):
+            return "node '\(node)' (\(op)) calls function '\(function)', which the graph's function library lacks"
+        case .recursiveFunction(let node, let chain):
+            return "node '\(node)': function calls are recursive: " + chain.joined(separator: " -> ")
+        case .invalidFunction(let function, let node, let reason):
+            return "function '\(function)', node '\(node)': \(reason)"
         }
     }
 }
