@@ -20,20 +20,17 @@ extension FunctionInliner {
         var body = FunctionBody(function: function, call: call, callNode: name)
         try body.bindArguments()
         let prefix = uniquePrefix(for: name, body: function.nodeDef.map(\.name))
-        // The body's names are taken before any nested call is expanded, so that a nested body (added
-        // first, in topological order) never takes the name of a later node of this body.
-        for node in function.nodeDef { reservedNames.insert(prefix + node.name) }
+        // Reserved first, so the calls of this body do not give their nodes these names.
+        for node in function.nodeDef { try add(NodeDef(name: prefix + node.name, op: "NoOp")) }
         for node in try body.topologicalOrder() {
             let outerName = prefix + node.name
             let attributes = try body.substitutingPlaceholders(in: node)
             body.outputRanges[node.name] = library.outputRanges(op: node.op, attributes: attributes)
-            body.opNames[node.name] = node.op
             body.outerNames[node.name] = outerName
             var inputs = try node.input.map { try body.resolve($0, in: node, callOutputs: callOutputs) }
             if !inputs.contains(where: { !$0.hasPrefix("^") }) { inputs += call.controlInputs }
             let outer = NodeDef(name: outerName, op: node.op, input: inputs, attr: attributes)
             if let nested = try FunctionCall(node: outer, library: library, condition: { try self.constantCondition($0) }) {
-                try add(NodeDef(name: outerName, op: "NoOp"))
                 let outputs = try expand(nested, node: outerName, chain: chain)
                 replaceCall(outerName, op: node.op, call: nested, outputs: outputs)
             } else {
@@ -53,7 +50,7 @@ extension FunctionInliner {
     func uniquePrefix(for call: String, body: [String]) -> String {
         var prefix = call + "/"
         var attempt = 0
-        while body.contains(where: { nodes[prefix + $0] != nil || reservedNames.contains(prefix + $0) }) {
+        while body.contains(where: { nodes[prefix + $0] != nil }) {
             attempt += 1
             prefix = "\(call)/_\(attempt)/"
         }
@@ -81,8 +78,6 @@ struct FunctionBody {
     var outerNames: [String: String] = [:]
     /// The flat output indices of each body node's output arguments, when its op is described.
     var outputRanges: [String: [String: Range<Int>]?] = [:]
-    /// Each body node's op, for references to ops without an OpDef.
-    var opNames: [String: String] = [:]
 
     init(function: FunctionDef, call: FunctionCall, callNode: String) {
         self.function = function
@@ -181,17 +176,8 @@ struct FunctionBody {
             flat = Int(parts[1])!
         case 2, 3:
             let index = parts.count == 3 ? Int(parts[2]) : 0
-            // Exports strip OpDefs of ops used only inside functions: ops with one output argument
-            // (every op the interpreter runs except those in `FunctionLibrary.multipleOutputArguments`)
-            // number their outputs by the index alone.
-            let ranges: [String: Range<Int>]
-            if let described = outputRanges[name] ?? nil {
-                ranges = described
-            } else if let op = opNames[name], FunctionLibrary.multipleOutputArguments.contains(op) {
-                throw failure(node?.name, "input '\(reference)': no OpDef describes the outputs of '\(name)' (\(op))")
-            } else {
-                ranges = [String(parts[1]): 0..<Int.max]
-            }
+            // An op no OpDef describes has one output argument.
+            let ranges = (outputRanges[name] ?? nil) ?? [String(parts[1]): 0..<Int.max]
             guard let range = ranges[String(parts[1])], let index, index >= 0, range.lowerBound + index < range.upperBound
             else {
                 throw failure(node?.name, "input '\(reference)': '\(name)' has no output \(parts[1]):\(parts.count == 3 ? String(parts[2]) : "0")")

@@ -24,8 +24,6 @@ struct FunctionInliner {
     var nodes: [String: NodeDef]
     /// Names of the nodes inlining made, in the order made.
     var added: [String] = []
-    /// Names that bodies being inlined will give their nodes (see `expand`).
-    var reservedNames: Set<String> = []
     /// The tensors each inlined call's outputs stand for (outer spelling), by call node name.
     var callOutputs: [String: [String]] = [:]
     /// The element types of those outputs, when known (variants and resources are not waited for by

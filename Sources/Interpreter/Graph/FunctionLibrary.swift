@@ -24,18 +24,11 @@ struct FunctionLibrary {
     /// The flat output indices of each output argument of a node (`"y"` -> `0..<1`), from its op's
     /// signature (attributes already substituted: list lengths come from `number_attr`/`type_list_attr`);
     /// `nil` when neither the op list nor the library describes `op`.
-    /// Ops the interpreter runs whose outputs come from several output arguments; a reference to one
-    /// of them needs its OpDef.
-    static let multipleOutputArguments: Set<String> = [
-        "FusedBatchNorm", "FusedBatchNormV2", "FusedBatchNormV3", "FusedBatchNormGrad", "FusedBatchNormGradV2",
-        "FusedBatchNormGradV3", "SoftmaxCrossEntropyWithLogits", "SparseSoftmaxCrossEntropyWithLogits",
-    ]
-
     func outputRanges(op: String, attributes: [String: AttrValue]) -> [String: Range<Int>]? {
         let signature: OpDef
         if let function = functions[op] {
             signature = function.signature
-        } else if let opDef = opDefs[op] {
+        } else if let opDef = opDefs[op] ?? Self.multipleOutputOpDefs[op] {
             signature = opDef
         } else {
             return nil
@@ -74,6 +67,22 @@ struct FunctionLibrary {
         }
         return types
     }
+
+    /// TensorFlow 2.21's output arguments of ops with several, for op lists that leave out ops used only
+    /// in function bodies (TF's `stripped_op_list` does). Ops in neither have one output argument.
+    private static let multipleOutputOpDefs: [String: OpDef] = {
+        func op(_ name: String, _ outputs: [OpDef.ArgDef]) -> (String, OpDef) { (name, OpDef(name: name, outputArg: outputs)) }
+        func args(_ names: String...) -> [OpDef.ArgDef] { names.map { OpDef.ArgDef(name: $0) } }
+        let batchNorm = args("y", "batch_mean", "batch_variance", "reserve_space_1", "reserve_space_2")
+        return Dictionary(uniqueKeysWithValues: [
+            op("FusedBatchNorm", batchNorm), op("FusedBatchNormV2", batchNorm),
+            op("FusedBatchNormV3", batchNorm + args("reserve_space_3")),
+            op("Split", [OpDef.ArgDef(name: "output", numberAttr: "num_split")]),
+            op("SplitV", [OpDef.ArgDef(name: "output", numberAttr: "num_split")]),
+            op("Unpack", [OpDef.ArgDef(name: "output", numberAttr: "num")]),
+            op("IdentityN", [OpDef.ArgDef(name: "output", typeListAttr: "T")]),
+        ])
+    }()
 
     /// Output signatures of the call ops, for op lists that leave them out (hand-built graphs).
     private static let callOpDefs: [String: OpDef] = {

@@ -44,7 +44,6 @@ _KEEP = []  # keras keeps only a weak reference to the learning-phase tensor
 # MARK: - keras_cond_small
 
 def keras_cond_module_fn(args):
-    import tf_keras
     from tf_keras.src import backend
     from tf_keras.src.applications import nasnet
 
@@ -63,7 +62,6 @@ def keras_cond_module_fn(args):
                               stem_block_filters=make_nasnet.STEM_FILTERS, skip_reduction=False,
                               filter_multiplier=make_nasnet.FILTER_SCALING_RATE, include_top=False,
                               weights=None, pooling="avg", default_size=s)
-        del tf_keras
         hub.add_signature(inputs={"images": images}, outputs={"default": model.output})
         info = hub.ImageModuleInfo()
         info.default_image_size.height = s
