@@ -40,3 +40,27 @@ int ck_best_isa(void) {
     if (ck_isa_available(CK_ISA_AVX512)) return CK_ISA_AVX512;
     return ck_isa_available(CK_ISA_AVX2) ? CK_ISA_AVX2 : CK_ISA_VECTOR;
 }
+
+/* MARK: - Denormals (TensorFlow's executor runs every kernel with them flushed: port::ScopedFlushDenormal) */
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <xmmintrin.h>
+#define CK_MXCSR_DAZ_FTZ 0x8040u /* DAZ (bit 6): denormal inputs read as 0; FTZ (bit 15): denormal results 0 */
+unsigned long ck_flush_denormals_begin(void) {
+    const unsigned csr = _mm_getcsr();
+    _mm_setcsr(csr | CK_MXCSR_DAZ_FTZ);
+    return csr;
+}
+void ck_flush_denormals_end(unsigned long saved) { _mm_setcsr((unsigned)saved); }
+#elif defined(__aarch64__)
+unsigned long ck_flush_denormals_begin(void) {
+    unsigned long fpcr;
+    __asm__ volatile("mrs %0, fpcr" : "=r"(fpcr));
+    __asm__ volatile("msr fpcr, %0" : : "r"(fpcr | (1ul << 24))); /* FZ: inputs and results */
+    return fpcr;
+}
+void ck_flush_denormals_end(unsigned long saved) { __asm__ volatile("msr fpcr, %0" : : "r"(saved)); }
+#else
+unsigned long ck_flush_denormals_begin(void) { return 0; }
+void ck_flush_denormals_end(unsigned long saved) { (void)saved; }
+#endif

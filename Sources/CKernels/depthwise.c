@@ -80,7 +80,7 @@ static void ck_depthwise_rows_scalar(const ck_window *w, ptrdiff_t multiplier, c
                                filter[(ky * w->k_w + kx) * OC + oc];
                     }
                 }
-                o[oc] = acc < lo ? lo : (acc > hi ? hi : acc);
+                o[oc] = CK_CLAMP1(acc, lo, hi);
             }
         }
     }

@@ -19,7 +19,7 @@ static inline __attribute__((always_inline)) void CK_FN(ck_dw_block)(
         const float *ip = image + (origin + taps->in_off[t]), *fp = filter + taps->f_off[t];
         for (int j = 0; j < nv; j++) a[j] += CK_LOAD(ip + 8 * j) * CK_LOAD(fp + 8 * j);
     }
-    for (int j = 0; j < nv; j++) CK_STORE(o + 8 * j, CK_CLAMP(a[j], CK_SPLAT(lo), CK_SPLAT(hi)));
+    for (int j = 0; j < nv; j++) CK_STORE(o + 8 * j, CK_HAS_CLAMP(lo, hi) ? CK_CLAMP(a[j], CK_SPLAT(lo), CK_SPLAT(hi)) : a[j]);
 }
 
 /*
@@ -43,7 +43,7 @@ static inline __attribute__((always_inline)) void CK_FN(ck_dw_quad)(
             for (int j = 0; j < nv; j++) a[p][j] += CK_LOAD(ip + p * pixel_step + 8 * j) * f[j];
     }
     for (int p = 0; p < 4; p++)
-        for (int j = 0; j < nv; j++) CK_STORE(o + p * C + 8 * j, CK_CLAMP(a[p][j], CK_SPLAT(lo), CK_SPLAT(hi)));
+        for (int j = 0; j < nv; j++) CK_STORE(o + p * C + 8 * j, CK_HAS_CLAMP(lo, hi) ? CK_CLAMP(a[p][j], CK_SPLAT(lo), CK_SPLAT(hi)) : a[p][j]);
 }
 
 static void CK_FN(ck_depthwise_rows)(const ck_window *w, const float *input, const float *filter,
@@ -89,7 +89,7 @@ static void CK_FN(ck_depthwise_rows)(const ck_window *w, const float *input, con
                 for (ptrdiff_t c = 0; c < C; c++) {
                     float acc = bias ? bias[c] : 0.0f;
                     for (int t = 0; t < taps->count; t++) acc += image[origin + taps->in_off[t] + c] * filter[taps->f_off[t] + c];
-                    o[c] = acc < lo ? lo : (acc > hi ? hi : acc);
+                    o[c] = CK_CLAMP1(acc, lo, hi);
                 }
             }
         }

@@ -74,11 +74,13 @@ static inline __attribute__((always_inline)) void CK_FN(ck_dwr_block)(
             }
         }
     }
-    /* NaN-preserving clamp, as the scalar path: maxps/minps return their second operand when either is NaN. */
+    /* A fused activation's clamp as CK_CLAMP (maxps(acc, lo): NaN becomes lo); none: NaN and +-Inf pass. */
     const CK_DWR_V vlo = CK_DWR_SPLAT(lo), vhi = CK_DWR_SPLAT(hi);
+    const int clamp = CK_HAS_CLAMP(lo, hi);
 #pragma clang loop unroll(full)
     for (int p = 0; p < X; p++)
-        if (checked != 1 || p < nx) CK_DWR_STORE(o + p * C, CK_DWR_MIN(vhi, CK_DWR_MAX(vlo, acc[p])), m);
+        if (checked != 1 || p < nx)
+            CK_DWR_STORE(o + p * C, clamp ? CK_DWR_MIN(CK_DWR_MAX(acc[p], vlo), vhi) : acc[p], m);
 }
 
 /* MARK: - Rows */

@@ -60,7 +60,7 @@ static void ck_gemm_rows_scalar(ptrdiff_t m_begin, ptrdiff_t m_end, ptrdiff_t k,
             float acc = 0.0f;
             for (ptrdiff_t p = 0; p < k; p++) acc += a[i * lda + p] * bp[p * CK_GEMM_NR];
             if (bias) acc += bias[j];
-            c[i * ldc + j] = acc < lo ? lo : (acc > hi ? hi : acc);
+            c[i * ldc + j] = CK_CLAMP1(acc, lo, hi);
         }
     }
 }

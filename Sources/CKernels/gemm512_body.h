@@ -16,7 +16,8 @@
 #define CK_ALWAYS_INLINE inline __attribute__((always_inline))
 
 /* NaN-preserving clamp, as the scalar path: maxps/minps return their second operand when either is NaN. */
-#define CK_CLAMP512(v, lo, hi) _mm512_min_ps((hi), _mm512_max_ps((lo), (v)))
+/* As CK_CLAMP: maxps(v, lo) gives lo for a NaN v (oneDNN's fused activation). */
+#define CK_CLAMP512(v, lo, hi) _mm512_min_ps(_mm512_max_ps((v), (lo)), (hi))
 
 /*
  * C[0..mr, cols] = A[0..mr, 0..kc] * B[0..kc, cols] + (first ? bias : C), clamped on the last K block.
@@ -143,13 +144,13 @@ static void ck_gemm_rows_avx512(ptrdiff_t m_begin, ptrdiff_t m_end, ptrdiff_t k,
             for (ptrdiff_t i = ic; i < ic_end; i++)
                 for (ptrdiff_t j = 0; j < n; j++) {
                     float v = bias ? bias[j] : 0.0f;
-                    c[i * ldc + j] = v < lo ? lo : (v > hi ? hi : v);
+                    c[i * ldc + j] = CK_CLAMP1(v, lo, hi);
                 }
             continue;
         }
         for (ptrdiff_t pc = 0; pc < k; pc += kcmax) {
             const ptrdiff_t kc = pc + kcmax < k ? kcmax : k - pc;
-            const int first = pc == 0, last = pc + kc == k;
+            const int first = pc == 0, last = pc + kc == k && CK_HAS_CLAMP(lo, hi); /* last: clamp */
             /* Panel groups of np panels, sizes as even as possible. */
             for (ptrdiff_t g = 0, jp = 0; g < groups; g++) {
                 const ptrdiff_t np = panels / groups + (g < panels % groups ? 1 : 0);

@@ -80,13 +80,13 @@ static void CK_FN(ck_gemm_rows)(ptrdiff_t m_begin, ptrdiff_t m_end, ptrdiff_t k,
             for (ptrdiff_t i = ic; i < ic_end; i++)
                 for (ptrdiff_t j = 0; j < n; j++) {
                     float v = bias ? bias[j] : 0.0f;
-                    c[i * ldc + j] = v < lo ? lo : (v > hi ? hi : v);
+                    c[i * ldc + j] = CK_CLAMP1(v, lo, hi);
                 }
             continue;
         }
         for (ptrdiff_t pc = 0; pc < k; pc += kcmax) {
             const ptrdiff_t kc = pc + kcmax < k ? kcmax : k - pc;
-            const int first = pc == 0, last = pc + kc == k;
+            const int first = pc == 0, last = pc + kc == k && CK_HAS_CLAMP(lo, hi); /* last: clamp */
             for (ptrdiff_t jp = 0; jp < panels; jp++) {
                 const ptrdiff_t j = jp * CK_GEMM_NR;
                 const ptrdiff_t nr = n - j < CK_GEMM_NR ? n - j : CK_GEMM_NR;

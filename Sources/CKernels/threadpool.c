@@ -9,6 +9,7 @@
  * reported done. The caller waits for `done == count` of its slot, so tasks finish before it returns.
  */
 #include "ck_threadpool.h"
+#include "ckernels_nn.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -79,6 +80,7 @@ static void *ck_worker_main(void *argument) {
     free(argument);
     ck_pool *const pool = start.pool;
     const int id = start.id;
+    (void)ck_flush_denormals_begin(); /* our thread: kernels run as TensorFlow's, with denormals flushed */
     uint32_t seen = ck_generation(atomic_load(&pool->state));
     for (;;) {
         uint64_t s;

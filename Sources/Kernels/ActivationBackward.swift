@@ -2,8 +2,9 @@ import Tensors
 
 // MARK: - Gradients of activations, BiasAdd and L2Loss
 
-/// `ReluGrad` / `Relu6Grad`: `gradients` where `0 < features` (and `features < 6` for ReLU6), else 0,
-/// as TensorFlow's `select`: a NaN feature gives 0, a NaN gradient passes where the feature is active.
+/// `ReluGrad` / `Relu6Grad`: `gradients * (0 < features)` (and `features < 6` for ReLU6), a product as in
+/// TensorFlow's kernel: a NaN feature gives 0 for a finite gradient, a NaN or infinite gradient gives NaN
+/// where the feature is inactive.
 ///
 /// - Parameters: `gradients` and `features` float32 of one shape.
 public func activationGradient(_ gradients: Tensor, features: Tensor, upperBound: Float? = nil) throws -> Tensor {
@@ -13,9 +14,9 @@ public func activationGradient(_ gradients: Tensor, features: Tensor, upperBound
         gradients.withUnsafeBufferPointer(as: Float.self) { g in
             features.withUnsafeBufferPointer(as: Float.self) { f in
                 if let upperBound {
-                    for i in 0..<out.count { out[i] = f[i] > 0 && f[i] < upperBound ? g[i] : 0 }
+                    for i in 0..<out.count { out[i] = g[i] * (f[i] > 0 && f[i] < upperBound ? 1 : 0) }
                 } else {
-                    for i in 0..<out.count { out[i] = f[i] > 0 ? g[i] : 0 }
+                    for i in 0..<out.count { out[i] = g[i] * (f[i] > 0 ? 1 : 0) }
                 }
             }
         }

@@ -71,11 +71,14 @@ public struct PackedMatrix: @unchecked Sendable {
     public let rows: Int
     public let columns: Int
     let storage: TensorStorage
+    /// The unpacked matrix, kept only when it holds NaN or an infinity (see `conv2D`).
+    let nonFiniteSource: Tensor?
 
     /// Packs a row-major `rows x columns` float32 matrix given as a flat buffer.
-    init(rows: Int, columns: Int, _ values: UnsafeBufferPointer<Float>) {
+    init(rows: Int, columns: Int, _ values: UnsafeBufferPointer<Float>, shape: Shape) {
         self.rows = rows
         self.columns = columns
+        nonFiniteSource = values.allSatisfy(\.isFinite) ? nil : Tensor(shape: shape, scalars: Array(values))
         let count = ck_gemm_packed_b_count(rows, columns)
         storage = TensorStorage(uninitializedByteCount: count * MemoryLayout<Float>.stride)
         if count > 0, let base = values.baseAddress {
@@ -88,7 +91,9 @@ public struct PackedMatrix: @unchecked Sendable {
         try requireFloat32(filter, "filter")
         try requireRank(filter, 4, "filter")
         let s = filter.shape
-        self = filter.withUnsafeBufferPointer(as: Float.self) { PackedMatrix(rows: s[0] * s[1] * s[2], columns: s[3], $0) }
+        self = filter.withUnsafeBufferPointer(as: Float.self) {
+            PackedMatrix(rows: s[0] * s[1] * s[2], columns: s[3], $0, shape: s)
+        }
     }
 
     /// Packs a float32 matrix `(K, N)`, or the transpose of a `(N, K)` matrix when `transposed`.
@@ -97,7 +102,7 @@ public struct PackedMatrix: @unchecked Sendable {
         try requireRank(matrix, 2, "matrix")
         let source = isTransposed ? transposed(matrix) : matrix
         let s = source.shape
-        self = source.withUnsafeBufferPointer(as: Float.self) { PackedMatrix(rows: s[0], columns: s[1], $0) }
+        self = source.withUnsafeBufferPointer(as: Float.self) { PackedMatrix(rows: s[0], columns: s[1], $0, shape: s) }
     }
 
     var pointer: UnsafePointer<Float> { UnsafePointer(storage.baseAddress.assumingMemoryBound(to: Float.self)) }
@@ -137,6 +142,10 @@ public func conv2D(
                     defer { scratch.deallocate() }
                     ck_conv2d_rows(options.backend.isa, &window, inp.baseAddress, filter.pointer, biasPointer,
                                    lo, hi, outBase, range.lowerBound, range.upperBound, scratch)
+                }
+                if let source = filter.nonFiniteSource {
+                    recomputeBorderPixels(out, input: inp, filter: source, geometry: geometry, bias: biasPointer,
+                                          activation: activation)
                 }
             }
         }

@@ -73,7 +73,9 @@ public func depthwiseConv2D(
     let (lo, hi) = activation.bounds
     let outRows = geometry.outputShape[0] * geometry.outputShape[1]
     let multiplier = geometry.filterShape[3]
-    let isa = options.backend.isa
+    // The AVX-512 kernel multiplies padding cells (as zeros) by the filter; TF skips them, which only
+    // shows when a tap is infinite or NaN (0 x Inf): such filters take the AVX2 kernel, which skips too.
+    let isa = options.backend == .avx512 && !isAllFinite(filter) ? KernelBackend.avx2.isa : options.backend.isa
     var source = input
     var reluWhileReading = false
     switch inputActivation {

@@ -93,7 +93,8 @@ public func softmaxCrossEntropy(
         let logSum = sum.log()
         for k in 0..<classes {
             let label = y.map { $0[base + k] } ?? (classIndices![row] == k ? 1 : 0)
-            loss[row] += label * (logSum - (z[base + k] - top))
+            // Sparse labels pick one term (a -Inf logit elsewhere does not meet a 0 label: 0 x Inf is NaN).
+            if y != nil || label == 1 { loss[row] += label * (logSum - (z[base + k] - top)) }
             backprop[base + k] = (z[base + k] - top).exp() / sum - label
         }
     }

@@ -37,7 +37,8 @@ public func averagePoolGradient(_ outputGradient: Tensor, geometry: PoolGeometry
 
 /// `MaxPoolGrad`: each output cell's gradient added to the input cell holding its window's maximum
 /// (the first in row-major order among equal values, as TF's CPU kernel scans), recomputed from
-/// `input`.
+/// `input`. As in TF, the scan starts from the lowest finite float and takes strictly greater values, so
+/// a NaN (or a window of -Inf) never receives the gradient.
 ///
 /// - Parameters:
 ///   - input: NHWC float32 of `geometry.inputShape` (the pool's input).
@@ -59,11 +60,11 @@ public func maxPoolGradient(input: Tensor, outputGradient: Tensor, geometry: Poo
                             let dyBase = ((b * o[1] + oh) * o[2] + ow) * channels
                             for c in 0..<channels {
                                 var best = -1
-                                var bestValue = -Float.infinity
+                                var bestValue = -Float.greatestFiniteMagnitude
                                 for ih in h0..<h1 {
                                     for iw in w0..<w1 {
                                         let at = ((b * i[1] + ih) * i[2] + iw) * channels + c
-                                        if best < 0 || x[at] > bestValue || x[at].isNaN && !bestValue.isNaN {
+                                        if x[at] > bestValue {
                                             best = at
                                             bestValue = x[at]
                                         }

@@ -105,6 +105,10 @@ public func addN(_ inputs: [Tensor], options: KernelOptions = .singleThreaded) t
 // MARK: - Softmax
 
 /// Softmax over the last axis of a float32 tensor of rank >= 1: `exp(x - max) / sum(exp(x - max))`.
+///
+/// Non-finite logits as TensorFlow's CPU kernel (oneDNN) computes them: the row maximum skips NaN, and
+/// the exponential of a NaN difference (a NaN logit, `Inf - Inf`, `-Inf - -Inf`) is +Inf, so such a row
+/// is NaN at those positions and 0 elsewhere.
 public func softmax(_ logits: Tensor) throws -> Tensor {
     try requireFloat32(logits, "logits")
     guard logits.shape.rank >= 1 else { throw KernelError.rank(operand: "logits", expected: ">= 1", found: 0) }
@@ -115,10 +119,11 @@ public func softmax(_ logits: Tensor) throws -> Tensor {
             for r in 0..<rows {
                 let base = r * depth
                 var m = -Float.infinity
-                for i in 0..<depth { m = Swift.max(m, x[base + i]) }
+                for i in 0..<depth where x[base + i] > m { m = x[base + i] }
                 var sum: Float = 0
                 for i in 0..<depth {
-                    let e = Foundation.exp(x[base + i] - m)
+                    let d = x[base + i] - m
+                    let e = d.isNaN ? Float.infinity : Foundation.exp(d)
                     out[base + i] = e
                     sum += e
                 }

@@ -22,6 +22,8 @@ struct GoldenCase: Sendable, CustomTestStringConvertible {
         let variables: [VariableEntry]
         let fetches: [TensorEntry]
         let compare: String
+        /// `"as_written"`: TF ran with grappler's remapper off; the interpreter plans the graph as written.
+        var plan: String? = nil
     }
 
     struct TensorEntry: Decodable, Sendable {
@@ -78,7 +80,8 @@ func goldenOp(_ golden: GoldenCase) throws {
     for variable in golden.entry.variables {
         variables[variable.name] = try NumpyFile.read(golden.directory.appendingPathComponent(variable.file))
     }
-    let outputs = try graph.run(feeds: feeds, fetches: golden.entry.fetches.map(\.tensor), variables: variables)
+    let outputs = try graph.run(feeds: feeds, fetches: golden.entry.fetches.map(\.tensor), variables: variables,
+                                options: PlanOptions(optimize: golden.entry.plan != "as_written"))
     for (fetch, output) in zip(golden.entry.fetches, outputs) {
         let expected = try golden.tensor(fetch)
         expectMatches(output, expected, exact: golden.entry.compare == "exact", label: fetch.tensor)
@@ -111,14 +114,23 @@ private func compareFloats(_ actual: [Double], _ expected: [Double], exact: Bool
     let tolerance = exact ? 0 : 1e-5 * scale
     var worst = 0.0
     var mismatches = 0
-    for (a, e) in zip(actual, expected) {
+    var firstOff: [String] = []
+    for (index, (a, e)) in zip(actual, expected).enumerated() {
+        let off: Bool
         if e.isNaN || !e.isFinite {
-            if !(a.isNaN && e.isNaN) && a != e { mismatches += 1 }
-            continue
+            off = !(a.isNaN && e.isNaN) && a != e
+        } else {
+            let difference = abs(a - e)
+            off = !(difference <= tolerance)
+            worst = max(worst, difference.isNaN ? .infinity : difference)
         }
-        let difference = abs(a - e)
-        if !(difference <= tolerance) { mismatches += 1 }
-        worst = max(worst, difference.isNaN ? .infinity : difference)
+        if off {
+            mismatches += 1
+            if firstOff.count < 3 { firstOff.append("[\(index)] \(a) for \(e)") }
+        }
     }
-    #expect(mismatches == 0, "\(label): \(mismatches) elements off, worst |diff| \(worst), tolerance \(tolerance)")
+    #expect(mismatches == 0, """
+        \(label): \(mismatches) elements off (\(firstOff.joined(separator: ", "))), worst finite |diff| \(worst), \
+        tolerance \(tolerance)
+        """)
 }

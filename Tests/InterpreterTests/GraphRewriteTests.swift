@@ -111,7 +111,7 @@ private struct RandomConvGraph {
         }
         let activation = ["Relu", "Relu6", ""][r.int(0...2)]
         if !activation.isEmpty {
-            epilogue = true
+            // A ReLU joins a convolution only after a bias or batch norm (where TF fuses it too)
             builder.node("act", activation, [last], ["T": .type(.float)])
             builder.node("act_twin", activation, [last], ["T": .type(.float)])
             builder.node("sum", "AddV2", ["act", "act_twin"], ["T": .type(.float)])

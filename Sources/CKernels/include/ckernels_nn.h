@@ -20,6 +20,11 @@ typedef enum {
 
 /* Whether `isa` can run on this CPU. */
 int ck_isa_available(int isa);
+
+/* Sets this thread's floating-point mode to flush denormal inputs and results to zero (x86 MXCSR DAZ+FTZ,
+ * AArch64 FPCR.FZ), as TensorFlow runs its kernels; returns the previous mode for ck_flush_denormals_end. */
+unsigned long ck_flush_denormals_begin(void);
+void ck_flush_denormals_end(unsigned long saved);
 /* The fastest available instruction set. */
 int ck_best_isa(void);
 

@@ -12,6 +12,8 @@ struct FusedConvolution {
     private(set) var biasValues: [Float]
     /// `"Relu"` or `"Relu6"` once absorbed.
     private(set) var activation: String?
+    /// Whether a `BiasAdd` or batch norm was absorbed (TF fuses an activation only after one).
+    private(set) var hasBiasOrBatchNorm = false
     var controlInputs: [String]
     /// The nodes of the graph as written absorbed so far (provenance of the fused node).
     var sourceNodes: [String] = []
@@ -49,6 +51,7 @@ struct FusedConvolution {
             }
         }
         copy.biasValues = (0..<c).map { (biasValues[$0] - p.mean[$0]) * factor[$0] + p.offset[$0] }
+        copy.hasBiasOrBatchNorm = true
         return copy
     }
 
@@ -56,6 +59,7 @@ struct FusedConvolution {
         guard activation == nil, values.count == outChannels else { return nil }
         var copy = self
         copy.biasValues = zip(biasValues, values).map { $0 + $1 }
+        copy.hasBiasOrBatchNorm = true
         return copy
     }
 

@@ -12,6 +12,9 @@ enum FusedOps {
         GraphRewriter.concatSumsOp: OpDefinition(GraphRewriter.concatSumsOp, traits: OpTraits(examples: .concatenatedSums)) {
             try concatSumsOp($0)
         },
+        GraphRewriter.contractionActivationOp: OpDefinition(GraphRewriter.contractionActivationOp, traits: .perExample) {
+            try contractionActivationOp($0)
+        },
         GraphRewriter.reluDepthwiseOp: OpDefinition(GraphRewriter.reluDepthwiseOp, traits: .perExample) {
             try depthwiseOp($0, inputActivation: .relu)
         },
@@ -49,6 +52,17 @@ private func fusedConv2DOp(_ node: PlanNode) throws -> PlannedOp {
     let output = ValueType(.float32, geometry.outputShape)
     return PlannedOp(outputs: [output], estimatedCost: convolutionCost(output, filter: filter.shape)) { inputs, options in
         [try conv2D(inputs[0], filter: packed, geometry: geometry, bias: bias, activation: activation, options: options)]
+    }
+}
+
+/// `tfhub.ContractionActivation`: float32 features of any shape; attribute `activation` (`"Relu"` or
+/// `"Relu6"`), applied as TF's fused contraction kernels do (NaN becomes 0).
+private func contractionActivationOp(_ node: PlanNode) throws -> PlannedOp {
+    try node.requireInputCount(1)
+    let input = try node.input(0, ofTypes: [.float32])
+    let activation: FusedActivation = try node.attributes.string("activation", oneOf: ["Relu", "Relu6"]) == "Relu" ? .relu : .relu6
+    return PlannedOp(outputs: [ValueType(.float32, input.shape)], estimatedCost: input.shape.elementCount) { inputs in
+        [try fusedActivation(inputs[0], activation)]
     }
 }
 

@@ -9,12 +9,15 @@ import Tensors
 ///    batch-norm parameters becomes one convolution with scaled filter and a bias
 ///    (`w'[..., o] = w[..., o] * s[o]`, `b[o] = offset[o] - mean[o] * s[o]`, `s = scale / sqrt(var + eps)`);
 /// 4. a `BiasAdd` of a constant bias after such a convolution joins its bias;
-/// 5. a `Relu`/`Relu6` that is the only consumer of such a convolution becomes its epilogue;
+/// 5. a `Relu`/`Relu6` that is the only consumer of such a convolution with a bias or batch norm becomes
+///    its epilogue (as TF fuses it: NaN becomes 0; after a bare `Conv2D` TF keeps a standalone ReLU);
 /// 6. `Pad` -> `StridedSlice` -> 1x1 `AvgPool`/`MaxPool` (TF-Slim's factorised reduction) becomes one
 ///    gather (`ShiftedSubsample.swift`);
 /// 7. a `ConcatV2` computes the float32 `Add`s only it reads itself, writing each sum into its place
 ///    (`ConcatOfSums.swift`);
-/// 8. a `Relu` read only by depthwise convolutions (as their input) is applied by them as they read it
+/// 8. a `Relu`/`Relu6` that TF would fuse into the depthwise convolution or matmul and bias before it
+///    applies TF's fused rule (`ContractionActivation.swift`);
+/// 9. a `Relu` read only by depthwise convolutions (as their input) is applied by them as they read it
 ///    (`ReluIntoDepthwise.swift`).
 ///
 /// Nodes keep their names where consumers or fetches can see them: a fused node takes the name of the
@@ -30,7 +33,8 @@ struct GraphRewriter {
 
     func rewritten() throws -> [GraphNode] {
         let merged = dropPassThroughsAndDuplicates(nodes)
-        return fuseReluIntoDepthwise(fuseConcatOfSums(try fuseConvolutions(fusePadSliceSubsample(merged))))
+        let convolutions = markContractionActivations(try fuseConvolutions(fusePadSliceSubsample(merged)))
+        return fuseReluIntoDepthwise(fuseConcatOfSums(convolutions))
     }
 
     // MARK: - Pass-through nodes and duplicates
@@ -119,7 +123,8 @@ struct GraphRewriter {
                 }
             case "Relu", "Relu6":
                 let data = node.dataInputs
-                if data.count == 1, let (index, conv) = soleProducer(of: data[0]), conv.activation == nil {
+                if data.count == 1, let (index, conv) = soleProducer(of: data[0]), conv.activation == nil,
+                   conv.hasBiasOrBatchNorm {
                     replacement = conv.withActivation(node.op)
                     absorbed = index
                 }

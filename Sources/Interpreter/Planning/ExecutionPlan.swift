@@ -86,13 +86,17 @@ public struct ExecutionPlan: Sendable {
             values.deallocate()
         }
         try bindInputs(feeds: feeds, variables: store, values: values)
-        if context.threads > 1 && steps.count > 1, let pool = context.pool {
-            try DataflowRun(plan: self, values: values, profile: profile).run(context: context, pool: pool)
-        } else {
-            let options = context.kernelOptions
-            for step in steps {
-                try execute(step, values: values, options: options, profile: profile)
-                for slot in step.releaseAfter { values[slot] = nil }
+        // Kernels run with denormals flushed to zero, as TensorFlow's executor runs them (a denormal
+        // divisor is 0: 1 / 1e-39 is Inf); the caller's floating-point mode comes back afterwards.
+        try withDenormalsFlushed {
+            if context.threads > 1 && steps.count > 1, let pool = context.pool {
+                try DataflowRun(plan: self, values: values, profile: profile).run(context: context, pool: pool)
+            } else {
+                let options = context.kernelOptions
+                for step in steps {
+                    try execute(step, values: values, options: options, profile: profile)
+                    for slot in step.releaseAfter { values[slot] = nil }
+                }
             }
         }
         profile?.finishRun()

@@ -68,7 +68,7 @@ class Family:
         np.save(os.path.join(self.dir, file_base + ".npy"), value)
         return {"tensor": tensor_name, "file": file_base + ".npy"}
 
-    def add(self, name, op, inputs, build, compare=None, variables=None, edit_graph=None):
+    def add(self, name, op, inputs, build, compare=None, variables=None, edit_graph=None, plan=None):
         """Adds one case.
 
         inputs: list of Feed/Const/np values (bare values are fed).
@@ -77,6 +77,9 @@ class Family:
           list of initializer ops); the initializers run before the op (the graph keeps its initializer subgraph; the interpreter must not run it).
         edit_graph: optional function(GraphDef) -> GraphDef applied before running (e.g. to hand-craft
           a TensorProto); TF then runs the edited graph, so outputs stay TF's.
+        plan: None (TF's default session: grappler on) or "as_written": TF runs the graph with grappler's
+          remapper off (no fused Conv2D + BiasAdd + Relu kernels), and the interpreter must match it with
+          the graph planned as written (PlanOptions(optimize: false)).
         """
         assert name not in self.names, name
         self.names.add(name)
@@ -108,7 +111,11 @@ class Family:
         with run_graph.as_default():
             tf.graph_util.import_graph_def(graph_def, name="")
             op = run_graph.get_operation_by_name("op")
-            with tf.compat.v1.Session(graph=run_graph) as session:
+            config = tf.compat.v1.ConfigProto()
+            if plan == "as_written":
+                from tensorflow.core.protobuf import rewriter_config_pb2
+                config.graph_options.rewrite_options.remapping = rewriter_config_pb2.RewriterConfig.OFF
+            with tf.compat.v1.Session(graph=run_graph, config=config) as session:
                 feed_dict = {name_: value for name_, value, _ in feed_dict_spec}
                 if init_ops:
                     session.run([run_graph.get_operation_by_name(o.name) for o in init_ops])
@@ -130,6 +137,8 @@ class Family:
             compare = "float" if kinds & {"f"} else "exact"
         self.cases.append({"name": name, "op": op.type, "graph": name + ".graph.pb", "feeds": feeds,
                            "variables": variables_out, "fetches": fetches, "compare": compare})
+        if plan is not None:
+            self.cases[-1]["plan"] = plan
 
     def write_manifest(self):
         manifest = {"family": self.family, "generator": self.generator, "versions": VERSIONS,

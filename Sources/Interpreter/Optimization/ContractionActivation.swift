@@ -1,0 +1,49 @@
+import Tensors
+
+// MARK: - Activations TensorFlow fuses into the contraction before them
+
+/// TensorFlow's grappler remapper fuses `Conv2D`, `DepthwiseConv2dNative` or `MatMul` + `BiasAdd` (and
+/// `Conv2D` + inference `FusedBatchNorm`) + `Relu`/`Relu6` into one kernel whose activation maps NaN to 0
+/// (oneDNN), where a standalone `Relu` keeps it. Convolutions fused here already clamp that way
+/// (`FusedConvolution`); the same chains left unfused (a depthwise or matmul, a variable filter) get
+/// `tfhub.ContractionActivation` in place of their `Relu`/`Relu6`, so optimized plans give TF's default
+/// numbers. Graphs planned as written keep TF's per-op semantics (TF with the remapper off).
+extension GraphRewriter {
+    static let contractionActivationOp = "tfhub.ContractionActivation"
+
+    private static let contractions: Set<String> = ["Conv2D", "DepthwiseConv2dNative", "MatMul"]
+    private static let inferenceBatchNorms: Set<String> = ["FusedBatchNorm", "FusedBatchNormV2", "FusedBatchNormV3"]
+
+    func markContractionActivations(_ nodes: [GraphNode]) -> [GraphNode] {
+        let consumers = consumerCounts(nodes)
+        let byName = Dictionary(nodes.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+
+        /// `node` when `tensor` is its first output and this is its only reader.
+        func soleReader(of tensor: TensorName) -> GraphNode? {
+            guard tensor.output == 0, consumers[tensor] == 1, !feeds.contains(tensor) else { return nil }
+            return byName[tensor.node]
+        }
+        func isFusedChain(_ activation: GraphNode) -> Bool {
+            guard activation.isFloat32("T"), activation.dataInputs.count == 1,
+                  let middle = soleReader(of: activation.dataInputs[0]), let source = middle.dataInputs.first,
+                  let contraction = soleReader(of: source), contraction.isFloat32("T")
+            else { return false }
+            switch middle.op {
+            case "BiasAdd": return middle.isNHWC && Self.contractions.contains(contraction.op)
+            case let op where Self.inferenceBatchNorms.contains(op):
+                let otherOutputsUnused = (1..<6).allSatisfy { consumers[TensorName(node: middle.name, output: $0)] == nil }
+                return contraction.op == "Conv2D" && otherOutputsUnused && middle.attributes["is_training"].map {
+                    if case .bool(let training) = $0 { return !training } else { return false }
+                } == true
+            default: return false
+            }
+        }
+        return nodes.map { node in
+            guard node.op == "Relu" || node.op == "Relu6", isFusedChain(node) else { return node }
+            var attributes = node.attributes
+            attributes["activation"] = .string(Array(node.op.utf8))
+            return GraphNode(name: node.name, op: Self.contractionActivationOp, inputs: node.inputs,
+                             attributes: attributes, origin: node.sourceNodes)
+        }
+    }
+}

@@ -1,0 +1,20 @@
+import Tensors
+
+/// A ReLU or ReLU6 as TensorFlow's fused contraction kernels (oneDNN: Conv2D, DepthwiseConv2dNative or
+/// MatMul + BiasAdd/FusedBatchNorm + Relu/Relu6) apply it: `min(max(x, 0), hi)` with x86's max, so a NaN
+/// becomes 0; a standalone `Relu` keeps NaN (see `unary`). The same rule as the convolution kernels'
+/// fused epilogue (`CK_CLAMP`).
+///
+/// - Parameter x: float32 of any shape; returns the same shape.
+public func fusedActivation(_ x: Tensor, _ activation: FusedActivation) throws -> Tensor {
+    try requireFloat32(x, "features")
+    let (lo, hi) = activation.bounds
+    return Tensor(shape: x.shape, of: Float.self) { out in
+        x.withUnsafeBufferPointer(as: Float.self) { v in
+            for i in 0..<out.count {
+                let value = v[i]
+                out[i] = value > lo ? (value < hi ? value : hi) : (activation == .none ? value : lo)
+            }
+        }
+    }
+}
