@@ -60,3 +60,12 @@ private func fullSizeModuleMatchesTensorFlow(_ c: FullCase) throws {
         #expect(relativeError(try #require(outputs["feature_map"]), try NumpyFile.read(mapFile)) <= 1e-4)
     }
 }
+
+/// NaN and infinite pixels through the shipped full-size module (`make_nonfinite_refs.py`): NaN exactly where
+/// TF has NaN, the same infinities, the finite features within 1e-4 of TF's scale.
+@Test(.enabled(if: enabled), arguments: NonFinitePixelCase.all(in: Fixtures.url("nasnet/full")))
+func fullSizeNonFinitePixelsMatchTensorFlow(_ c: NonFinitePixelCase) throws {
+    let module = try Module(url: Fixtures.repositoryRoot.appendingPathComponent("Modules/nasnet_mobile_feature_vector"),
+                            tags: Set(c.tags))
+    try c.check(module: module, references: Fixtures.url("nasnet/full"))
+}

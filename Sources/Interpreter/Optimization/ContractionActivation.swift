@@ -8,11 +8,15 @@ import Tensors
 /// (`FusedConvolution`); the same chains left unfused (a depthwise or matmul, a variable filter) get
 /// `tfhub.ContractionActivation` in place of their `Relu`/`Relu6`, so optimized plans give TF's default
 /// numbers. Graphs planned as written keep TF's per-op semantics (TF with the remapper off).
+///
+/// The remapper also fuses `FusedBatchNorm`/`V2`/`V3` (inference or training) + `Relu` (not `Relu6`)
+/// into `_FusedBatchNormEx`, with the same rule in oneDNN's vectorised kernel (channel counts that are
+/// multiples of 16, as NASNet's stem; other counts take a loop that keeps NaN, which is not followed).
 extension GraphRewriter {
     static let contractionActivationOp = "tfhub.ContractionActivation"
 
     private static let contractions: Set<String> = ["Conv2D", "DepthwiseConv2dNative", "MatMul"]
-    private static let inferenceBatchNorms: Set<String> = ["FusedBatchNorm", "FusedBatchNormV2", "FusedBatchNormV3"]
+    private static let batchNorms: Set<String> = ["FusedBatchNorm", "FusedBatchNormV2", "FusedBatchNormV3"]
 
     func markContractionActivations(_ nodes: [GraphNode]) -> [GraphNode] {
         let consumers = consumerCounts(nodes)
@@ -30,7 +34,7 @@ extension GraphRewriter {
             else { return false }
             switch middle.op {
             case "BiasAdd": return middle.isNHWC && Self.contractions.contains(contraction.op)
-            case let op where Self.inferenceBatchNorms.contains(op):
+            case let op where Self.batchNorms.contains(op):
                 let otherOutputsUnused = (1..<6).allSatisfy { consumers[TensorName(node: middle.name, output: $0)] == nil }
                 return contraction.op == "Conv2D" && otherOutputsUnused && middle.attributes["is_training"].map {
                     if case .bool(let training) = $0 { return !training } else { return false }
@@ -38,8 +42,14 @@ extension GraphRewriter {
             default: return false
             }
         }
+        func isFusedBatchNormRelu(_ activation: GraphNode) -> Bool {
+            guard activation.op == "Relu", activation.isFloat32("T"), activation.dataInputs.count == 1,
+                  let norm = soleReader(of: activation.dataInputs[0])
+            else { return false }
+            return Self.batchNorms.contains(norm.op) && norm.isNHWC && norm.isFloat32("T")
+        }
         return nodes.map { node in
-            guard node.op == "Relu" || node.op == "Relu6", isFusedChain(node) else { return node }
+            guard node.op == "Relu" || node.op == "Relu6", isFusedChain(node) || isFusedBatchNormRelu(node) else { return node }
             var attributes = node.attributes
             attributes["activation"] = .string(Array(node.op.utf8))
             return GraphNode(name: node.name, op: Self.contractionActivationOp, inputs: node.inputs,

@@ -373,6 +373,21 @@ def chain_cases(fam):
         y = raw.DepthwiseConv2dNative(input=t[0], filter=tf.constant(fd), strides=[1, 1, 1, 1], padding="SAME")
         raw.Relu6(features=raw.BiasAdd(value=y, bias=tf.constant(bd)), name="op")
 
+    # TF fuses FusedBatchNorm + Relu (not Relu6) into _FusedBatchNormEx, whose vectorised oneDNN kernel maps
+    # NaN to 0; for channel counts that are not a multiple of 16 it falls back to a loop that keeps NaN
+    # (37 channels: NaN, 36: NaN in training only, 32: never). These cases use 32 channels, NASNet's stem.
+    C32 = 32
+
+    def bn_activation(op, training, activation):
+        def build(t):
+            empty = np.zeros([0], np.float32)
+            bn = op(x=t[0], scale=tf.constant(scale[:C32]), offset=tf.constant(offset[:C32]),
+                    mean=tf.constant(empty if training else mean[:C32]),
+                    variance=tf.constant(empty if training else var[:C32]),
+                    epsilon=0.001, is_training=training)
+            activation(features=bn[0], name="op")
+        return build
+
     def shifted_subsample(t):
         p = raw.Pad(input=t[0], paddings=tf.constant([[0, 0], [0, 1], [0, 1], [0, 0]]))
         s = p[:, 1:, 1:, :]
@@ -392,6 +407,11 @@ def chain_cases(fam):
                     matmul_bias_relu, plan=plan)
             fam.add("chain_depthwise_bias_relu6_%s%s" % (kind, suffix), "Relu6", [poisoned((1, 8, 8, C), kind)],
                     depthwise_bias_relu6, plan=plan)
+            for vname, op in (("v1", raw.FusedBatchNorm), ("v3", raw.FusedBatchNormV3)):
+                for mode, training in (("inference", False), ("training", True)):
+                    for aname, activation in (("relu", raw.Relu), ("relu6", raw.Relu6)):
+                        fam.add("chain_bn_%s_%s_%s_%s%s" % (vname, mode, aname, kind, suffix), aname.capitalize(),
+                                [poisoned((2, 5, 5, C32), kind)], bn_activation(op, training, activation), plan=plan)
         fam.add("chain_relu_separable_%s" % kind, "Conv2D", [poisoned((1, 8, 8, C), kind)], relu_separable)
         fam.add("chain_concat_of_sums_%s" % kind, "ConcatV2",
                 [poisoned((1, 5, 5, C), kind), poisoned((1, 5, 5, C), kind, [(0, 2, 2, 4), (0, 4, 4, C - 1)])],
