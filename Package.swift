@@ -15,13 +15,13 @@ import PackageDescription
 
 // MARK: - Shared settings
 
-/// Hot loops stay optimised even in debug builds, so `swift test` runs models at a usable speed.
-let optimisedC: [CSetting] = [.unsafeFlags(["-O3", "-fno-math-errno"])]
-let optimisedSwift: [SwiftSetting] = [.unsafeFlags(["-O"])]
+// No unsafeFlags anywhere: SwiftPM refuses them in a package that another depends on by version. The
+// kernels pick their instruction set at run time (per-function target attributes), and the tests run
+// in release builds (scripts/test), where SwiftPM optimises every target.
 
 let package = Package(
     name: "TensorFlowHub",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],  // Synchronization.Atomic
     products: [
         .library(name: "TensorFlowHub", targets: ["TensorFlowHub"]),
         .executable(name: "tfhub", targets: ["tfhub"]),
@@ -49,24 +49,24 @@ let package = Package(
         /// protoc-c output for Proto/ (regenerate with scripts/generate-protos).
         .target(name: "CTFProtos", dependencies: ["CProtobufC"], path: "Sources/CTFProtos"),
         /// Small portable C kernels (CRC32C, GEMM, depthwise) with SIMD fast paths.
-        .target(name: "CKernels", path: "Sources/CKernels", cSettings: optimisedC),
+        .target(name: "CKernels", path: "Sources/CKernels"),
         /// setjmp-based error handling around libjpeg and libpng (Swift cannot longjmp).
         .target(name: "CImageCodecs", dependencies: ["CJPEG", "CPNG"], path: "Sources/CImageCodecs"),
 
         // MARK: - Swift layers
-        .target(name: "TFProto", dependencies: ["CTFProtos", "CProtobufC"], swiftSettings: optimisedSwift),
+        .target(name: "TFProto", dependencies: ["CTFProtos", "CProtobufC"]),
         .target(name: "TensorBundle", dependencies: ["TFProto", "CKernels"]),
-        .target(name: "Tensors", swiftSettings: optimisedSwift),
-        .target(name: "Kernels", dependencies: ["Tensors", "CKernels"], swiftSettings: optimisedSwift),
+        .target(name: "Tensors"),
+        .target(name: "Kernels", dependencies: ["Tensors", "CKernels"]),
         .target(name: "Interpreter", dependencies: ["TFProto", "Tensors", "Kernels"]),
         .target(
             name: "HubResolver",
             dependencies: ["CZlib", .product(name: "Logging", package: "swift-log")]),
-        .target(name: "ImageInput", dependencies: ["Tensors", "CImageCodecs"], swiftSettings: optimisedSwift),
+        .target(name: "ImageInput", dependencies: ["Tensors", "CImageCodecs"]),
         .target(
             name: "TensorFlowHub",
             dependencies: [
-                "TFProto", "TensorBundle", "Tensors", "Interpreter", "HubResolver",
+                "TFProto", "TensorBundle", "Tensors", "Interpreter", "Kernels", "HubResolver",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         /// Times TensorBundle on a bundle; run through scripts/bench-bundle.

@@ -46,10 +46,10 @@ void ck_unary_f32(int op, const float *restrict x, float *restrict out, ptrdiff_
         }
         break;
     case CK_RSQRT:
-        for (ptrdiff_t i = 0; i < n; i++) out[i] = 1.0f / sqrtf(x[i]);
+        for (ptrdiff_t i = 0; i < n; i++) out[i] = 1.0f / __builtin_elementwise_sqrt(x[i]); /* no errno: vectorises */
         break;
     case CK_SQRT:
-        for (ptrdiff_t i = 0; i < n; i++) out[i] = sqrtf(x[i]);
+        for (ptrdiff_t i = 0; i < n; i++) out[i] = __builtin_elementwise_sqrt(x[i]);
         break;
     case CK_SQUARE:
         for (ptrdiff_t i = 0; i < n; i++) out[i] = x[i] * x[i];
