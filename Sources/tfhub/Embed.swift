@@ -11,7 +11,7 @@ struct Embed: ParsableCommand {
         discussion: """
             Images are decoded (libjpeg-turbo, libpng) to RGB in [0, 1], resized bilinearly to the module's \
             expected size as tf.image.resize does, and run through the image_feature_vector signature. \
-            Unreadable images are reported and skipped; the exit status is 1 if any were skipped.
+            Unreadable images are reported and skipped; the exit status is 1 if any were skipped. In folders,             files that are not JPEG or PNG are listed as skipped (GIF, BMP, WebP and others are not decoded);             --recursive also searches subfolders. No image to embed is an error (exit status 1).
             """)
 
     @Argument(help: ArgumentHelp(
@@ -32,6 +32,9 @@ struct Embed: ParsableCommand {
 
     @Option(help: "Signature to run (default: image_feature_vector, else default).")
     var signature: String?
+
+    @Flag(help: "Search folders' subfolders too.")
+    var recursive = false
 
     @Option(help: "Largest image decoded, in pixels (width x height); larger files are skipped before decoding.")
     var maxImagePixels = ImageDecoder.defaultPixelLimit
@@ -54,7 +57,15 @@ struct Embed: ParsableCommand {
         }
         guard !paths.isEmpty else { throw ValidationError("give at least one image file or folder") }
         let outputFile = try output.map { try OutputFile(checking: $0) }
-        let images = try ImageFiles.collect(paths)
+        let collected = try ImageFiles.collect(paths, recursive: recursive)
+        for (file, reason) in collected.skipped { printError("skipped \(file.path): \(reason)") }
+        let images = collected.images
+        guard !images.isEmpty else {
+            printError("no JPEG or PNG images in \(paths.joined(separator: ", "))"
+                       + (collected.skipped.isEmpty ? "" : " (\(collected.skipped.count) other files skipped)")
+                       + (recursive ? "" : "; subfolders are searched with --recursive"))
+            throw ExitCode(1)
+        }
         let loaded = try loadModule(handle, options: moduleOptions)
         let signatureName = signature ?? (loaded.signature("image_feature_vector") != nil ? "image_feature_vector" : "default")
         let (height, width) = try loaded.getExpectedImageSize(signature: signatureName)
@@ -153,25 +164,46 @@ private struct EmbeddingRow: Encodable {
     let features: [Float]
 }
 
-/// Expands folders (non-recursively, sorted) into their JPEG and PNG files.
+/// Expands folders (sorted; subfolders with `recursive`) into their JPEG and PNG files, and lists the
+/// other files found there with the reason they are skipped. Files named directly are always taken (the
+/// decoder reports what it cannot read).
 enum ImageFiles {
     static let extensions: Set<String> = ["jpg", "jpeg", "png"]
+    /// Image formats users put in folders that the decoders do not read.
+    static let undecoded: Set<String> = ["gif", "bmp", "webp", "tif", "tiff", "heic", "heif", "avif"]
 
-    static func collect(_ paths: [String]) throws -> [URL] {
-        var result: [URL] = []
+    static func collect(_ paths: [String], recursive: Bool = false) throws -> (images: [URL], skipped: [(URL, String)]) {
+        var images: [URL] = []
+        var skipped: [(URL, String)] = []
+        func scan(_ folder: URL) throws {
+            let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+            for name in names where !name.hasPrefix(".") {
+                let url = folder.appendingPathComponent(name)
+                var isDirectory: ObjCBool = false
+                _ = FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory)
+                let suffix = (name as NSString).pathExtension.lowercased()
+                if isDirectory.boolValue {
+                    if recursive { try scan(url) }
+                } else if extensions.contains(suffix) {
+                    images.append(url)
+                } else if undecoded.contains(suffix) {
+                    skipped.append((url, "\(suffix.uppercased()) is not decoded (JPEG and PNG only)"))
+                } else {
+                    skipped.append((url, "not a JPEG or PNG file"))
+                }
+            }
+        }
         for path in paths {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
                 throw ValidationError("\(path): no such file or folder")
             }
             if isDirectory.boolValue {
-                let names = try FileManager.default.contentsOfDirectory(atPath: path).sorted()
-                result += names.filter { extensions.contains(($0 as NSString).pathExtension.lowercased()) }
-                    .map { URL(fileURLWithPath: path).appendingPathComponent($0) }
+                try scan(URL(fileURLWithPath: path))
             } else {
-                result.append(URL(fileURLWithPath: path))
+                images.append(URL(fileURLWithPath: path))
             }
         }
-        return result
+        return (images, skipped)
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// `tfhub`: inspect and run TensorFlow Hub modules (TF1 hub format) without TensorFlow.
 struct TFHub: ParsableCommand {
@@ -17,4 +18,9 @@ struct TFHub: ParsableCommand {
     static let version = "0.3.0"
 }
 
+let known = TFHub.configuration.subcommands.map { $0._commandName } + ["help"]
+if let message = SubcommandSuggestion.message(for: Array(CommandLine.arguments.dropFirst()), known: known) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+    exit(64)  // EX_USAGE, as ArgumentParser's usage errors
+}
 TFHub.main()

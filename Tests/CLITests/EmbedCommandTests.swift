@@ -134,3 +134,37 @@ private func parseCSV(_ text: String) -> [[String]] {
     }
     return rows
 }
+
+// MARK: - What a folder holds (issue 19)
+
+/// A folder with no JPEG or PNG: exit status 1 and a message; GIF/BMP/WebP files named as skipped with the
+/// reason; an image in a subfolder found only with --recursive.
+@Test func embedNamesSkippedFilesAndSearchesSubfoldersOnRequest() throws {
+    let folder = try CLIRunner.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    for name in ["photo.gif", "scan.bmp", "web.webp", "notes.txt"] {
+        try Data("x".utf8).write(to: folder.appendingPathComponent(name))
+    }
+    let sub = folder.appendingPathComponent("more")
+    try FileManager.default.createDirectory(at: sub, withIntermediateDirectories: true)
+    try FileManager.default.copyItem(at: images.appendingPathComponent("rgb.jpg"), to: sub.appendingPathComponent("deep.jpg"))
+
+    let flat = try CLIRunner.run(["embed", module.path, folder.path])
+    #expect(flat.status == 1)
+    #expect(flat.stderr.contains("no JPEG or PNG images in \(folder.path)"), "\(flat.stderr)")
+    #expect(flat.stderr.contains("--recursive"))
+    #expect(flat.stderr.contains("photo.gif: GIF is not decoded"), "\(flat.stderr)")
+    #expect(flat.stderr.contains("scan.bmp: BMP is not decoded") && flat.stderr.contains("web.webp: WEBP is not decoded"))
+    #expect(flat.stderr.contains("notes.txt: not a JPEG or PNG file"))
+
+    let deep = try CLIRunner.run(["embed", module.path, folder.path, "--recursive"])
+    #expect(deep.status == 0, "\(deep.stderr)")
+    #expect(deep.stdout.contains("deep.jpg") && deep.stdout.contains("192 features"), "\(deep.stdout)")
+    #expect(deep.stderr.contains("photo.gif: GIF is not decoded"))
+
+    let empty = try CLIRunner.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: empty) }
+    let none = try CLIRunner.run(["embed", module.path, empty.path])
+    #expect(none.status == 1)
+    #expect(none.stderr.contains("no JPEG or PNG images in \(empty.path)"), "\(none.stderr)")
+}

@@ -167,3 +167,16 @@ func badNumbersAreRefusedWithTheOptionNamed(arguments: [String], message: String
     let version = try CLIRunner.run(["--version"])
     #expect(version.status == 0 && version.stdout.split(separator: ".").count == 3, "\(version.stdout)")
 }
+
+/// A misspelled subcommand is answered with the closest one; an unknown one with the list (issue 19).
+@Test func misspelledSubcommandGetsASuggestion() throws {
+    let typo = try CLIRunner.run(["embedd", "x.jpg"])
+    #expect(typo.status == 64)
+    #expect(typo.stderr.contains("unknown subcommand 'embedd'. Did you mean 'embed'?"), "\(typo.stderr)")
+    let bench = try CLIRunner.run(["bnech"])
+    #expect(bench.stderr.contains("Did you mean 'bench'?"), "\(bench.stderr)")
+    let unknown = try CLIRunner.run(["frobnicate"])
+    #expect(unknown.status == 64)
+    #expect(unknown.stderr.contains("the subcommands are info, run, embed, bench, cache, help"), "\(unknown.stderr)")
+    #expect(try CLIRunner.run(["help", "embed"]).status == 0)
+}
