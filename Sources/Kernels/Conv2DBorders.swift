@@ -14,7 +14,6 @@ func recomputeBorderPixels(
     geometry: Conv2DGeometry, bias: UnsafePointer<Float>?, activation: FusedActivation
 ) {
     let i = geometry.inputShape, o = geometry.outputShape, f = geometry.filterShape
-    let (lo, hi) = activation.bounds
     let (sh, sw) = geometry.strides, (dh, dw) = geometry.dilations
     let top = geometry.rows.padBefore, left = geometry.columns.padBefore
     filter.withUnsafeBufferPointer(as: Float.self) { w in
@@ -41,10 +40,7 @@ func recomputeBorderPixels(
                         }
                     }
                     let outBase = ((n * o[1] + y) * o[2] + x) * o[3]
-                    for c in 0..<o[3] {
-                        let s = sums[c]
-                        output[outBase + c] = activation == .none ? s : (s > lo ? (s < hi ? s : hi) : lo)
-                    }
+                    for c in 0..<o[3] { output[outBase + c] = activation.apply(sums[c]) }
                 }
             }
         }

@@ -8,13 +8,9 @@ import Tensors
 /// - Parameter x: float32 of any shape; returns the same shape.
 public func fusedActivation(_ x: Tensor, _ activation: FusedActivation) throws -> Tensor {
     try requireFloat32(x, "features")
-    let (lo, hi) = activation.bounds
     return Tensor(shape: x.shape, of: Float.self) { out in
         x.withUnsafeBufferPointer(as: Float.self) { v in
-            for i in 0..<out.count {
-                let value = v[i]
-                out[i] = value > lo ? (value < hi ? value : hi) : (activation == .none ? value : lo)
-            }
+            for i in 0..<out.count { out[i] = activation.apply(v[i]) }
         }
     }
 }

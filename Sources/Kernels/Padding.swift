@@ -73,4 +73,13 @@ public enum FusedActivation: Sendable, Hashable {
         case .relu6: return (0, 6)
         }
     }
+
+    /// The activation of one value as the fused kernels apply it (`CK_CLAMP1`): clamped to `bounds`, a NaN
+    /// becomes the lower bound (oneDNN's `maxps(x, lo)`); without an activation the value passes unchanged.
+    @inline(__always)
+    func apply(_ value: Float) -> Float {
+        if self == .none { return value }
+        let (lo, hi) = bounds
+        return value > lo ? (value < hi ? value : hi) : lo
+    }
 }

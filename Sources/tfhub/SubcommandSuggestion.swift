@@ -19,16 +19,16 @@ enum SubcommandSuggestion {
     /// Levenshtein distance (insertions, deletions, substitutions).
     static func editDistance(_ a: String, _ b: String) -> Int {
         let x = Array(a), y = Array(b)
-        var row = Array(0...y.count)
-        for i in 1...max(x.count, 1) where !x.isEmpty {
-            var previous = row[0]
-            row[0] = i
-            for j in stride(from: 1, through: y.count, by: 1) {
-                let current = row[j]
-                row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (x[i - 1] == y[j - 1] ? 0 : 1))
-                previous = current
+        var row = Array(0...y.count)  // distances from the first i characters of x to each prefix of y
+        for (i, xc) in x.enumerated() {
+            var diagonal = row[0]
+            row[0] = i + 1
+            for (j, yc) in y.enumerated() {
+                let above = row[j + 1]
+                row[j + 1] = min(above + 1, row[j] + 1, diagonal + (xc == yc ? 0 : 1))
+                diagonal = above
             }
         }
-        return x.isEmpty ? y.count : row[y.count]
+        return row[y.count]
     }
 }

@@ -16,7 +16,6 @@ extension GraphRewriter {
     static let contractionActivationOp = "tfhub.ContractionActivation"
 
     private static let contractions: Set<String> = ["Conv2D", "DepthwiseConv2dNative", "MatMul"]
-    private static let batchNorms: Set<String> = ["FusedBatchNorm", "FusedBatchNormV2", "FusedBatchNormV3"]
 
     func markContractionActivations(_ nodes: [GraphNode]) -> [GraphNode] {
         let consumers = consumerCounts(nodes)
@@ -34,11 +33,9 @@ extension GraphRewriter {
             else { return false }
             switch middle.op {
             case "BiasAdd": return middle.isNHWC && Self.contractions.contains(contraction.op)
-            case let op where Self.batchNorms.contains(op):
-                let otherOutputsUnused = (1..<6).allSatisfy { consumers[TensorName(node: middle.name, output: $0)] == nil }
-                return contraction.op == "Conv2D" && otherOutputsUnused && middle.attributes["is_training"].map {
-                    if case .bool(let training) = $0 { return !training } else { return false }
-                } == true
+            case let op where Self.batchNormOps.contains(op):
+                guard case .bool(false)? = middle.attributes["is_training"] else { return false }
+                return contraction.op == "Conv2D" && Self.onlyFirstOutputRead(of: middle, consumers: consumers)
             default: return false
             }
         }
@@ -46,7 +43,7 @@ extension GraphRewriter {
             guard activation.op == "Relu", activation.isFloat32("T"), activation.dataInputs.count == 1,
                   let norm = soleReader(of: activation.dataInputs[0])
             else { return false }
-            return Self.batchNorms.contains(norm.op) && norm.isNHWC && norm.isFloat32("T")
+            return Self.batchNormOps.contains(norm.op) && norm.isNHWC && norm.isFloat32("T")
         }
         return nodes.map { node in
             guard node.op == "Relu" || node.op == "Relu6", isFusedChain(node) || isFusedBatchNormRelu(node) else { return node }

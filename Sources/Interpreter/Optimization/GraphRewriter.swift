@@ -81,6 +81,13 @@ struct GraphRewriter {
 
     // MARK: - Convolution fusion
 
+    static let batchNormOps: Set<String> = ["FusedBatchNorm", "FusedBatchNormV2", "FusedBatchNormV3"]
+
+    /// Whether a batch norm's outputs other than `y` (batch mean and variance, reserve spaces) have no reader.
+    static func onlyFirstOutputRead(of node: GraphNode, consumers: [TensorName: Int]) -> Bool {
+        (1..<6).allSatisfy { consumers[TensorName(node: node.name, output: $0)] == nil }
+    }
+
     private func fuseConvolutions(_ nodes: [GraphNode]) throws -> [GraphNode] {
         let consumers = consumerCounts(nodes)
         var constants = ConstantResolver(nodes: nodes, feeds: feeds, frozenVariables: frozenVariables)
@@ -104,10 +111,10 @@ struct GraphRewriter {
             var replacement: FusedConvolution?
             var absorbed: Int?
             switch node.op {
-            case "FusedBatchNorm", "FusedBatchNormV2", "FusedBatchNormV3":
+            case let op where Self.batchNormOps.contains(op):
                 let data = node.dataInputs
-                let otherOutputsUnused = (1..<6).allSatisfy { consumers[TensorName(node: node.name, output: $0)] == nil }
-                if data.count == 5, otherOutputsUnused, let (index, conv) = soleProducer(of: data[0]),
+                if data.count == 5, Self.onlyFirstOutputRead(of: node, consumers: consumers),
+                   let (index, conv) = soleProducer(of: data[0]),
                    let parameters = BatchNormParameters(node, data, constants: &constants),
                    let folded = conv.foldingBatchNorm(parameters) {
                     replacement = folded
