@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import Interpreter
-import Tensors
 import TensorFlowHub
+import Tensors
 
 /// `tfhub bench`: latency, throughput, load time and peak memory, optionally next to TensorFlow and
 /// ONNX Runtime, and a per-op-type time breakdown.
@@ -10,11 +10,13 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmark a module: load time, median latency and throughput per batch size, peak RSS.",
         discussion: """
-            With --compare-tf, runs scripts/bench_tf.py (TensorFlow 2.21 + tensorflow_hub 0.15 from \
-            $PYTHON or .venv-oracle) on the same module, inputs and thread count in the same run; with \
-            --compare-ort, scripts/bench_ort.py (the module frozen, converted by tf2onnx, run by ONNX \
-            Runtime from $ORT_PYTHON or .venv-onnx); --compare-all does both. Each runs in its own process \
-            after ours, and the table prints them side by side with ratios (ours / theirs). \
+            With --compare-tf, runs bench_tf.py (TensorFlow 2.21 + tensorflow_hub 0.15 from $PYTHON, else \
+            .venv-oracle/bin/python beside the scripts folder) on the same module, inputs and thread count in \
+            the same run; with --compare-ort, bench_ort.py (the module frozen, converted by tf2onnx, run by \
+            ONNX Runtime from $ORT_PYTHON, else .venv-onnx/bin/python); --compare-all does both. The peer \
+            scripts are the repository's scripts/ folder: --peer-scripts DIR, else $TFHUB_BENCH_SCRIPTS, else \
+            the scripts/ folder of the checkout tfhub was built in. Each runs in its own process after ours, \
+            and the table prints them side by side with ratios (ours / theirs). \
             Inputs: x[i] = ((i * 2654435761 + 12345) mod 2^32 >> 8) / 2^24.
             """)
 
@@ -43,6 +45,11 @@ struct Bench: ParsableCommand {
 
     @Flag(help: "Same as --compare-tf --compare-ort.")
     var compareAll = false
+
+    @Option(help: ArgumentHelp(
+        "The folder holding bench_tf.py and bench_ort.py (default: $TFHUB_BENCH_SCRIPTS, else the scripts/ folder of the checkout tfhub was built in).",
+        valueName: "DIR"))
+    var peerScripts: String?
 
     @Flag(help: "Print the time per op type (sum of step times over --runs runs per batch size).")
     var profile = false
@@ -117,12 +124,12 @@ struct Bench: ParsableCommand {
         var others: [(name: String, report: PeerReport)] = []
         if compareTf || compareAll {
             others.append(("TensorFlow 2.21", try runPeer(
-                script: "scripts/bench_tf.py", pythonVariable: "PYTHON", venv: ".venv-oracle",
+                script: "bench_tf.py", pythonVariable: "PYTHON", venv: ".venv-oracle",
                 module: loaded.directory.path, batches: sizes, threads: threadCount)))
         }
         if compareOrt || compareAll {
             others.append(("ONNX Runtime", try runPeer(
-                script: "scripts/bench_ort.py", pythonVariable: "ORT_PYTHON", venv: ".venv-onnx",
+                script: "bench_ort.py", pythonVariable: "ORT_PYTHON", venv: ".venv-onnx",
                 module: loaded.directory.path, batches: sizes, threads: threadCount)))
         }
 
@@ -216,36 +223,38 @@ struct Bench: ParsableCommand {
     }
 
     private func runPeer(
-        script relative: String, pythonVariable: String, venv: String, module: String, batches: [Int], threads: Int
+        script name: String, pythonVariable: String, venv: String, module: String, batches: [Int], threads: Int
     ) throws -> PeerReport {
-        let script = try locate(relative)
-        let python = ProcessInfo.processInfo.environment[pythonVariable]
-            ?? (try? locate("\(venv)/bin/python")) ?? "python3"
+        let scripts = try PeerScripts.folder(option: peerScripts)
+        let script = scripts.appendingPathComponent(name)
+        guard FileManager.default.fileExists(atPath: script.path) else {
+            throw ValidationError("\(name) is not in \(scripts.path) (the folder from \(PeerScripts.origin(option: peerScripts)))")
+        }
+        let bundledPython = scripts.deletingLastPathComponent().appendingPathComponent("\(venv)/bin/python").path
+        let python = ProcessInfo.processInfo.environment[pythonVariable].flatMap { $0.isEmpty ? nil : $0 }
+            ?? (FileManager.default.isExecutableFile(atPath: bundledPython) ? bundledPython : "python3")
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        var arguments = [script, module, "--runs", String(runs), "--threads", String(threads), "--signature", signature, "--json"]
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")  // finds a bare `python3` on PATH
+        var arguments = [python, script.path, module, "--runs", String(runs), "--threads", String(threads), "--signature", signature, "--json"]
         for batch in batches { arguments += ["--batch", String(batch)] }
-        if relative.hasSuffix("bench_tf.py") {
+        if name == "bench_tf.py" {
             for tag in self.module.tagSet.sorted() { arguments += ["--tags", tag] }
         }
         process.arguments = arguments
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        do { try process.run() } catch {
+            throw ValidationError("cannot start \(python) for \(name) (set $\(pythonVariable) to a Python with its packages)")
+        }
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw ValidationError("\(relative) failed (exit \(process.terminationStatus)) with \(python); is its venv installed?")
+            throw ValidationError("\(name) failed (exit \(process.terminationStatus)) with \(python); is its venv installed? (set $\(pythonVariable))")
         }
-        return try JSONDecoder().decode(PeerReport.self, from: data)
-    }
-
-    private func locate(_ relative: String) throws -> String {
-        if let found = findAbove(relative, from: [URL(fileURLWithPath: FileManager.default.currentDirectoryPath)]) {
-            return found.path
+        do { return try JSONDecoder().decode(PeerReport.self, from: data) } catch {
+            throw ValidationError("\(name) printed no benchmark report (JSON expected): \(String(decoding: data.prefix(200), as: UTF8.self))")
         }
-        throw ValidationError("\(relative) not found above the working directory")
     }
 }
 
