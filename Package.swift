@@ -116,6 +116,5 @@ let package = Package(
                 "FuzzTargets", "TestSupport", "TFProto", "TensorBundle", "Tensors", "Interpreter", "HubResolver",
                 "TensorFlowHub", "ImageInput",
             ]),
-    ],
-    swiftLanguageModes: [.v5]
+    ]
 )

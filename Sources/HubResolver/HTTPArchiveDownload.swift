@@ -9,6 +9,8 @@ import FoundationNetworking
 /// Redirects are followed like urllib does (at most 10, http/https targets only); a non-2xx final
 /// answer, an HTML page or a body that is not an archive is reported as what it is. The transfer
 /// fails after `idleTimeout` seconds without data.
+// `@unchecked Sendable`: the mutable fields are written only on the session's serial delegate queue while `run`
+// waits on `finished`, and read by `run` after the semaphore is signalled (which orders the accesses).
 final class HTTPArchiveDownload: NSObject, URLSessionDataDelegate, @unchecked Sendable {
     static let maxRedirects = 10
 

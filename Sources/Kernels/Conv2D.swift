@@ -66,7 +66,7 @@ public struct Conv2DGeometry: Sendable, Hashable {
 // MARK: - Packed filter
 
 /// A convolution filter (HWIO) or matrix (K x N) packed for the GEMM kernel; pack constant filters once.
-public struct PackedMatrix: @unchecked Sendable {
+public struct PackedMatrix: Sendable {
     /// Rows (K) and columns (N) of the logical matrix.
     public let rows: Int
     public let columns: Int

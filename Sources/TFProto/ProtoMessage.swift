@@ -36,8 +36,8 @@ public struct ProtoDecodingLimits: Sendable, Hashable {
 public protocol ProtoMessage: Sendable {
     /// Full protobuf name, e.g. `tensorflow.GraphDef`.
     static var protoMessageName: String { get }
-    /// The libprotobuf-c descriptor (`ProtobufCMessageDescriptor *`). Implementation detail.
-    static var _cDescriptor: UnsafeRawPointer { get }
+    /// The libprotobuf-c descriptor. Implementation detail.
+    static var _cDescriptor: CMessageDescriptor { get }
     /// Copies a decoded libprotobuf-c message (a pointer to its C struct). Implementation detail.
     init(_cMessage: UnsafeRawPointer)
 }
@@ -88,7 +88,7 @@ extension ProtoMessage {
     // MARK: Decoding
 
     private static func decode(_ bytes: UnsafeRawBufferPointer, limits: ProtoDecodingLimits) throws -> Self {
-        let descriptor = _cDescriptor.assumingMemoryBound(to: ProtobufCMessageDescriptor.self)
+        let descriptor = _cDescriptor.address.assumingMemoryBound(to: ProtobufCMessageDescriptor.self)
         guard bytes.count <= limits.maxInputBytes else {
             throw ProtoDecodingError.inputTooLarge(
                 messageType: protoMessageName, file: nil, byteCount: bytes.count, limit: limits.maxInputBytes)
@@ -112,10 +112,17 @@ extension ProtoMessage {
 
 /// The descriptor address of a protoc-c message type, read from a message its `__init` function
 /// set up (the generated descriptors are `const` globals whose address Swift cannot take directly).
-func cDescriptor<C>(_ initialise: (UnsafeMutablePointer<C>?) -> Void) -> UnsafeRawPointer {
+func cDescriptor<C>(_ initialise: (UnsafeMutablePointer<C>?) -> Void) -> CMessageDescriptor {
     let storage = UnsafeMutableRawPointer.allocate(
         byteCount: MemoryLayout<C>.size, alignment: MemoryLayout<C>.alignment)
     defer { storage.deallocate() }
     initialise(storage.bindMemory(to: C.self, capacity: 1))
-    return UnsafeRawPointer(storage.assumingMemoryBound(to: ProtobufCMessage.self).pointee.descriptor)
+    return CMessageDescriptor(address: UnsafeRawPointer(storage.assumingMemoryBound(to: ProtobufCMessage.self).pointee.descriptor))
+}
+
+/// The address of a protoc-c `ProtobufCMessageDescriptor`. Implementation detail.
+///
+/// `@unchecked Sendable`: the descriptor is a `const` global of the generated C code, never written.
+public struct CMessageDescriptor: @unchecked Sendable {
+    let address: UnsafeRawPointer
 }

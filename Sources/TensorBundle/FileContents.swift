@@ -15,7 +15,7 @@ import Darwin
 /// being read is reported as a typed error instead. The bytes never change after `init`, so sharing
 /// them between threads is safe. Tensors that need no conversion point straight into them and keep
 /// them alive.
-final class FileContents: @unchecked Sendable {
+final class FileContents: @unchecked Sendable {  // the bytes never change after `init`
     /// The path, as used in error messages.
     let path: String
     private let base: UnsafeMutableRawPointer?

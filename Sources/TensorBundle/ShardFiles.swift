@@ -1,12 +1,12 @@
 import Foundation
+import Synchronization
 
 /// The data files of a bundle, `<prefix>.data-SSSSS-of-NNNNN`, each read into memory on first use and
 /// kept until the reader (and every tensor pointing into the file) is gone.
-final class ShardFiles: @unchecked Sendable {
+final class ShardFiles: Sendable {
     let prefix: String
     let count: Int
-    private let lock = NSLock()
-    private var opened: [Int: FileContents] = [:]
+    private let opened = Mutex<[Int: FileContents]>([:])
 
     init(prefix: String, count: Int) {
         self.prefix = prefix
@@ -20,16 +20,16 @@ final class ShardFiles: @unchecked Sendable {
 
     /// The bytes of shard `shard`; `key` names the tensor that needs it, for the error message.
     func file(_ shard: Int, forKey key: String) throws -> FileContents {
-        lock.lock()
-        defer { lock.unlock() }
-        if let file = opened[shard] { return file }
-        let path = path(ofShard: shard)
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw BundleError.missingShard(file: path, key: key, shardID: shard, numShards: count)
+        try opened.withLock { opened in
+            if let file = opened[shard] { return file }
+            let path = path(ofShard: shard)
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw BundleError.missingShard(file: path, key: key, shardID: shard, numShards: count)
+            }
+            let file = try FileContents(url: URL(fileURLWithPath: path))
+            opened[shard] = file
+            return file
         }
-        let file = try FileContents(url: URL(fileURLWithPath: path))
-        opened[shard] = file
-        return file
     }
 
     private func zeroPadded(_ value: Int) -> String {

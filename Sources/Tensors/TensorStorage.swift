@@ -2,7 +2,7 @@
 ///
 /// Storage is written only while its tensor is being produced (by a kernel, a decoder or an initialiser)
 /// and is immutable once the tensor is published; that invariant is what makes sharing it `Sendable`.
-public final class TensorStorage: @unchecked Sendable {
+public final class TensorStorage: @unchecked Sendable {  // written only before its tensor is published (above)
     public let byteCount: Int
     public let baseAddress: UnsafeMutableRawPointer
 

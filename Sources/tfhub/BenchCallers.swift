@@ -1,7 +1,8 @@
 import Foundation
 import Interpreter
-import Tensors
+import Synchronization
 import TensorFlowHub
+import Tensors
 
 /// `tfhub bench --callers N`: throughput of N callers running one `Module` at the same time, each on
 /// its own thread with its own `ExecutionContext` of `--threads` threads, next to one caller alone, in
@@ -69,16 +70,15 @@ struct ConcurrentCallersBenchmark {
 private func bytes(of tensor: Tensor) -> [UInt8] { tensor.withUnsafeBytes { Array($0) } }
 
 /// What each caller thread saw.
-private final class CallerOutcomes: @unchecked Sendable {  // every field is guarded by `lock`
-    private let lock = NSLock()
-    private var identical: [Bool]
-    private var errors: [any Error] = []
+private final class CallerOutcomes: Sendable {
+    private let identical: Mutex<[Bool]>
+    private let errors = Mutex<[any Error]>([])
 
-    init(count: Int) { identical = [Bool](repeating: false, count: count) }
+    init(count: Int) { identical = Mutex([Bool](repeating: false, count: count)) }
 
-    func record(_ caller: Int, identical same: Bool) { lock.withLock { identical[caller] = same } }
-    func record(_ caller: Int, error: any Error) { lock.withLock { errors.append(error) } }
+    func record(_ caller: Int, identical same: Bool) { identical.withLock { $0[caller] = same } }
+    func record(_ caller: Int, error: any Error) { errors.withLock { $0.append(error) } }
 
-    var allIdentical: Bool { lock.withLock { identical.allSatisfy { $0 } } }
-    var firstError: (any Error)? { lock.withLock { errors.first } }
+    var allIdentical: Bool { identical.withLock { $0.allSatisfy { $0 } } }
+    var firstError: (any Error)? { errors.withLock { $0.first } }
 }

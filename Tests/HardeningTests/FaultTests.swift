@@ -1,5 +1,6 @@
 import Foundation
 import HubResolver
+import Synchronization
 import TensorFlowHub
 import Tensors
 import TestSupport
@@ -186,9 +187,8 @@ private func expectNothingTrusted(in cache: URL, handle: String) throws {
 }
 
 /// A flag set once from one thread and read from another.
-final class LockedFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = false
-    var isSet: Bool { lock.withLock { value } }
-    func set() { lock.withLock { value = true } }
+final class LockedFlag: Sendable {
+    private let value = Mutex(false)
+    var isSet: Bool { value.withLock { $0 } }
+    func set() { value.withLock { $0 = true } }
 }

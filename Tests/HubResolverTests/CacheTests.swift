@@ -1,6 +1,7 @@
 import Foundation
-import Logging
 import HubResolver
+import Logging
+import Synchronization
 import Testing
 
 // MARK: - Cache location, layout, validation and locks
@@ -199,15 +200,14 @@ import Testing
 func hostName() -> String {
     var buffer = [CChar](repeating: 0, count: 256)
     gethostname(&buffer, 255)
-    return String(cString: buffer)
+    return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
 }
 
 /// Log lines recorded by `CapturingLogHandler`.
-final class CapturedLog: @unchecked Sendable {  // `lines` is guarded by `lock`
-    private let lock = NSLock()
-    private var recorded: [String] = []
-    func append(_ line: String) { lock.withLock { recorded.append(line) } }
-    var lines: [String] { lock.withLock { recorded } }
+final class CapturedLog: Sendable {
+    private let recorded = Mutex<[String]>([])
+    func append(_ line: String) { recorded.withLock { $0.append(line) } }
+    var lines: [String] { recorded.withLock { $0 } }
 }
 
 /// A swift-log handler that keeps every message.
@@ -220,9 +220,8 @@ struct CapturingLogHandler: LogHandler {
         get { metadata[key] }
         set { metadata[key] = newValue }
     }
-    func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String,
-             file: String, function: String, line: UInt) {
-        log.append("\(level): \(message)")
+    func log(event: LogEvent) {
+        log.append("\(event.level): \(event.message)")
     }
 }
 

@@ -1,5 +1,6 @@
 import Dispatch
 import Interpreter
+import Synchronization
 import TFProto
 import Tensors
 import Testing
@@ -136,16 +137,9 @@ import Testing
 }
 
 /// Thread-safe result slots for the concurrency test.
-final class ConcurrentResults: @unchecked Sendable {
-    private var values: [[Float]?]
-    private let lock = NSLockLike()
-    init(count: Int) { values = Array(repeating: nil, count: count) }
-    func set(_ i: Int, _ v: [Float]?) { lock.withLock { values[i] = v } }
-    func get(_ i: Int) -> [Float]? { lock.withLock { values[i] } }
-}
-
-/// A minimal lock built on a serial dispatch queue (keeps this file free of Foundation).
-final class NSLockLike: @unchecked Sendable {
-    private let queue = DispatchQueue(label: "results")
-    func withLock<R>(_ body: () -> R) -> R { queue.sync(execute: body) }
+final class ConcurrentResults: Sendable {
+    private let values: Mutex<[[Float]?]>
+    init(count: Int) { values = Mutex(Array(repeating: nil, count: count)) }
+    func set(_ i: Int, _ v: [Float]?) { values.withLock { $0[i] = v } }
+    func get(_ i: Int) -> [Float]? { values.withLock { $0[i] } }
 }

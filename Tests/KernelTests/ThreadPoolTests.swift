@@ -7,7 +7,7 @@ import Testing
 
 /// Counts how often each index ran: one cell per index, so tasks on different threads never write the
 /// same cell; checked after the loop returns.
-private final class Tally: @unchecked Sendable {
+private final class Tally: @unchecked Sendable {  // tasks write disjoint cells; read after the loop
     var counts: [Int]
     var nestedCounts: [Int]
     init(_ count: Int) {
@@ -17,7 +17,7 @@ private final class Tally: @unchecked Sendable {
 }
 
 /// A `ck_pool` for one test, destroyed when it ends.
-private final class TestPool {
+private final class TestPool: @unchecked Sendable {  // `ck_pool` is thread-safe; `pointer` never changes.
     let pointer: OpaquePointer
     init(threads: Int) { pointer = ck_pool_create(Int32(threads))! }
     deinit { ck_pool_destroy(pointer) }

@@ -1,8 +1,8 @@
 import Foundation
-import Tensors
 import TensorFlowHub
-import Testing
+import Tensors
 import TestSupport
+import Testing
 
 @Test(arguments: NASNetFixture.allCases)
 func exposesSignaturesAndImageSize(_ fixture: NASNetFixture) throws {
@@ -60,7 +60,7 @@ func exposesSignaturesAndImageSize(_ fixture: NASNetFixture) throws {
     for result in results.value { #expect(result == expected) }
 }
 
-final class UnsafeSendableBox<T>: @unchecked Sendable {
+final class UnsafeSendableBox<T>: @unchecked Sendable {  // `value` is used under `lock`, or after the workers joined
     let lock = NSLock()
     var value: T
     init(_ value: T) { self.value = value }

@@ -4,7 +4,7 @@ import Tensors
 
 /// Emits the gradient of one forward node: given the gradients of its outputs (`nil`: the output does
 /// not reach the loss), returns the gradients of its data inputs (`nil`: none flows there).
-typealias GradientRule = (_ node: GraphNode, _ outputGradients: [TensorName?], _ builder: inout GradientBuilder) throws -> [TensorName?]
+typealias GradientRule = @Sendable (_ node: GraphNode, _ outputGradients: [TensorName?], _ builder: inout GradientBuilder) throws -> [TensorName?]
 
 enum GradientRules {
     /// Rules by TensorFlow op name. An op missing here has no gradient: differentiating through it is

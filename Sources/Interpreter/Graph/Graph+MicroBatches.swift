@@ -1,5 +1,6 @@
 import Foundation
 import Kernels
+import Synchronization
 import Tensors
 
 // MARK: - Running a separable plan in micro-batches
@@ -95,23 +96,21 @@ extension Graph {
 }
 
 /// Hands out indices `0..<count` to worker threads, and stops handing them out after a failure.
-private final class WorkQueue: @unchecked Sendable {
-    private let lock = NSLock()
+private final class WorkQueue: Sendable {
     private let count: Int
-    private var issued = 0
-    private var firstError: (any Error)?
+    private let state = Mutex<(issued: Int, firstError: (any Error)?)>((0, nil))
 
     init(count: Int) { self.count = count }
 
     func next() -> Int? {
-        lock.withLock {
-            guard firstError == nil, issued < count else { return nil }
-            issued += 1
-            return issued - 1
+        state.withLock {
+            guard $0.firstError == nil, $0.issued < count else { return nil }
+            $0.issued += 1
+            return $0.issued - 1
         }
     }
 
-    func fail(_ error: any Error) { lock.withLock { if firstError == nil { firstError = error } } }
+    func fail(_ error: any Error) { state.withLock { if $0.firstError == nil { $0.firstError = error } } }
 
-    var error: (any Error)? { lock.withLock { firstError } }
+    var error: (any Error)? { state.withLock { $0.firstError } }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Tensors
 
 /// A TensorFlow graph ready to be planned and run.
@@ -9,7 +10,7 @@ import Tensors
 ///
 /// Plans are cached by feeds and fetches, so calling `plan` or `run` repeatedly with the same feed
 /// shapes plans once.
-public final class Graph: @unchecked Sendable {
+public final class Graph: Sendable {
     let nodes: [String: GraphNode]
     let registry: OpRegistry
     /// The largest tensor (in bytes) a plan may create; graphs asking for more are refused at plan time.
@@ -19,10 +20,7 @@ public final class Graph: @unchecked Sendable {
     /// Variable values bound at plan time by variable node name (see `freezingVariables(_:)`).
     let frozenVariables: [String: Tensor]
 
-    private let cacheLock = NSLock()
-    private var planCache: [PlanKey: ExecutionPlan] = [:]
-    /// Plans whose graph refused micro-batch feeds (a placeholder fixing the batch): run whole.
-    private var microBatchRefusals: Set<PlanKey> = []
+    private let cache = Mutex(PlanCache())
     private static let planCacheCapacity = 32
 
     /// Builds a graph from nodes whose attributes are not yet merged with defaults. `opDefaults` holds
@@ -149,24 +147,31 @@ public final class Graph: @unchecked Sendable {
 
     /// The cached plan for `key`, or a new one (then cached).
     private func plan(for key: PlanKey) throws -> ExecutionPlan {
-        if let cached = cacheLock.withLock({ planCache[key] }) { return cached }
+        if let cached = cache.withLock({ $0.plans[key] }) { return cached }
         let plan = try Planner(graph: self, feeds: key.feeds, fetches: key.fetches, options: key.options).makePlan()
-        cacheLock.withLock {
+        cache.withLock {
             // Bounded: a caller cycling through many feed shapes must not grow memory without limit.
-            if planCache.count >= Self.planCacheCapacity { planCache.removeAll() }
-            planCache[key] = plan
+            if $0.plans.count >= Self.planCacheCapacity { $0.plans.removeAll() }
+            $0.plans[key] = plan
         }
         return plan
     }
 
-    func refusesMicroBatches(_ key: PlanKey) -> Bool { cacheLock.withLock { microBatchRefusals.contains(key) } }
+    func refusesMicroBatches(_ key: PlanKey) -> Bool { cache.withLock { $0.microBatchRefusals.contains(key) } }
 
     func rememberMicroBatchRefusal(_ key: PlanKey) {
-        cacheLock.withLock {
-            if microBatchRefusals.count >= Self.planCacheCapacity { microBatchRefusals.removeAll() }
-            microBatchRefusals.insert(key)
+        cache.withLock {
+            if $0.microBatchRefusals.count >= Self.planCacheCapacity { $0.microBatchRefusals.removeAll() }
+            $0.microBatchRefusals.insert(key)
         }
     }
+}
+
+/// The plans a graph made, by feeds, fetches and options, and the keys whose plans refused micro-batches.
+private struct PlanCache {
+    var plans: [PlanKey: ExecutionPlan] = [:]
+    /// Plans whose graph refused micro-batch feeds (a placeholder fixing the batch): run whole.
+    var microBatchRefusals: Set<PlanKey> = []
 }
 
 struct PlanKey: Hashable {

@@ -1,5 +1,6 @@
 import Foundation
 import Kernels
+import Synchronization
 import Tensors
 
 // MARK: - Neural-network ops (convolutions, pools, batch norm, activations, matmul, softmax)
@@ -240,20 +241,15 @@ func windowedCost(_ output: ValueType, taps: Int) -> Int { 1 + saturatingProduct
 /// The packed form of the last weight tensor a run step saw. Variables keep their storage between runs,
 /// so each distinct value is packed once; the source storage is retained so its identity stays unique.
 /// Shared by the threads running the step, hence the lock.
-final class PackedMatrixCache: @unchecked Sendable {
-    private let lock = NSLock()
-    private var source: TensorStorage?
-    private var packed: PackedMatrix?
+final class PackedMatrixCache: Sendable {
+    private let last = Mutex<(source: TensorStorage, packed: PackedMatrix)?>(nil)
 
     func packed(_ weights: Tensor, pack: (Tensor) throws -> PackedMatrix) throws -> PackedMatrix {
         guard let storage = weights.storage else { return try pack(weights) }
-        let hit: PackedMatrix? = lock.withLock { source === storage ? packed : nil }
+        let hit: PackedMatrix? = last.withLock { $0?.source === storage ? $0?.packed : nil }
         if let hit { return hit }
         let fresh = try pack(weights)
-        lock.withLock {
-            source = storage
-            packed = fresh
-        }
+        last.withLock { $0 = (storage, fresh) }
         return fresh
     }
 }

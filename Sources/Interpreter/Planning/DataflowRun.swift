@@ -8,6 +8,8 @@ import Tensors
 /// segment each thread takes the ready step with the highest priority (`StepDependencies.priorities`),
 /// runs it with a single-threaded kernel, and makes ready the steps that were waiting only for it.
 /// Slots are released when their last reader is done. The first error stops the run.
+/// `@unchecked Sendable`: the scheduling fields are guarded by `lock`; each value slot is written by its one
+/// producing step before any reader of it is made ready, and released by the last reader.
 final class DataflowRun: @unchecked Sendable {
     private let plan: ExecutionPlan
     private let values: UnsafeMutablePointer<Tensor?>

@@ -1,8 +1,8 @@
-import Foundation
+import Synchronization
 
 /// Wall time per op type, summed over the steps of one or more plan runs (`ExecutionPlan.run(...,
 /// profile:)`). Safe to share between threads.
-public final class PlanProfile: @unchecked Sendable {
+public final class PlanProfile: Sendable {
     /// The time and step count of one op type.
     public struct Entry: Sendable {
         public let op: String
@@ -10,28 +10,31 @@ public final class PlanProfile: @unchecked Sendable {
         public let steps: Int
     }
 
-    private let lock = NSLock()
-    private var totals: [String: (nanoseconds: UInt64, steps: Int)] = [:]
-    private var runs = 0
+    private struct Totals {
+        var byOp: [String: (nanoseconds: UInt64, steps: Int)] = [:]
+        var runs = 0
+    }
+
+    private let totals = Mutex(Totals())
 
     public init() {}
 
     func record(op: String, nanoseconds: UInt64) {
-        lock.withLock {
-            let old = totals[op] ?? (0, 0)
-            totals[op] = (old.nanoseconds &+ nanoseconds, old.steps + 1)
+        totals.withLock {
+            let old = $0.byOp[op] ?? (0, 0)
+            $0.byOp[op] = (old.nanoseconds &+ nanoseconds, old.steps + 1)
         }
     }
 
-    func finishRun() { lock.withLock { runs += 1 } }
+    func finishRun() { totals.withLock { $0.runs += 1 } }
 
     /// The number of runs recorded.
-    public var runCount: Int { lock.withLock { runs } }
+    public var runCount: Int { totals.withLock { $0.runs } }
 
     /// One entry per op type, the most expensive first.
     public var entries: [Entry] {
-        lock.withLock {
-            totals.map { Entry(op: $0.key, nanoseconds: $0.value.nanoseconds, steps: $0.value.steps) }
+        totals.withLock {
+            $0.byOp.map { Entry(op: $0.key, nanoseconds: $0.value.nanoseconds, steps: $0.value.steps) }
                 .sorted { ($0.nanoseconds, $1.op) > ($1.nanoseconds, $0.op) }
         }
     }
@@ -41,9 +44,6 @@ public final class PlanProfile: @unchecked Sendable {
 
     /// Forgets everything recorded so far.
     public func reset() {
-        lock.withLock {
-            totals.removeAll()
-            runs = 0
-        }
+        totals.withLock { $0 = Totals() }
     }
 }

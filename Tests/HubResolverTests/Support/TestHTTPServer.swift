@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TestSupport
 
 // MARK: - The loopback HTTP server (Tests/Fixtures/resolver/http_server.py)
@@ -77,9 +78,8 @@ func withServer<T>(_ body: (TestHTTPServer, Scratch) throws -> T) throws -> T {
     }
 }
 
-private final class LineBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = ""
-    func set(_ text: String) { lock.lock(); value = text; lock.unlock() }
-    func get() -> String { lock.lock(); defer { lock.unlock() }; return value }
+private final class LineBox: Sendable {
+    private let value = Mutex("")
+    func set(_ text: String) { value.withLock { $0 = text } }
+    func get() -> String { value.withLock { $0 } }
 }
