@@ -29,6 +29,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // MARK: - C libraries from Debian
@@ -61,7 +63,12 @@ let package = Package(
         .target(name: "Interpreter", dependencies: ["TFProto", "Tensors", "Kernels"]),
         .target(
             name: "HubResolver",
-            dependencies: ["CZlib", .product(name: "Logging", package: "swift-log")]),
+            dependencies: [
+                "CZlib", .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]),
         .target(name: "ImageInput", dependencies: ["Tensors", "CImageCodecs"]),
         .target(
             name: "TensorFlowHub",

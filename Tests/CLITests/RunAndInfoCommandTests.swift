@@ -180,3 +180,13 @@ func badNumbersAreRefusedWithTheOptionNamed(arguments: [String], message: String
     #expect(unknown.stderr.contains("the subcommands are info, run, embed, bench, cache, help"), "\(unknown.stderr)")
     #expect(try CLIRunner.run(["help", "embed"]).status == 0)
 }
+
+/// The documented completion scripts exist for the three shells and know the subcommands and their options.
+@Test(arguments: ["bash", "zsh", "fish"])
+func completionScriptsKnowTheSubcommands(shell: String) throws {
+    let result = try CLIRunner.run(["--generate-completion-script", shell])
+    #expect(result.status == 0, "\(result.stderr)")
+    for word in ["embed", "bench", "cache", "--recursive", "peer-scripts"] {
+        #expect(result.stdout.contains(word), "\(shell) completion lacks \(word)")
+    }
+}

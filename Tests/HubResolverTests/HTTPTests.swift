@@ -163,6 +163,23 @@ import Testing
         }
     }
 
+    /// A stalled transfer costs no CPU while it waits (issue 18, defect 7: URLSession on Linux busy-waited,
+    /// ~5.6 s of CPU for a 6 s stall). The probe waits 4 s for data that never comes; a busy wait would
+    /// cost about that much CPU, an idle one a small fraction (process start and loading included).
+    @Test func aStalledDownloadWaitsWithoutSpinning() throws {
+        try withServer { server, scratch in
+            let probe = try Probe(
+                handle: server.url("/stall/archives/module-gnu.tar.gz"), cache: scratch.sub("cache").path,
+                scratch: scratch, arguments: ["--network-timeout", "4", "--report-cpu", "1"])
+            let result = try probe.wait()
+            #expect(result.status == 1)
+            #expect(result.stderr.contains("timed out"), "\(result.stderr)")
+            let line = result.stderr.split(separator: "\n").first { $0.hasPrefix("cpu-seconds ") }
+            let seconds = line.flatMap { Double($0.dropFirst("cpu-seconds ".count)) }
+            #expect(seconds != nil && seconds! < 1.0, "CPU time of a 4 s stall: \(seconds.map { "\($0) s" } ?? "not reported")")
+        }
+    }
+
     @Test func slowBodyArrivesWhole() throws {
         try withServer { server, scratch in
             let folder = try resolver(cache: scratch.sub("cache")).resolve(server.url("/slow/20/100/archives/module-gnu.tar.gz"))
