@@ -129,7 +129,7 @@ public final class Module: Sendable {
     /// - Parameters:
     ///   - inputs: a tensor for every input of the signature, by input key (e.g. `"images"`: float32
     ///     `[batch, height, width, 3]`, NHWC, values in [0, 1]).
-    ///   - signature: the signature's name.
+    ///   - name: the signature's name (argument label `signature`).
     ///   - context: the threads of this call; `nil` lends one of `planOptions.threads` threads that no
     ///     other call is using, so calls from several threads at once run side by side.
     ///   - profile: when given, receives the wall time of every kernel step, by op type.
@@ -176,8 +176,11 @@ public final class Module: Sendable {
     /// The execution plan a call of signature `name` with inputs of these types and shapes runs (planned
     /// once and cached), e.g. to inspect its step count or memory peak.
     ///
-    /// - Parameter options: how to plan (`nil`: `planOptions`); `PlanOptions(optimize: false)` plans the
-    ///   graph as written, reading the module's variables at run time (pass `variables` to `run`).
+    /// - Parameters:
+    ///   - name: the signature's name (argument label `signature`).
+    ///   - inputs: the element type and shape of every input of the signature, by input key.
+    ///   - options: how to plan (`nil`: `planOptions`); `PlanOptions(optimize: false)` plans the graph
+    ///     as written, reading the module's variables at run time (pass `variableValues` to `run`).
     public func plan(
         signature name: String = "default", inputs: [String: ValueType], options: PlanOptions? = nil
     ) throws -> ExecutionPlan {

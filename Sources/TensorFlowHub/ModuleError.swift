@@ -15,7 +15,8 @@ public enum ModuleError: Error, CustomStringConvertible, Sendable, Equatable {
     case badAttachment(file: String, reason: String)
     /// An asset named by `saved_model_assets` is malformed or escapes `assets/`.
     case badAsset(file: String, reason: String)
-    /// The module's graph uses function libraries, which this interpreter does not run.
+    /// The module's graph uses a feature this loader does not handle. Not thrown at present: function
+    /// calls the signatures reach are inlined when the module loads, and other functions are ignored.
     case unsupportedGraphFeature(file: String, reason: String)
     /// A variable the graph reads cannot be built from the checkpoint.
     case badVariable(name: String, reason: String)
