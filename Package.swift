@@ -29,6 +29,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // MARK: - C libraries from Debian
@@ -69,6 +71,16 @@ let package = Package(
                 "TFProto", "TensorBundle", "Tensors", "Interpreter", "Kernels", "HubResolver",
                 .product(name: "Logging", package: "swift-log"),
             ]),
+        /// TF Serving REST and Open Inference Protocol v2 over HTTP, with dynamic batching (Docs/serving.md).
+        .target(
+            name: "TensorFlowHubServing",
+            dependencies: [
+                "TensorFlowHub", "ImageInput", "Tensors",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v6)]),
         /// Times TensorBundle on a bundle; run through scripts/bench-bundle.
         .executableTarget(name: "bundle-bench", dependencies: ["TensorBundle"]),
         /// Kernel micro-benchmark on NASNet-A mobile layer shapes, TensorFlow side by side.
@@ -76,7 +88,7 @@ let package = Package(
         .executableTarget(
             name: "tfhub",
             dependencies: [
-                "TensorFlowHub", "HubResolver", "ImageInput", "Interpreter", "Tensors", "CZlib",
+                "TensorFlowHub", "HubResolver", "ImageInput", "Interpreter", "Tensors", "CZlib", "TensorFlowHubServing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -94,6 +106,9 @@ let package = Package(
         .testTarget(name: "InterpreterTests", dependencies: ["Interpreter", "TFProto", "Tensors", "TensorBundle", "TestSupport"]),
         .testTarget(name: "TensorFlowHubTests", dependencies: ["TensorFlowHub", "TestSupport"]),
         .testTarget(name: "ImageInputTests", dependencies: ["ImageInput", "Tensors", "TestSupport"]),
+        .testTarget(
+            name: "ServingTests", dependencies: ["TensorFlowHubServing", "TensorFlowHub", "Tensors", "TestSupport"],
+            swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "TensorFlowHub", "ImageInput", "Tensors"]),
 
         // MARK: - Fuzzing (scripts/fuzz builds fuzz-* with -sanitize=fuzzer,address -D FUZZING; plain builds replay files)
