@@ -107,7 +107,7 @@ let package = Package(
         .testTarget(name: "TensorFlowHubTests", dependencies: ["TensorFlowHub", "TestSupport"]),
         .testTarget(name: "ImageInputTests", dependencies: ["ImageInput", "Tensors", "TestSupport"]),
         .testTarget(
-            name: "ServingTests", dependencies: ["TensorFlowHubServing", "TensorFlowHub", "Tensors", "TestSupport"],
+            name: "ServingTests", dependencies: ["TensorFlowHubServing", "TensorFlowHub", "ImageInput", "Tensors", "TestSupport"],
             swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "TensorFlowHub", "ImageInput", "Tensors"]),
 

@@ -1,0 +1,133 @@
+import ArgumentParser
+import Foundation
+import ImageInput
+import Logging
+import TensorFlowHub
+import TensorFlowHubServing
+
+/// `tfhub serve`: TF Serving REST and Open Inference Protocol v2 over HTTP (Docs/serving.md).
+struct Serve: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve a module over HTTP: TF Serving REST (/v1) and the Open Inference Protocol v2 (/v2).",
+        discussion: """
+            Concurrent requests are batched (up to --max-batch-size rows, or as many as arrive within \
+            --batch-timeout-micros of the oldest); past --max-queue-size waiting requests the server answers 503 \
+            with Retry-After. JPEG/PNG files ({"b64": ...} in TF Serving JSON, BYTES tensors in v2) are decoded \
+            and resized for image inputs as `tfhub embed` does. SIGTERM or SIGINT stops accepting connections, \
+            answers every accepted request, then exits 0. With --port 0 a free port is chosen; the first line on \
+            stdout is always `listening on HOST:PORT`.
+            """)
+
+    @Argument(help: "Module handle (default: the shipped NASNet-A mobile module), or none with --model-base-path.")
+    var handle: String?
+
+    @Option(help: ArgumentHelp(
+        "A TF Serving model base path: DIR/<version>/ module folders; the highest version is served.", valueName: "DIR"))
+    var modelBasePath: String?
+
+    @Option(help: "The model name clients use in /v1/models/NAME and /v2/models/NAME.")
+    var modelName = "default"
+
+    @Option(help: "Address to listen on (0.0.0.0 for every interface).")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on; 0 picks a free one.")
+    var port = 8501
+
+    @Option(help: "Most rows one module call runs (requests are batched up to it).")
+    var maxBatchSize = 32
+
+    @Option(help: "How long the oldest waiting request waits for a batch to fill, in microseconds.")
+    var batchTimeoutMicros = 1000
+
+    @Option(help: "Most requests waiting for a batch; more are answered 503 with Retry-After.")
+    var maxQueueSize = 128
+
+    @Option(help: "Largest request body, in bytes (413 past it).")
+    var maxBodyBytes = ServingConfiguration().maxBodyBytes
+
+    @Option(help: "Most elements of one request tensor, decoded images included (400 past it).")
+    var maxTensorElements = ServingConfiguration().maxTensorElements
+
+    @Option(help: "Largest image decoded, in pixels (width x height); larger files are refused before decoding.")
+    var maxImagePixels = ImageDecoder.defaultPixelLimit
+
+    @Option(help: "The signature run when a request names none.")
+    var signature = "default"
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
+    var logLevel = "info"
+
+    @OptionGroup var moduleOptions: ModuleOptions
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be in 0...65535") }
+        guard maxBatchSize > 0 else { throw ValidationError("--max-batch-size must be positive") }
+        guard batchTimeoutMicros >= 0 else { throw ValidationError("--batch-timeout-micros must not be negative") }
+        guard maxQueueSize > 0 else { throw ValidationError("--max-queue-size must be positive") }
+        guard maxBodyBytes > 0, maxTensorElements > 0, maxImagePixels > 0 else {
+            throw ValidationError("--max-body-bytes, --max-tensor-elements and --max-image-pixels must be positive")
+        }
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
+        }
+        if handle != nil, modelBasePath != nil {
+            throw ValidationError("give a HANDLE or --model-base-path, not both")
+        }
+    }
+
+    func run() throws {
+        var logger = Logger(label: "tfhub.serve")
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        let model: ServedModel
+        if let modelBasePath {
+            let latest: (version: Int, directory: String)
+            do {
+                latest = try ModelBasePath.latest(in: modelBasePath)
+            } catch {
+                printError("tfhub serve: \(error)")
+                throw ExitCode(1)
+            }
+            logger.info("loading", metadata: ["model": "\(modelName)", "version": "\(latest.version)", "path": "\(latest.directory)"])
+            model = ServedModel(name: modelName, version: latest.version, module: try loadModule(latest.directory, options: moduleOptions))
+        } else {
+            model = ServedModel(name: modelName, version: 1, module: try loadModule(handle, options: moduleOptions))
+        }
+        let configuration = ServingConfiguration(
+            host: host, port: port, maxBatchSize: maxBatchSize, batchTimeoutMicros: batchTimeoutMicros,
+            maxQueueSize: maxQueueSize, maxBodyBytes: maxBodyBytes, maxTensorElements: maxTensorElements,
+            maxImagePixels: maxImagePixels, defaultSignature: signature)
+        guard model.module.signature(signature) != nil else {
+            throw ValidationError("the module has no signature '\(signature)'; it has \(model.module.signatureNames.joined(separator: ", "))")
+        }
+        let server = ModelServer(repository: ModelRepository([model]), configuration: configuration, logger: logger)
+
+        // ArgumentParser runs this command synchronously; the server runs on Swift's concurrency pool
+        // while this thread waits for it to stop.
+        let outcome = ServeOutcome()
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            do {
+                try await server.run { host, port in
+                    print("listening on \(host):\(port)")
+                    fflush(stdout)
+                }
+            } catch {
+                outcome.set(error)
+            }
+            done.signal()
+        }
+        done.wait()
+        if let error = outcome.error {
+            printError("tfhub serve: \(error)")
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// The error the server stopped with, handed from its task to the command's thread.
+private final class ServeOutcome: @unchecked Sendable {
+    // @unchecked: written once by the server task before `done.signal()`, read after `done.wait()`.
+    private(set) var error: (any Error)?
+    func set(_ error: any Error) { self.error = error }
+}
