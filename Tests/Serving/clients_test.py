@@ -1,0 +1,193 @@
+#!/usr/bin/env python3
+"""Real clients against `tfhub serve --port 0`: tritonclient[http] (Open Inference Protocol v2, JSON and
+binary tensors) and requests (TF Serving REST, row and columnar formats, b64 images). Every output must
+equal, bit for bit, what `tfhub run` / `tfhub embed` computes in-process on the same inputs.
+
+Usage: clients_test.py TFHUB_BINARY   (scripts/test-serving runs it with the venv's Python)
+"""
+import base64
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+
+import numpy as np
+import requests
+import tritonclient.http as triton
+from tritonclient.utils import InferenceServerException
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+MODULE = os.path.join(ROOT, "Tests/Fixtures/nasnet/slim_v1_small/module")
+INPUTS = os.path.join(ROOT, "Tests/Fixtures/nasnet/slim_v1_small/inputs_b2.npy")
+JPEG = os.path.join(ROOT, "Tests/Fixtures/images/rgb.jpg")
+PNG = os.path.join(ROOT, "Tests/Fixtures/images/rgba.png")
+
+
+def same_bits(a, b):
+    a = np.ascontiguousarray(a, dtype=np.float32)
+    b = np.ascontiguousarray(b, dtype=np.float32)
+    return a.shape == b.shape and np.array_equal(a.view(np.uint32), b.view(np.uint32))
+
+
+class Fixture:
+    def __init__(self, tfhub, folder):
+        self.tfhub = tfhub
+        self.folder = folder
+        self.images = np.load(INPUTS)
+        # References computed in-process by the CLI on the same inputs.
+        default = os.path.join(folder, "default.npy")
+        self.run(["run", MODULE, "--input", f"images={INPUTS}", "-o", default])
+        self.default = np.load(default)
+        ifv = os.path.join(folder, "ifv.npz")
+        self.run(["run", MODULE, "--signature", "image_feature_vector", "--input", f"images={INPUTS}", "-o", ifv])
+        self.ifv = dict(np.load(ifv))
+        embedded = os.path.join(folder, "embedded.npy")
+        self.run(["embed", "--module", MODULE, "--signature", "default", JPEG, PNG, "-o", embedded])
+        self.embedded = np.load(embedded)
+
+    def run(self, arguments):
+        subprocess.run([self.tfhub] + arguments, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+class Server:
+    """`tfhub serve --port 0`; the first stdout line names the port."""
+
+    def __init__(self, tfhub, *flags):
+        self.process = subprocess.Popen(
+            [tfhub, "serve", MODULE, "--port", "0", "--model-name", "nasnet", "--log-level", "warning", *flags],
+            stdout=subprocess.PIPE, text=True)
+        line = self.process.stdout.readline().strip()
+        if not line.startswith("listening on "):
+            self.process.kill()
+            raise RuntimeError(f"tfhub serve printed {line!r}, expected 'listening on HOST:PORT'")
+        self.address = line[len("listening on "):]
+        self.url = f"http://{self.address}"
+
+    def stop(self):
+        self.process.send_signal(signal.SIGTERM)
+        return self.process.wait(timeout=60)
+
+
+def test_triton_json_tensors(f, server, client):
+    x = f.images
+    inp = triton.InferInput("images", list(x.shape), "FP32")
+    inp.set_data_from_numpy(x, binary_data=False)
+    out = triton.InferRequestedOutput("default", binary_data=False)
+    result = client.infer("nasnet", [inp], outputs=[out], request_id="json-1")
+    assert result.get_response()["id"] == "json-1"
+    assert same_bits(result.as_numpy("default"), f.default), "v2 JSON output differs from tfhub run"
+
+
+def test_triton_binary_tensors(f, server, client):
+    x = f.images
+    inp = triton.InferInput("images", list(x.shape), "FP32")
+    inp.set_data_from_numpy(x, binary_data=True)
+    result = client.infer("nasnet", [inp], model_version="1", parameters={"signature_name": "image_feature_vector"})
+    for name in ("default", "feature_map"):
+        assert same_bits(result.as_numpy(name), f.ifv[name]), f"v2 binary output {name} differs from tfhub run"
+    out = result.get_output("feature_map")
+    assert out["parameters"]["binary_data_size"] == f.ifv["feature_map"].nbytes
+
+
+def test_triton_image_bytes(f, server, client):
+    files = np.array([open(JPEG, "rb").read(), open(PNG, "rb").read()], dtype=np.object_)
+    inp = triton.InferInput("images", [2], "BYTES")
+    inp.set_data_from_numpy(files, binary_data=True)
+    result = client.infer("nasnet", [inp])
+    assert same_bits(result.as_numpy("default"), f.embedded), "v2 image bytes output differs from tfhub embed"
+
+
+def test_triton_health_and_metadata(f, server, client):
+    assert client.is_server_live()
+    assert client.is_server_ready()
+    assert client.is_model_ready("nasnet")
+    assert not client.is_model_ready("other")
+    metadata = client.get_model_metadata("nasnet")
+    assert metadata["inputs"][0]["name"] == "images" and metadata["inputs"][0]["shape"] == [-1, 40, 40, 3]
+    assert "binary_tensor_data" in client.get_server_metadata()["extensions"]
+
+
+def test_triton_error(f, server, client):
+    inp = triton.InferInput("images", [1, 2, 2, 3], "FP32")
+    inp.set_data_from_numpy(np.zeros((1, 2, 2, 3), np.float32))
+    try:
+        client.infer("nasnet", [inp])
+    except InferenceServerException as error:
+        assert "shape" in str(error), str(error)
+        assert error.status() in ("400", 400), error.status()
+    else:
+        raise AssertionError("a wrong shape was accepted")
+
+
+def test_tfserving_row_format(f, server, client):
+    reply = requests.post(f"{server.url}/v1/models/nasnet:predict", json={"instances": f.images.tolist()})
+    assert reply.status_code == 200, reply.text
+    assert same_bits(np.array(reply.json()["predictions"], np.float32), f.default)
+
+
+def test_tfserving_columnar_format(f, server, client):
+    body = {"signature_name": "image_feature_vector", "inputs": {"images": f.images.tolist()}}
+    reply = requests.post(f"{server.url}/v1/models/nasnet/versions/1:predict", json=body)
+    assert reply.status_code == 200, reply.text
+    outputs = reply.json()["outputs"]
+    for name in ("default", "feature_map"):
+        assert same_bits(np.array(outputs[name], np.float32), f.ifv[name]), name
+
+
+def test_tfserving_b64_images(f, server, client):
+    instances = [{"b64": base64.b64encode(open(path, "rb").read()).decode()} for path in (JPEG, PNG)]
+    reply = requests.post(f"{server.url}/v1/models/nasnet:predict", json={"instances": instances})
+    assert reply.status_code == 200, reply.text
+    assert same_bits(np.array(reply.json()["predictions"], np.float32), f.embedded)
+
+
+def test_tfserving_status_and_errors(f, server, client):
+    status = requests.get(f"{server.url}/v1/models/nasnet").json()
+    assert status["model_version_status"][0]["state"] == "AVAILABLE"
+    reply = requests.post(f"{server.url}/v1/models/nasnet:predict", data=b"{not json")
+    assert reply.status_code == 400 and "JSON" in reply.json()["error"]
+    reply = requests.post(f"{server.url}/v1/models/nope:predict", json={"instances": [1]})
+    assert reply.status_code == 404 and "nope" in reply.json()["error"]
+    metrics = requests.get(f"{server.url}/metrics").text
+    assert "tfhub_requests_total" in metrics and "tfhub_batch_size_bucket" in metrics
+
+
+TESTS = [value for name, value in sorted(globals().items()) if name.startswith("test_")]
+
+
+def main():
+    tfhub = sys.argv[1]
+    passed = failed = 0
+    with tempfile.TemporaryDirectory() as folder:
+        fixture = Fixture(tfhub, folder)
+        server = Server(tfhub)
+        try:
+            client = triton.InferenceServerClient(server.address)
+            for test in TESTS:
+                try:
+                    test(fixture, server, client)
+                    passed += 1
+                    print(f"ok   {test.__name__}")
+                except Exception:
+                    failed += 1
+                    print(f"FAIL {test.__name__}")
+                    traceback.print_exc()
+            client.close()
+        finally:
+            status = server.stop()
+        if status == 0:
+            passed += 1
+            print("ok   sigterm_exits_0")
+        else:
+            failed += 1
+            print(f"FAIL sigterm_exits_0: exit status {status}")
+    print(f"clients: {passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
