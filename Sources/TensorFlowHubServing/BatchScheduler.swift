@@ -134,7 +134,7 @@ final class BatchScheduler: @unchecked Sendable {
             }
             let deadline = head.enqueued.addingTimeInterval(batchTimeout)
             if rows < maxBatchSize, !stopping, Date() < deadline {
-                condition.wait(until: deadline)
+                _ = condition.wait(until: deadline)
                 continue
             }
             let jobs = chosen.map { queue[$0] }
