@@ -20,12 +20,16 @@ public final class ModelServer: Sendable {
     public let metrics: ServingMetrics
     let logger: Logger
     let scheduler: BatchScheduler
+    let watchers: [ModelVersionWatcher]
 
+    /// - Parameter watchers: model base paths to poll for new versions while serving.
     public init(
         repository: ModelRepository, configuration: ServingConfiguration = ServingConfiguration(),
-        metrics: ServingMetrics = ServingMetrics(), logger: Logger = Logger(label: "tfhub.serve")
+        metrics: ServingMetrics = ServingMetrics(), logger: Logger = Logger(label: "tfhub.serve"),
+        watchers: [ModelVersionWatcher] = []
     ) {
         self.repository = repository
+        self.watchers = watchers
         self.configuration = configuration
         self.metrics = metrics
         self.logger = logger
@@ -55,10 +59,16 @@ public final class ModelServer: Sendable {
                 await onListening(host, port)
             },
             logger: logger)
-        if handlingSignals {
-            try await application.runService()
-        } else {
-            try await application.run()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for watcher in watchers {
+                group.addTask { [repository, logger] in await watcher.run(repository: repository, logger: logger) }
+            }
+            if handlingSignals {
+                try await application.runService()
+            } else {
+                try await application.run()
+            }
+            group.cancelAll()
         }
         logger.info("stopped: every accepted request was answered")
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TensorFlowHub
 
 /// One loaded version of a model the server answers for.
@@ -28,23 +29,38 @@ public struct ServedModel: Sendable {
     }
 }
 
-/// The models a server answers for, by name; the highest version of each is the default.
-public struct ModelRepository: Sendable {
-    /// Versions of each model, by name.
-    public let models: [String: [Int: ServedModel]]
+/// The models a server answers for, by name; the highest version of each is the default. Versions can
+/// be swapped while the server runs (`ModelVersionWatcher`): a request keeps the version it started with.
+public final class ModelRepository: Sendable {
+    private let state: Mutex<[String: [Int: ServedModel]]>
 
     public init(_ models: [ServedModel]) {
         var byName: [String: [Int: ServedModel]] = [:]
         for model in models { byName[model.name, default: [:]][model.version] = model }
-        self.models = byName
+        state = Mutex(byName)
     }
+
+    /// Versions of each model, by name (a snapshot).
+    public var models: [String: [Int: ServedModel]] { state.withLock { $0 } }
 
     /// Model names, sorted.
     public var names: [String] { models.keys.sorted() }
 
+    /// Serves `model` as the only version of its name from now on (TF Serving's "latest" policy);
+    /// requests already running finish on the version they started with.
+    public func replaceVersions(with model: ServedModel) {
+        state.withLock { $0[model.name] = [model.version: model] }
+    }
+
+    /// The highest version served under `name`, or `nil`.
+    public func latestVersion(of name: String) -> Int? { state.withLock { $0[name]?.keys.max() } }
+
     /// The model `name` at `version` (a decimal string; `nil`: the highest served).
     func model(_ name: String, version: String?) throws -> ServedModel {
-        guard let versions = models[name] else { throw ServingError.unknownModel(name: name, available: names) }
+        let snapshot = models
+        guard let versions = snapshot[name] else {
+            throw ServingError.unknownModel(name: name, available: snapshot.keys.sorted())
+        }
         let available = versions.keys.sorted()
         guard let version else { return versions[available.last!]! }
         guard let number = Int(version), let model = versions[number] else {
@@ -91,9 +107,10 @@ public enum ModelBasePath {
         return versions.sorted()
     }
 
-    /// The folder of the highest version under `path` and that version.
+    /// The folder of the highest version under `path` (symbolic links resolved) and that version.
     public static func latest(in path: String) throws -> (version: Int, directory: String) {
         let version = try versions(in: path).last!
-        return (version, (path as NSString).appendingPathComponent(String(version)))
+        let folder = URL(fileURLWithPath: path).appendingPathComponent(String(version))
+        return (version, folder.resolvingSymlinksInPath().path)
     }
 }

@@ -22,8 +22,11 @@ struct Serve: ParsableCommand {
     var handle: String?
 
     @Option(help: ArgumentHelp(
-        "A TF Serving model base path: DIR/<version>/ module folders; the highest version is served.", valueName: "DIR"))
+        "A TF Serving model base path: DIR/<version>/ module folders; the highest version is served, and a higher one appearing is swapped in.", valueName: "DIR"))
     var modelBasePath: String?
+
+    @Option(help: "Seconds between scans of --model-base-path for a new version, which is loaded and swapped in; 0: no scans.")
+    var fileSystemPollWaitSeconds = 1.0
 
     @Option(help: "The model name clients use in /v1/models/NAME and /v2/models/NAME.")
     var modelName = "default"
@@ -62,6 +65,7 @@ struct Serve: ParsableCommand {
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be in 0...65535") }
+        guard fileSystemPollWaitSeconds >= 0 else { throw ValidationError("--file-system-poll-wait-seconds must not be negative") }
         guard maxBatchSize > 0 else { throw ValidationError("--max-batch-size must be positive") }
         guard batchTimeoutMicros >= 0 else { throw ValidationError("--batch-timeout-micros must not be negative") }
         guard maxQueueSize > 0 else { throw ValidationError("--max-queue-size must be positive") }
@@ -100,7 +104,15 @@ struct Serve: ParsableCommand {
         guard model.module.signature(signature) != nil else {
             throw ValidationError("the module has no signature '\(signature)'; it has \(model.module.signatureNames.joined(separator: ", "))")
         }
-        let server = ModelServer(repository: ModelRepository([model]), configuration: configuration, logger: logger)
+        var watchers: [ModelVersionWatcher] = []
+        if let modelBasePath, fileSystemPollWaitSeconds > 0 {
+            let (tags, resolver) = (moduleOptions.tagSet, moduleOptions.resolver)
+            watchers.append(ModelVersionWatcher(
+                basePath: modelBasePath, name: modelName, pollInterval: .milliseconds(Int(fileSystemPollWaitSeconds * 1000)),
+                load: { try Module(handle: $0, tags: tags, resolver: resolver) }))
+        }
+        let server = ModelServer(
+            repository: ModelRepository([model]), configuration: configuration, logger: logger, watchers: watchers)
 
         // ArgumentParser runs this command synchronously; the server runs on Swift's concurrency pool
         // while this thread waits for it to stop.

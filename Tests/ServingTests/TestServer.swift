@@ -24,6 +24,7 @@ func fixtureImages(batch: Int) throws -> Tensor {
 /// the port the system picked; the server is stopped afterwards.
 func withServer<R>(
     _ configuration: ServingConfiguration = ServingConfiguration(port: 0),
+    repository: ModelRepository? = nil, watchers: [ModelVersionWatcher] = [],
     _ body: (Int, ModelServer) async throws -> R
 ) async throws -> R {
     var logger = Logger(label: "tfhub.serve.test")
@@ -32,8 +33,8 @@ func withServer<R>(
     configuration.host = "127.0.0.1"
     configuration.port = 0
     let server = ModelServer(
-        repository: ModelRepository([ServedModel(name: "nasnet", version: 1, module: slimModule)]),
-        configuration: configuration, logger: logger)
+        repository: repository ?? ModelRepository([ServedModel(name: "nasnet", version: 1, module: slimModule)]),
+        configuration: configuration, logger: logger, watchers: watchers)
     let (ports, continuation) = AsyncStream<Int>.makeStream()
     let task = Task {
         defer { continuation.finish() }
