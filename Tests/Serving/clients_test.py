@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import traceback
 
@@ -56,9 +57,9 @@ class Fixture:
 class Server:
     """`tfhub serve --port 0`; the first stdout line names the port."""
 
-    def __init__(self, tfhub, *flags):
+    def __init__(self, tfhub, *flags, source=(MODULE,)):
         self.process = subprocess.Popen(
-            [tfhub, "serve", MODULE, "--port", "0", "--model-name", "nasnet", "--log-level", "warning", *flags],
+            [tfhub, "serve", *source, "--port", "0", "--model-name", "nasnet", "--log-level", "warning", *flags],
             stdout=subprocess.PIPE, text=True)
         line = self.process.stdout.readline().strip()
         if not line.startswith("listening on "):
@@ -156,7 +157,70 @@ def test_tfserving_status_and_errors(f, server, client):
     assert "tfhub_requests_total" in metrics and "tfhub_batch_size_bucket" in metrics
 
 
+def metric(url, name):
+    for line in requests.get(f"{url}/metrics").text.splitlines():
+        if line.startswith(name + " "):
+            return float(line.split()[-1])
+    return None
+
+
+def alone_sigterm_answers_every_accepted_request(f):
+    """Four requests wait in a batch (3 s timeout) when SIGTERM arrives: each is answered, then exit 0."""
+    server = Server(f.tfhub, "--max-batch-size", "64", "--batch-timeout-micros", "3000000")
+    results = []
+
+    def send(i):
+        try:
+            reply = requests.post(f"{server.url}/v1/models/nasnet:predict",
+                                  json={"instances": f.images[i % 2:i % 2 + 1].tolist()})
+            results.append((i, reply.status_code, reply.json()))
+        except Exception as error:  # noqa: BLE001 - recorded and asserted below
+            results.append((i, None, repr(error)))
+
+    threads = [threading.Thread(target=send, args=(i,)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for _ in range(600):  # until the four are queued (bounded: 30 s)
+        if metric(server.url, "tfhub_queue_depth") == 4:
+            break
+        time.sleep(0.05)
+    assert metric(server.url, "tfhub_queue_depth") == 4, "the four requests never queued"
+    status = server.stop()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert status == 0, f"exit status {status}"
+    assert sorted(r[1] for r in results) == [200] * 4, results
+    for i, _, body in results:
+        assert same_bits(np.array(body["predictions"], np.float32), f.default[i % 2:i % 2 + 1]), i
+
+
+def alone_model_base_path_swaps_in_a_new_version(f):
+    base = os.path.join(f.folder, "models")
+    os.makedirs(base)
+    os.symlink(MODULE, os.path.join(base, "1"))
+    server = Server(f.tfhub, "--model-base-path", base, "--file-system-poll-wait-seconds", "0.1", source=())
+    try:
+        status = requests.get(f"{server.url}/v1/models/nasnet").json()
+        assert [v["version"] for v in status["model_version_status"]] == ["1"], status
+        os.symlink(MODULE, os.path.join(base, "2"))
+        versions = []
+        for _ in range(600):  # bounded: 60 s
+            body = {"instances": f.images.tolist()}
+            reply = requests.post(f"{server.url}/v1/models/nasnet:predict", json=body)
+            assert reply.status_code == 200, reply.text
+            assert same_bits(np.array(reply.json()["predictions"], np.float32), f.default)
+            versions = [v["version"] for v in requests.get(f"{server.url}/v1/models/nasnet").json()["model_version_status"]]
+            if versions == ["2"]:
+                break
+            time.sleep(0.1)
+        assert versions == ["2"], versions
+        assert requests.get(f"{server.url}/v2/models/nasnet/versions/1/ready").status_code == 404
+    finally:
+        assert server.stop() == 0
+
+
 TESTS = [value for name, value in sorted(globals().items()) if name.startswith("test_")]
+ALONE = [value for name, value in sorted(globals().items()) if name.startswith("alone_")]
 
 
 def main():
@@ -185,6 +249,15 @@ def main():
         else:
             failed += 1
             print(f"FAIL sigterm_exits_0: exit status {status}")
+        for test in ALONE:
+            try:
+                test(fixture)
+                passed += 1
+                print(f"ok   {test.__name__}")
+            except Exception:
+                failed += 1
+                print(f"FAIL {test.__name__}")
+                traceback.print_exc()
     print(f"clients: {passed} passed, {failed} failed")
     return 1 if failed else 0
 
