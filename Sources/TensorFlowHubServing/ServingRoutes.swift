@@ -109,7 +109,9 @@ struct ServingRoutes: Sendable {
             response = try await body()
         } catch {
             response = HTTPResponses.error(error, retryAfter: server.configuration.retryAfterSeconds)
-            let level: Logger.Level = response.status.code >= 500 ? .warning : .info
+            // Back-pressure (503) is expected under load; other server errors are not.
+            let code = response.status.code
+            let level: Logger.Level = code == 503 ? .notice : code >= 500 ? .warning : .info
             server.logger.log(level: level, "request failed", metadata: [
                 "endpoint": "\(endpoint)", "status": "\(response.status.code)", "error": "\(error)",
             ])

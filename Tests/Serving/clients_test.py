@@ -219,6 +219,67 @@ def alone_model_base_path_swaps_in_a_new_version(f):
         assert server.stop() == 0
 
 
+def alone_eight_clients_every_request_answered(f):
+    """8 concurrent clients, 20 requests each (bounded): every request answered 200, bit for bit."""
+    server = Server(f.tfhub)
+    failures = []
+
+    def client(k):
+        with requests.Session() as session:
+            for i in range(20):
+                row = (k + i) % 2
+                reply = session.post(f"{server.url}/v1/models/nasnet:predict",
+                                     json={"instances": f.images[row:row + 1].tolist()})
+                if reply.status_code != 200 or not same_bits(
+                        np.array(reply.json()["predictions"], np.float32), f.default[row:row + 1]):
+                    failures.append((k, i, reply.status_code, reply.text[:200]))
+
+    try:
+        threads = [threading.Thread(target=client, args=(k,)) for k in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=300)
+        assert not failures, failures[:3]
+        assert metric(server.url, "tfhub_batch_requests_sum") == 160
+    finally:
+        assert server.stop() == 0
+
+
+def alone_overload_gives_503_and_no_crash(f):
+    """64 clients at once into a queue of 4: some 503 with Retry-After, the rest 200, the server lives on."""
+    server = Server(f.tfhub, "--max-queue-size", "4", "--max-batch-size", "1", "--batch-timeout-micros", "0")
+    statuses = []
+    barrier = threading.Barrier(64)
+    # Binary tensors: cheap to send and to read, so requests arrive faster than 8-image calls finish.
+    images = np.concatenate([f.images] * 16)  # 32 images a call: long enough for 64 arrivals in any build
+    header = json.dumps({"inputs": [{"name": "images", "datatype": "FP32", "shape": list(images.shape),
+                                     "parameters": {"binary_data_size": images.nbytes}}]}).encode()
+    body = header + images.tobytes()
+
+    def client():
+        barrier.wait()
+        reply = requests.post(f"{server.url}/v2/models/nasnet/infer", data=body,
+                              headers={"Inference-Header-Content-Length": str(len(header))})
+        statuses.append((reply.status_code, reply.headers.get("Retry-After")))
+
+    try:
+        threads = [threading.Thread(target=client) for _ in range(64)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=300)
+        assert len(statuses) == 64
+        assert {s for s, _ in statuses} <= {200, 503}, statuses
+        assert any(s == 503 for s, _ in statuses), "64 requests into a queue of 4 were all accepted"
+        assert all(r == "1" for s, r in statuses if s == 503)
+        assert requests.get(f"{server.url}/v2/health/live").status_code == 200
+        reply = requests.post(f"{server.url}/v1/models/nasnet:predict", json={"instances": f.images.tolist()})
+        assert reply.status_code == 200
+    finally:
+        assert server.stop() == 0
+
+
 TESTS = [value for name, value in sorted(globals().items()) if name.startswith("test_")]
 ALONE = [value for name, value in sorted(globals().items()) if name.startswith("alone_")]
 
