@@ -41,6 +41,8 @@ final class BatchScheduler: @unchecked Sendable {
         let inputs: [String: Tensor]
         let rows: Int
         let enqueued: Date
+        /// When the request must have started, and its timeout in microseconds; `nil`: no deadline.
+        let deadline: (date: Date, micros: Int)?
         let continuation: CheckedContinuation<[String: Tensor], any Error>
     }
 
@@ -84,7 +86,10 @@ final class BatchScheduler: @unchecked Sendable {
     ///
     /// - Throws: `ServingError.queueFull` when `maxQueueSize` requests are waiting already,
     ///   `ServingError.shuttingDown` after `shutdown()`, `ServingError.executionFailed` when the call fails.
-    func run(_ inputs: [String: Tensor], signature: String, module: Module, rows: Int?) async throws -> [String: Tensor] {
+    ///   A request not taken into a batch within `timeoutMicros` (> 0) is answered `deadlineExceeded`.
+    func run(
+        _ inputs: [String: Tensor], signature: String, module: Module, rows: Int?, timeoutMicros: Int = 0
+    ) async throws -> [String: Tensor] {
         return try await withCheckedThrowingContinuation { continuation in
             condition.lock()
             var solo: UInt64 = 0
@@ -106,9 +111,12 @@ final class BatchScheduler: @unchecked Sendable {
                 continuation.resume(throwing: ServingError.queueFull(limit: maxQueueSize))
                 return
             }
+            let now = Date()
+            let deadline = timeoutMicros > 0
+                ? (now.addingTimeInterval(TimeInterval(timeoutMicros) / 1_000_000), timeoutMicros) : nil
             queue.append(Job(
-                key: key, module: module, inputs: inputs, rows: rows ?? maxBatchSize, enqueued: Date(),
-                continuation: continuation))
+                key: key, module: module, inputs: inputs, rows: rows ?? maxBatchSize, enqueued: now,
+                deadline: deadline, continuation: continuation))
             metrics.queueDepth(queue.count)
             condition.signal()
             condition.unlock()
@@ -122,6 +130,8 @@ final class BatchScheduler: @unchecked Sendable {
         while true {
             while queue.isEmpty && !stopping { condition.wait() }
             if queue.isEmpty && stopping { break }
+            expireOverdueJobs()
+            if queue.isEmpty { continue }
             let head = queue[0]
             var chosen: [Int] = []
             var rows = 0
@@ -132,9 +142,10 @@ final class BatchScheduler: @unchecked Sendable {
                 }
                 if rows >= maxBatchSize { break }
             }
-            let deadline = head.enqueued.addingTimeInterval(batchTimeout)
-            if rows < maxBatchSize, !stopping, Date() < deadline {
-                _ = condition.wait(until: deadline)
+            let batchDeadline = head.enqueued.addingTimeInterval(batchTimeout)
+            if rows < maxBatchSize, !stopping, Date() < batchDeadline {
+                let firstExpiry = queue.compactMap { $0.deadline?.date }.min() ?? batchDeadline
+                _ = condition.wait(until: min(batchDeadline, firstExpiry))
                 continue
             }
             let jobs = chosen.map { queue[$0] }
@@ -147,6 +158,22 @@ final class BatchScheduler: @unchecked Sendable {
             running -= 1
         }
         condition.unlock()
+    }
+
+    /// Answers every queued request whose deadline has passed (`condition` locked).
+    private func expireOverdueJobs() {
+        let now = Date()
+        guard queue.contains(where: { ($0.deadline?.date).map { $0 <= now } ?? false }) else { return }
+        var kept: [Job] = []
+        for job in queue {
+            if let deadline = job.deadline, deadline.date <= now {
+                job.continuation.resume(throwing: ServingError.deadlineExceeded(micros: deadline.micros))
+            } else {
+                kept.append(job)
+            }
+        }
+        queue = kept
+        metrics.queueDepth(queue.count)
     }
 
     /// One module call for `jobs`, its outputs split back by rows.

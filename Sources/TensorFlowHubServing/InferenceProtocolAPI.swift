@@ -11,7 +11,8 @@ import Tensors
 ///   "outputs"?, "parameters"?}`. An input with `parameters.binary_data_size` is read from the bytes after
 ///   the JSON header (`Inference-Header-Content-Length`); an output is written in binary when its
 ///   `parameters.binary_data` (else the request's `binary_data_output`) is true. The request parameter
-///   `signature_name` picks a signature other than the default.
+///   `signature_name` picks a signature other than the default, `timeout` (microseconds) sets the
+///   request's deadline.
 struct InferenceProtocolAPI: Sendable {
     let service: InferenceService
     static let serverVersion = "0.3.0"
@@ -66,7 +67,15 @@ struct InferenceProtocolAPI: Sendable {
                 "\(binaryPart.endIndex - offset) bytes after the JSON header are not claimed by any input's binary_data_size")
         }
         let signatureName = parameters["signature_name"]?.stringValue
-        let (_, outputs) = try await service.infer(model: model, signature: signatureName, tensors: tensors)
+        var timeout: Int? = nil
+        if let value = parameters["timeout"] {
+            guard let micros = value.numberValue.flatMap({ Int(exactly: $0) }), micros >= 0 else {
+                throw ServingError.malformedRequest("parameters.timeout must be a whole number of microseconds")
+            }
+            timeout = micros
+        }
+        let (_, outputs) = try await service.infer(
+            model: model, signature: signatureName, tensors: tensors, timeoutMicros: timeout)
 
         // Outputs: those asked for, in that order, else all of them, sorted.
         let binaryDefault: Bool

@@ -16,7 +16,7 @@ struct InferenceService: Sendable {
 
     /// Runs `signature` (`nil`: the default) of `model` on `tensors`; returns every output by key.
     func infer(
-        model: ServedModel, signature requested: String?, tensors: [String: RequestTensor]
+        model: ServedModel, signature requested: String?, tensors: [String: RequestTensor], timeoutMicros: Int? = nil
     ) async throws -> (signature: String, outputs: [String: Tensor]) {
         let (name, signature) = try model.signature(requested, defaultName: configuration.defaultSignature)
         let binding = InputBinding(
@@ -24,7 +24,8 @@ struct InferenceService: Sendable {
             maxTensorElements: configuration.maxTensorElements, maxImagePixels: configuration.maxImagePixels)
         let inputs = try binding.bind(tensors)
         let outputs = try await scheduler.run(
-            inputs, signature: name, module: model.module, rows: Self.batchRows(inputs, signature: signature))
+            inputs, signature: name, module: model.module, rows: Self.batchRows(inputs, signature: signature),
+            timeoutMicros: timeoutMicros ?? configuration.requestTimeoutMicros)
         return (name, outputs)
     }
 

@@ -12,6 +12,9 @@ public struct ServingConfiguration: Sendable {
     public var batchTimeoutMicros: Int
     /// Most requests waiting for a batch; past it a request is answered 503 with `Retry-After`.
     public var maxQueueSize: Int
+    /// How long a request may wait for a batch before it is answered 504 instead of run, in
+    /// microseconds; 0: no deadline. A v2 request's `parameters.timeout` (microseconds) overrides it.
+    public var requestTimeoutMicros: Int
     /// Largest request body accepted, in bytes (413 past it).
     public var maxBodyBytes: Int
     /// Most elements one request tensor may have (decoded images included; 400 past it).
@@ -25,7 +28,7 @@ public struct ServingConfiguration: Sendable {
 
     public init(
         host: String = "127.0.0.1", port: Int = 8501, maxBatchSize: Int = 32, batchTimeoutMicros: Int = 1000,
-        maxQueueSize: Int = 128, maxBodyBytes: Int = 64 << 20, maxTensorElements: Int = 1 << 26,
+        maxQueueSize: Int = 128, requestTimeoutMicros: Int = 0, maxBodyBytes: Int = 64 << 20, maxTensorElements: Int = 1 << 26,
         maxImagePixels: Int = ImageDecoder.defaultPixelLimit, defaultSignature: String = "default",
         retryAfterSeconds: Int = 1
     ) {
@@ -34,6 +37,7 @@ public struct ServingConfiguration: Sendable {
         self.maxBatchSize = maxBatchSize
         self.batchTimeoutMicros = batchTimeoutMicros
         self.maxQueueSize = maxQueueSize
+        self.requestTimeoutMicros = requestTimeoutMicros
         self.maxBodyBytes = maxBodyBytes
         self.maxTensorElements = maxTensorElements
         self.maxImagePixels = maxImagePixels

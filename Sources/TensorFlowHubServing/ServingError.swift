@@ -23,6 +23,8 @@ public enum ServingError: Error, Sendable, Equatable, CustomStringConvertible {
     case queueFull(limit: Int)
     /// The server is shutting down and takes no new requests (503).
     case shuttingDown
+    /// The request waited longer than its deadline before a batch took it (504).
+    case deadlineExceeded(micros: Int)
     /// The module failed while running (500).
     case executionFailed(String)
 
@@ -34,6 +36,7 @@ public enum ServingError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unknownModel, .unknownVersion, .unknownSignature: return .notFound
         case .queueFull, .shuttingDown: return .serviceUnavailable
         case .executionFailed: return .internalServerError
+        case .deadlineExceeded: return .gatewayTimeout
         }
     }
 
@@ -53,6 +56,8 @@ public enum ServingError: Error, Sendable, Equatable, CustomStringConvertible {
         case .queueFull(let limit): return "the batching queue is full (\(limit) requests waiting); retry later"
         case .shuttingDown: return "the server is shutting down"
         case .executionFailed(let reason): return "the module failed: \(reason)"
+        case .deadlineExceeded(let micros):
+            return "the request was not started within its deadline of \(micros) microseconds (--request-timeout-micros, or the v2 parameter \"timeout\")"
         }
     }
 }

@@ -46,6 +46,9 @@ struct Serve: ParsableCommand {
     @Option(help: "Most requests waiting for a batch; more are answered 503 with Retry-After.")
     var maxQueueSize = 128
 
+    @Option(help: "How long a request may wait for a batch before it is answered 504, in microseconds; 0: no deadline (a v2 request's parameters.timeout overrides it).")
+    var requestTimeoutMicros = 0
+
     @Option(help: "Largest request body, in bytes (413 past it).")
     var maxBodyBytes = ServingConfiguration().maxBodyBytes
 
@@ -69,6 +72,7 @@ struct Serve: ParsableCommand {
         guard maxBatchSize > 0 else { throw ValidationError("--max-batch-size must be positive") }
         guard batchTimeoutMicros >= 0 else { throw ValidationError("--batch-timeout-micros must not be negative") }
         guard maxQueueSize > 0 else { throw ValidationError("--max-queue-size must be positive") }
+        guard requestTimeoutMicros >= 0 else { throw ValidationError("--request-timeout-micros must not be negative") }
         guard maxBodyBytes > 0, maxTensorElements > 0, maxImagePixels > 0 else {
             throw ValidationError("--max-body-bytes, --max-tensor-elements and --max-image-pixels must be positive")
         }
@@ -99,7 +103,7 @@ struct Serve: ParsableCommand {
         }
         let configuration = ServingConfiguration(
             host: host, port: port, maxBatchSize: maxBatchSize, batchTimeoutMicros: batchTimeoutMicros,
-            maxQueueSize: maxQueueSize, maxBodyBytes: maxBodyBytes, maxTensorElements: maxTensorElements,
+            maxQueueSize: maxQueueSize, requestTimeoutMicros: requestTimeoutMicros, maxBodyBytes: maxBodyBytes, maxTensorElements: maxTensorElements,
             maxImagePixels: maxImagePixels, defaultSignature: signature)
         guard model.module.signature(signature) != nil else {
             throw ValidationError("the module has no signature '\(signature)'; it has \(model.module.signatureNames.joined(separator: ", "))")

@@ -113,3 +113,33 @@ private func metric(_ text: String, _ name: String) -> Double? {
         }
     }
 }
+
+@Suite struct DeadlineTests {
+    @Test func aRequestNotStartedWithinItsDeadlineIs504AndALaterDeadlineRuns() async throws {
+        let images = try fixtureImages(batch: 1)
+        let expected = try slimModule(["images": images])["default"]!.scalars(as: Float.self)
+        var configuration = ServingConfiguration()
+        configuration.maxBatchSize = 64
+        configuration.batchTimeoutMicros = 1_000_000  // a lone request waits 1 s for company
+        configuration.requestTimeoutMicros = 1_000    // ... but may wait 1 ms
+        try await withServer(configuration) { port, _ in
+            func infer(timeout: Int?) async throws -> HTTPReply {
+                var request: [String: Any] = [
+                    "inputs": [[
+                        "name": "images", "datatype": "FP32", "shape": [1, 40, 40, 3],
+                        "data": images.scalars(as: Float.self).map(Double.init),
+                    ]],
+                ]
+                if let timeout { request["parameters"] = ["timeout": timeout] }
+                return try await LoopbackHTTP.send("POST", port: port, path: "/v2/models/nasnet/infer", body: try jsonBody(request))
+            }
+            let late = try await infer(timeout: nil)
+            #expect(late.status == 504, "\(late.text)")
+            #expect(late.errorMessage?.contains("1000 microseconds") == true, "\(late.text)")
+            let patient = try await infer(timeout: 30_000_000)
+            #expect(patient.status == 200, "\(patient.text)")
+            let output = ((try patient.json() as? [String: Any])?["outputs"] as? [[String: Any]])?.first
+            #expect(sameBits(floats(output?["data"]), expected))
+        }
+    }
+}
