@@ -13,6 +13,7 @@ struct ServingRoutes: Sendable {
 
     func router() -> Router<BasicRequestContext> {
         let router = Router()
+        router.add(middleware: UnknownRouteMiddleware())
         let tfServing = TFServingAPI(service: service)
         let v2 = InferenceProtocolAPI(service: service)
         let limit = server.configuration.maxBodyBytes
@@ -153,5 +154,19 @@ struct ServingRoutes: Sendable {
         headers[.contentType] = "application/octet-stream"
         headers[.inferenceHeaderContentLength] = String(length)
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: result.body)))
+    }
+}
+
+/// Answers requests no route matches (or with the wrong method) as `{"error": ...}` too.
+struct UnknownRouteMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as HTTPError {
+            let message = error.status == .notFound
+                ? "no endpoint \(request.method) \(request.uri.path); see Docs/serving.md (/v1/models/NAME, /v2/models/NAME, /metrics)"
+                : (error.body ?? "\(error.status)")
+            return HTTPResponses.json(JSONValue.object(["error": .string(message)]).serialized, status: error.status)
+        }
     }
 }

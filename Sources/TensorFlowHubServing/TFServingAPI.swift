@@ -86,6 +86,10 @@ struct TFServingAPI: Sendable {
                 }
             }
             if rows.isEmpty { throw ServingError.malformedRequest("\"instances\" is empty") }
+            if let (input, values) = columns.first(where: { $0.value.count != rows.count }) {
+                throw ServingError.badInput(
+                    input: input, reason: "given in \(values.count) of \(rows.count) instances; every instance needs every input")
+            }
             let named = Dictionary(uniqueKeysWithValues: try columns.keys.map { key in
                 (key, try RequestTensor.fromJSON(.array(columns[key]!), input: key, limit: limit))
             })

@@ -25,6 +25,11 @@ struct Serve: ParsableCommand {
         "A TF Serving model base path: DIR/<version>/ module folders; the highest version is served, and a higher one appearing is swapped in.", valueName: "DIR"))
     var modelBasePath: String?
 
+    @Option(help: ArgumentHelp(
+        "TF Serving's model config file: model_config_list { config { name: \"a\" base_path: \"DIR\" } ... }, several models.",
+        valueName: "FILE"))
+    var modelConfigFile: String?
+
     @Option(help: "Seconds between scans of --model-base-path for a new version, which is loaded and swapped in; 0: no scans.")
     var fileSystemPollWaitSeconds = 1.0
 
@@ -79,44 +84,62 @@ struct Serve: ParsableCommand {
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
         }
-        if handle != nil, modelBasePath != nil {
-            throw ValidationError("give a HANDLE or --model-base-path, not both")
+        if [handle != nil, modelBasePath != nil, modelConfigFile != nil].filter({ $0 }).count > 1 {
+            throw ValidationError("give one of HANDLE, --model-base-path and --model-config-file")
         }
     }
 
     func run() throws {
         var logger = Logger(label: "tfhub.serve")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
-        let model: ServedModel
-        if let modelBasePath {
-            let latest: (version: Int, directory: String)
+        // Models: one handle, or the highest version of each model base path (one, or a config file's).
+        var basePaths: [ModelConfig] = []
+        if let modelConfigFile {
             do {
-                latest = try ModelBasePath.latest(in: modelBasePath)
+                basePaths = try ModelConfigFile.read(URL(fileURLWithPath: modelConfigFile))
             } catch {
                 printError("tfhub serve: \(error)")
                 throw ExitCode(1)
             }
-            logger.info("loading", metadata: ["model": "\(modelName)", "version": "\(latest.version)", "path": "\(latest.directory)"])
-            model = ServedModel(name: modelName, version: latest.version, module: try loadModule(latest.directory, options: moduleOptions))
-        } else {
-            model = ServedModel(name: modelName, version: 1, module: try loadModule(handle, options: moduleOptions))
+        } else if let modelBasePath {
+            basePaths = [ModelConfig(name: modelName, basePath: modelBasePath)]
+        }
+        var models: [ServedModel] = []
+        for source in basePaths {
+            let latest: (version: Int, directory: String)
+            do {
+                latest = try ModelBasePath.latest(in: source.basePath)
+            } catch {
+                printError("tfhub serve: model '\(source.name)': \(error)")
+                throw ExitCode(1)
+            }
+            logger.info("loading", metadata: ["model": "\(source.name)", "version": "\(latest.version)", "path": "\(latest.directory)"])
+            models.append(ServedModel(
+                name: source.name, version: latest.version, module: try loadModule(latest.directory, options: moduleOptions)))
+        }
+        if basePaths.isEmpty {
+            models = [ServedModel(name: modelName, version: 1, module: try loadModule(handle, options: moduleOptions))]
         }
         let configuration = ServingConfiguration(
             host: host, port: port, maxBatchSize: maxBatchSize, batchTimeoutMicros: batchTimeoutMicros,
             maxQueueSize: maxQueueSize, requestTimeoutMicros: requestTimeoutMicros, maxBodyBytes: maxBodyBytes, maxTensorElements: maxTensorElements,
             maxImagePixels: maxImagePixels, defaultSignature: signature)
-        guard model.module.signature(signature) != nil else {
-            throw ValidationError("the module has no signature '\(signature)'; it has \(model.module.signatureNames.joined(separator: ", "))")
+        for model in models where model.module.signature(signature) == nil {
+            throw ValidationError("model '\(model.name)' has no signature '\(signature)'; it has "
+                + model.module.signatureNames.joined(separator: ", "))
         }
         var watchers: [ModelVersionWatcher] = []
-        if let modelBasePath, fileSystemPollWaitSeconds > 0 {
+        if fileSystemPollWaitSeconds > 0 {
             let (tags, resolver) = (moduleOptions.tagSet, moduleOptions.resolver)
-            watchers.append(ModelVersionWatcher(
-                basePath: modelBasePath, name: modelName, pollInterval: .milliseconds(Int(fileSystemPollWaitSeconds * 1000)),
-                load: { try Module(handle: $0, tags: tags, resolver: resolver) }))
+            for source in basePaths {
+                watchers.append(ModelVersionWatcher(
+                    basePath: source.basePath, name: source.name,
+                    pollInterval: .milliseconds(Int(fileSystemPollWaitSeconds * 1000)),
+                    load: { try Module(handle: $0, tags: tags, resolver: resolver) }))
+            }
         }
         let server = ModelServer(
-            repository: ModelRepository([model]), configuration: configuration, logger: logger, watchers: watchers)
+            repository: ModelRepository(models), configuration: configuration, logger: logger, watchers: watchers)
 
         // ArgumentParser runs this command synchronously; the server runs on Swift's concurrency pool
         // while this thread waits for it to stop.

@@ -31,6 +31,9 @@ import TestSupport
         Case(description: "unknown version", method: "POST", path: "/v1/models/nasnet/versions/7:predict", body: "{\"instances\": [\(oneImage)]}", status: 404, mentions: "7"),
         Case(description: "unknown signature", method: "POST", path: "/v1/models/nasnet:predict", body: "{\"signature_name\": \"logits\", \"instances\": [\(oneImage)]}", status: 404, mentions: "logits"),
         Case(description: "unsupported verb", method: "POST", path: "/v1/models/nasnet:classify", body: "{}", status: 400, mentions: "classify"),
+        Case(description: "an instance without an input", method: "POST", path: "/v1/models/nasnet:predict", body: "{\"instances\": [{\"images\": \(oneImage)}, {}]}", status: 400, mentions: "1 of 2 instances"),
+        Case(description: "v2 missing input", method: "POST", path: "/v2/models/nasnet/infer", body: "{\"inputs\": []}", status: 400, mentions: "images"),
+        Case(description: "no such endpoint", method: "GET", path: "/v3/models", body: "", status: 404, mentions: "/v3/models"),
         Case(description: "unknown version status", method: "GET", path: "/v1/models/nasnet/versions/2", body: "", status: 404, mentions: "version"),
         Case(description: "v2 wrong datatype", method: "POST", path: "/v2/models/nasnet/infer", body: "{\"inputs\": [{\"name\": \"images\", \"datatype\": \"INT32\", \"shape\": [1, 1, 1, 3], \"data\": [1, 2, 3]}]}", status: 400, mentions: "FP32"),
         Case(description: "v2 data and shape disagree", method: "POST", path: "/v2/models/nasnet/infer", body: "{\"inputs\": [{\"name\": \"images\", \"datatype\": \"FP32\", \"shape\": [1, 40, 40, 3], \"data\": [1, 2, 3]}]}", status: 400, mentions: "elements"),
@@ -75,5 +78,25 @@ import TestSupport
             let live = try await LoopbackHTTP.send("GET", port: port, path: "/v2/health/live")
             #expect(live.status == 200)
         }
+    }
+}
+
+/// A JPEG whose header declares 60000 x 60000 pixels (a decompression bomb): refused from its header
+/// with a 400, and the server keeps serving.
+@Test func aJPEGBombIs400AndTheServerKeepsServing() async throws {
+    var bytes = Array(try Data(contentsOf: Fixtures.url("images/rgb.jpg")))
+    let sof = try #require((0..<(bytes.count - 9)).first { bytes[$0] == 0xFF && (bytes[$0 + 1] == 0xC0 || bytes[$0 + 1] == 0xC2) })
+    for offset in [sof + 5, sof + 7] {  // height, then width, big-endian
+        bytes[offset] = 0xEA
+        bytes[offset + 1] = 0x60
+    }
+    try await withServer { port, _ in
+        let bomb = try await LoopbackHTTP.send(
+            "POST", port: port, path: "/v1/models/nasnet:predict",
+            body: try jsonBody(["instances": [["b64": Data(bytes).base64EncodedString()]]]))
+        #expect(bomb.status == 400, "\(bomb.text)")
+        #expect(bomb.errorMessage?.contains("exceeds the limit") == true, "\(bomb.text)")
+        let live = try await LoopbackHTTP.send("GET", port: port, path: "/v2/health/ready")
+        #expect(live.status == 200)
     }
 }
