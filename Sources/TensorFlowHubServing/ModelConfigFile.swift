@@ -17,7 +17,7 @@ public struct ModelConfigError: Error, Sendable, Equatable, CustomStringConverti
     public let line: Int
     public let reason: String
 
-    public var description: String { "\(source):\(line): \(reason)" }
+    public var description: String { line > 0 ? "\(source):\(line): \(reason)" : "\(source): \(reason)" }
 }
 
 /// TF Serving's `--model_config_file` (protobuf text format), the part that names models:
