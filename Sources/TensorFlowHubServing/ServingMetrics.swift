@@ -21,11 +21,12 @@ public final class ServingMetrics: Sendable {
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
-        depth = registry.makeGauge(name: "tfhub_queue_depth", help: "Requests waiting for a batch.")
+        depth = registry.makeGauge(descriptor: Self.name("queue", "depth", "Requests waiting for a batch."))
         let sizes: [Double] = [1, 2, 4, 8, 16, 32, 64, 128, 256]
-        batchSizes = registry.makeValueHistogram(name: "tfhub_batch_size", buckets: sizes, help: "Rows per module call.")
+        batchSizes = registry.makeValueHistogram(
+            descriptor: Self.name("batch", "size", "Rows per module call."), buckets: sizes)
         batchRequests = registry.makeValueHistogram(
-            name: "tfhub_batch_requests", buckets: sizes, help: "Requests per module call.")
+            descriptor: Self.name("batch", "requests", "Requests per module call."), buckets: sizes)
     }
 
     func queueDepth(_ count: Int) { depth.set(Double(count)) }
@@ -37,13 +38,18 @@ public final class ServingMetrics: Sendable {
 
     func request(endpoint: String, code: Int, duration: Duration) {
         registry.makeCounter(
-            name: "tfhub_requests_total", labels: [("endpoint", endpoint), ("code", String(code))],
-            help: "Requests answered, by endpoint and HTTP status."
+            descriptor: Self.name("requests", "total", "Requests answered, by endpoint and HTTP status."),
+            labels: [("endpoint", endpoint), ("code", String(code))]
         ).increment()
         registry.makeDurationHistogram(
-            name: "tfhub_request_duration_seconds", labels: [("endpoint", endpoint)], buckets: Self.latencyBuckets,
-            help: "Time from request to response."
+            descriptor: Self.name("request_duration", "seconds", "Time from request to response."),
+            labels: [("endpoint", endpoint)], buckets: Self.latencyBuckets
         ).record(duration)
+    }
+
+    /// `tfhub_<metric>_<unit>`.
+    private static func name(_ metric: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "tfhub", metricName: metric, unitName: unit, helpText: help)
     }
 
     /// The metrics in Prometheus' text format.
