@@ -32,6 +32,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // MARK: - C libraries from Debian
@@ -77,6 +79,16 @@ let package = Package(
                 "TFProto", "TensorBundle", "Tensors", "Interpreter", "Kernels", "HubResolver",
                 .product(name: "Logging", package: "swift-log"),
             ]),
+        /// TF Serving REST and Open Inference Protocol v2 over HTTP, with dynamic batching (Docs/serving.md).
+        .target(
+            name: "TensorFlowHubServing",
+            dependencies: [
+                "TensorFlowHub", "ImageInput", "Tensors",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v6)]),
         /// Times TensorBundle on a bundle; run through scripts/bench-bundle.
         .executableTarget(name: "bundle-bench", dependencies: ["TensorBundle"]),
         /// Kernel micro-benchmark on NASNet-A mobile layer shapes, TensorFlow side by side.
@@ -84,7 +96,7 @@ let package = Package(
         .executableTarget(
             name: "tfhub",
             dependencies: [
-                "TensorFlowHub", "HubResolver", "ImageInput", "Interpreter", "Tensors", "CZlib",
+                "TensorFlowHub", "HubResolver", "ImageInput", "Interpreter", "Tensors", "CZlib", "TensorFlowHubServing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -102,6 +114,9 @@ let package = Package(
         .testTarget(name: "InterpreterTests", dependencies: ["Interpreter", "TFProto", "Tensors", "TensorBundle", "TestSupport"]),
         .testTarget(name: "TensorFlowHubTests", dependencies: ["TensorFlowHub", "TestSupport"]),
         .testTarget(name: "ImageInputTests", dependencies: ["ImageInput", "Tensors", "TestSupport"]),
+        .testTarget(
+            name: "ServingTests", dependencies: ["TensorFlowHubServing", "TensorFlowHub", "ImageInput", "Tensors", "TestSupport"],
+            swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "TensorFlowHub", "ImageInput", "Tensors"]),
 
         // MARK: - Fuzzing (scripts/fuzz builds fuzz-* with -sanitize=fuzzer,address -D FUZZING; plain builds replay files)

@@ -1,0 +1,216 @@
+import Foundation
+import Logging
+import TensorFlowHub
+import Tensors
+
+/// Dynamic batching: requests for the same model, signature and per-row input types wait in one bounded
+/// queue; a worker thread takes the oldest, adds every compatible request behind it up to
+/// `maxBatchSize` rows (or until the oldest has waited `batchTimeoutMicros`), runs them as one module
+/// call and hands each request its own rows of the outputs.
+///
+/// Module calls are CPU-bound and run on the worker thread, never on Swift's cooperative pool or the
+/// event loops; one call at a time, each on all of the module's kernel threads.
+final class BatchScheduler: @unchecked Sendable {
+    // @unchecked: every mutable field below is read and written only while `condition` is locked.
+    private let condition = NSCondition()
+    private var queue: [Job] = []
+    private var stopping = false
+    private var running = 0
+    private var worker: Thread?
+    private var soloCount: UInt64 = 0
+
+    private let maxBatchSize: Int
+    private let batchTimeout: TimeInterval
+    private let maxQueueSize: Int
+    private let metrics: ServingMetrics
+    private let logger: Logger
+
+    /// What groups requests into one batch: same module, signature and input types apart from dim 0.
+    struct Key: Hashable {
+        let module: ObjectIdentifier
+        let signature: String
+        let inputs: [String: [Int]]
+        let types: [String: ElementType]
+        /// 0 for a request that may share a batch; a number of its own for one that runs alone.
+        let solo: UInt64
+    }
+
+    private struct Job {
+        let key: Key
+        let module: Module
+        let inputs: [String: Tensor]
+        let rows: Int
+        let enqueued: Date
+        /// When the request must have started, and its timeout in microseconds; `nil`: no deadline.
+        let deadline: (date: Date, micros: Int)?
+        let continuation: CheckedContinuation<[String: Tensor], any Error>
+    }
+
+    init(maxBatchSize: Int, batchTimeoutMicros: Int, maxQueueSize: Int, metrics: ServingMetrics, logger: Logger) {
+        self.maxBatchSize = max(1, maxBatchSize)
+        self.batchTimeout = TimeInterval(max(0, batchTimeoutMicros)) / 1_000_000
+        self.maxQueueSize = max(1, maxQueueSize)
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    /// Starts the worker thread.
+    func start() {
+        condition.lock()
+        defer { condition.unlock() }
+        guard worker == nil else { return }
+        let thread = Thread { [self] in workLoop() }
+        thread.name = "tfhub-serve-batcher"
+        worker = thread
+        thread.start()
+    }
+
+    /// Stops taking requests; the worker finishes every queued one, then exits.
+    func shutdown() {
+        condition.lock()
+        stopping = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Requests waiting for a batch (not counting those running).
+    var depth: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return queue.count
+    }
+
+    /// Runs `inputs` (every tensor `[rows, ...]`) through `signature` of `module` in a batch with other
+    /// requests; returns this request's rows of every output. With `rows` nil the request runs alone
+    /// (inputs or outputs without a batch dimension).
+    ///
+    /// - Throws: `ServingError.queueFull` when `maxQueueSize` requests are waiting already,
+    ///   `ServingError.shuttingDown` after `shutdown()`, `ServingError.executionFailed` when the call fails.
+    ///   A request not taken into a batch within `timeoutMicros` (> 0) is answered `deadlineExceeded`.
+    func run(
+        _ inputs: [String: Tensor], signature: String, module: Module, rows: Int?, timeoutMicros: Int = 0
+    ) async throws -> [String: Tensor] {
+        return try await withCheckedThrowingContinuation { continuation in
+            condition.lock()
+            var solo: UInt64 = 0
+            if rows == nil {
+                soloCount += 1
+                solo = soloCount
+            }
+            let key = Key(
+                module: ObjectIdentifier(module), signature: signature,
+                inputs: inputs.mapValues { Array($0.shape.dimensions.dropFirst()) }, types: inputs.mapValues(\.elementType),
+                solo: solo)
+            if stopping {
+                condition.unlock()
+                continuation.resume(throwing: ServingError.shuttingDown)
+                return
+            }
+            if queue.count >= maxQueueSize {
+                condition.unlock()
+                continuation.resume(throwing: ServingError.queueFull(limit: maxQueueSize))
+                return
+            }
+            let now = Date()
+            let deadline = timeoutMicros > 0
+                ? (now.addingTimeInterval(TimeInterval(timeoutMicros) / 1_000_000), timeoutMicros) : nil
+            queue.append(Job(
+                key: key, module: module, inputs: inputs, rows: rows ?? maxBatchSize, enqueued: now,
+                deadline: deadline, continuation: continuation))
+            metrics.queueDepth(queue.count)
+            condition.signal()
+            condition.unlock()
+        }
+    }
+
+    // MARK: - Worker
+
+    private func workLoop() {
+        condition.lock()
+        while true {
+            while queue.isEmpty && !stopping { condition.wait() }
+            if queue.isEmpty && stopping { break }
+            expireOverdueJobs()
+            if queue.isEmpty { continue }
+            let head = queue[0]
+            var chosen: [Int] = []
+            var rows = 0
+            for (index, job) in queue.enumerated() where job.key == head.key {
+                if chosen.isEmpty || rows + job.rows <= maxBatchSize {
+                    chosen.append(index)
+                    rows += job.rows
+                }
+                if rows >= maxBatchSize { break }
+            }
+            let batchDeadline = head.enqueued.addingTimeInterval(batchTimeout)
+            if rows < maxBatchSize, !stopping, Date() < batchDeadline {
+                let firstExpiry = queue.compactMap { $0.deadline?.date }.min() ?? batchDeadline
+                _ = condition.wait(until: min(batchDeadline, firstExpiry))
+                continue
+            }
+            let jobs = chosen.map { queue[$0] }
+            for index in chosen.reversed() { queue.remove(at: index) }
+            metrics.queueDepth(queue.count)
+            running += 1
+            condition.unlock()
+            execute(jobs, rows: rows)
+            condition.lock()
+            running -= 1
+        }
+        condition.unlock()
+    }
+
+    /// Answers every queued request whose deadline has passed (`condition` locked).
+    private func expireOverdueJobs() {
+        let now = Date()
+        guard queue.contains(where: { ($0.deadline?.date).map { $0 <= now } ?? false }) else { return }
+        var kept: [Job] = []
+        for job in queue {
+            if let deadline = job.deadline, deadline.date <= now {
+                job.continuation.resume(throwing: ServingError.deadlineExceeded(micros: deadline.micros))
+            } else {
+                kept.append(job)
+            }
+        }
+        queue = kept
+        metrics.queueDepth(queue.count)
+    }
+
+    /// One module call for `jobs`, its outputs split back by rows.
+    private func execute(_ jobs: [Job], rows: Int) {
+        let first = jobs[0]
+        metrics.batch(size: rows, requests: jobs.count)
+        let outputs: [String: Tensor]
+        do {
+            if jobs.count == 1 {
+                outputs = try first.module(first.inputs, signature: first.key.signature)
+            } else {
+                var feeds: [String: Tensor] = [:]
+                for name in first.inputs.keys { feeds[name] = TensorBatching.concatenate(jobs.map { $0.inputs[name]! }) }
+                outputs = try first.module(feeds, signature: first.key.signature)
+            }
+        } catch {
+            let failure = ServingError.executionFailed("\(error)")
+            logger.error("module call failed", metadata: ["signature": "\(first.key.signature)", "error": "\(error)"])
+            for job in jobs { job.continuation.resume(throwing: failure) }
+            return
+        }
+        if jobs.count == 1 {
+            first.continuation.resume(returning: outputs)
+            return
+        }
+        if let (name, tensor) = outputs.first(where: { $0.value.shape.dimensions.first != rows }) {
+            let failure = ServingError.executionFailed(
+                "output '\(name)' has shape \(tensor.shape), not [\(rows), ...]; it cannot be split by request "
+                    + "(run with --max-batch-size 1)")
+            for job in jobs { job.continuation.resume(throwing: failure) }
+            return
+        }
+        var start = 0
+        for job in jobs {
+            let range = start..<(start + job.rows)
+            start += job.rows
+            job.continuation.resume(returning: outputs.mapValues { TensorBatching.rows(range, of: $0) })
+        }
+    }
+}
