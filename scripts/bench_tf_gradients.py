@@ -13,7 +13,7 @@ on the signature's `default` output, with W, b and labels fed (placeholders), an
 `tf.gradients(loss, trainable_variables() + [W, b])`. Timed: `session.run([loss] + grads)`, --runs
 times after one warm-up run; median, min, max. Also reported: the time of building the gradient graph
 (`tf.gradients`), the loss, the norm of all gradients (sqrt of the sum of squares, to check both sides
-computed the same step) and ru_maxrss at the end.
+computed the same step) and the peak resident set (VmHWM) at the end.
 
 Values (the Swift side uses the same formulas, Sources/tfhub/GradientBench.swift):
 u(i, seed) = ((i * 2654435761 + seed) mod 2^32 >> 8) / 2^24; images u(i, 12345) over the flat
