@@ -73,6 +73,49 @@ void ck_conv2d_rows(int isa, const ck_window *w, const float *input, const float
                     ptrdiff_t p_begin, ptrdiff_t p_end, float *scratch);
 
 /*
+ * The receptive fields of output pixels p in [p_begin, p_end) (p = (n * out_h + y) * out_w + x) as rows of
+ * k_h * k_w * in_c floats (HWI order, zeros for padded cells): row p - p_begin of `cols`. input: NHWC.
+ */
+void ck_im2col_rows(const ck_window *w, const float *input, ptrdiff_t p_begin, ptrdiff_t p_end, float *cols);
+
+/* MARK: - Convolution gradients (conv_backward.c, depthwise_backward.c) */
+
+/* Scratch floats one thread needs for ck_conv2d_backprop_filter_rows / ck_conv2d_backprop_input_images. */
+size_t ck_conv2d_backprop_filter_scratch_count(const ck_window *w);
+size_t ck_conv2d_backprop_input_scratch_count(const ck_window *w);
+
+/*
+ * Adds to dw (HWIO, a (k_h * k_w * in_c) x out_c matrix) the filter gradient of output pixels
+ * p in [p_begin, p_end): im2col(input)^T x dy on the GEMM kernels, in tiles of pixels.
+ * input: NHWC (batch, in_h, in_w, in_c); dy: NHWC (batch, out_h, out_w, out_c).
+ */
+void ck_conv2d_backprop_filter_rows(int isa, const ck_window *w, const float *input, const float *dy, float *dw,
+                                    ptrdiff_t p_begin, ptrdiff_t p_end, float *scratch);
+
+/*
+ * The input gradient of images n in [n_begin, n_end): dx (NHWC) is overwritten there with
+ * col2im(dy x W^T), the window rows computed on the GEMM kernels. packed_wt: the filter transposed, an
+ * out_c x (k_h * k_w * in_c) matrix packed by ck_gemm_pack_b. Padded cells receive nothing.
+ */
+void ck_conv2d_backprop_input_images(int isa, const ck_window *w, const float *dy, const float *packed_wt, float *dx,
+                                     ptrdiff_t n_begin, ptrdiff_t n_end, float *scratch);
+
+/*
+ * Depthwise input gradient of images n in [n_begin, n_end), overwritten in dx (NHWC, in_c channels):
+ * dx[n, iy, ix, c] = sum over the taps reading (iy, ix) of sum_m filter[ky, kx, c, m] * dy[n, y, x, c * multiplier + m].
+ * filter: (k_h, k_w, in_c, multiplier); dy: NHWC with in_c * multiplier channels.
+ */
+void ck_depthwise_backprop_input_images(int isa, const ck_window *w, ptrdiff_t multiplier, const float *filter,
+                                        const float *dy, float *dx, ptrdiff_t n_begin, ptrdiff_t n_end);
+
+/*
+ * Adds to dw ((k_h, k_w, in_c, multiplier)) the depthwise filter gradient of output rows r in
+ * [r_begin, r_end), r = n * out_h + y: dw[ky, kx, c, m] += input[n, iy, ix, c] * dy[n, y, x, c * multiplier + m].
+ */
+void ck_depthwise_backprop_filter_rows(int isa, const ck_window *w, ptrdiff_t multiplier, const float *input,
+                                       const float *dy, float *dw, ptrdiff_t r_begin, ptrdiff_t r_end);
+
+/*
  * Depthwise Conv2D over output rows r in [r_begin, r_end), r = n * out_h + y.
  * input: NHWC with in_c channels; filter: (k_h, k_w, in_c, multiplier); output: NHWC with
  * out_c = in_c * multiplier channels, channel c * multiplier + m; bias: out_c floats or NULL.

@@ -97,10 +97,10 @@ private func convolutionBackpropOp(_ node: PlanNode, depthwise: Bool, ofInput: B
                 + "gradient kernels ignore dilations, so this gradient is not defined")
         }
         let cost = 1 + saturatingProduct(geometry.outputShape.elementCount, filterShape[0], filterShape[1])
-        return PlannedOp(outputs: [ValueType(.float32, resultShape)], estimatedCost: cost) { inputs in
+        return PlannedOp(outputs: [ValueType(.float32, resultShape)], estimatedCost: cost) { inputs, options in
             ofInput
-                ? [try depthwiseBackpropInput(filter: inputs[1], outputGradient: inputs[2], geometry: geometry)]
-                : [try depthwiseBackpropFilter(input: inputs[0], outputGradient: inputs[2], geometry: geometry)]
+                ? [try depthwiseBackpropInput(filter: inputs[1], outputGradient: inputs[2], geometry: geometry, options: options)]
+                : [try depthwiseBackpropFilter(input: inputs[0], outputGradient: inputs[2], geometry: geometry, options: options)]
         }
     }
     let geometry = try kernelCall(node) {
