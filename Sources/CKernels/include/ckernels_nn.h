@@ -179,6 +179,24 @@ void ck_unary_f32(int op, const float *x, float *out, ptrdiff_t n);
 void ck_normalize_rows_f32(const float *x, const float *mean, const float *factor, const float *offset,
                            ptrdiff_t channels, float *out, ptrdiff_t r_begin, ptrdiff_t r_end);
 
+/* MARK: - Batch normalization sums (batchnorm.c); x, dy: (rows x channels), rows r in [r_begin, r_end) */
+
+/* out[c] += sum of x[r, c] (center NULL) or of ((double)x[r, c] - center[c])^2, in double. */
+void ck_channel_sums_f64(const float *x, ptrdiff_t channels, const double *center, ptrdiff_t r_begin, ptrdiff_t r_end,
+                         double *out);
+
+/* sum_dy[c] += dy[r, c]; sum_dy_xc[c] += dy[r, c] * (x[r, c] - mean[c]), in double. */
+void ck_batchnorm_grad_sums_f64(const float *dy, const float *x, const float *mean, ptrdiff_t channels,
+                                ptrdiff_t r_begin, ptrdiff_t r_end, double *sum_dy, double *sum_dy_xc);
+
+/*
+ * The input gradient of batch normalization: training, gamma * rsqrt * (dy - mean_dy - (x - mean) *
+ * mean_dy_xc * rsqrt * rsqrt); inference, dy * gamma * rsqrt (per channel vectors of `channels` floats).
+ */
+void ck_batchnorm_grad_dx_rows(const float *dy, const float *x, const float *mean, const float *gamma,
+                               const float *rsqrt, const float *mean_dy, const float *mean_dy_xc, int training,
+                               ptrdiff_t channels, float *dx, ptrdiff_t r_begin, ptrdiff_t r_end);
+
 typedef enum { CK_REDUCE_SUM = 0, CK_REDUCE_MAX = 1 } ck_reduce_op;
 
 /*

@@ -180,10 +180,10 @@ private func batchNormGradientOp(_ node: PlanNode, inputCount: Int) throws -> Pl
     let training = try node.attributes.bool("is_training")
     let vector = ValueType(.float32, [channels]), empty = ValueType(.float32, [])
     let nothing = Tensor.zeros(.float32, shape: [])
-    return PlannedOp(outputs: [x, vector, vector, empty, empty]) { inputs in
+    return PlannedOp(outputs: [x, vector, vector, empty, empty]) { inputs, options in
         let g = try batchNormGradient(
             inputs[0], x: inputs[1], scale: inputs[2], mean: inputs[3], variance: inputs[4], epsilon: epsilon,
-            isTraining: training)
+            isTraining: training, options: options)
         return [g.x, g.scale, g.offset, nothing, nothing]
     }
 }
