@@ -123,8 +123,8 @@ private func activationGradientOp(_ node: PlanNode, upperBound: Float?) throws -
     let gradients = try node.input(0, ofTypes: [.float32])
     let features = try node.input(1, ofTypes: [.float32])
     guard gradients.shape == features.shape else { throw node.badShape(input: 1, expected: "\(gradients.shape) (shape of gradients)") }
-    return PlannedOp(outputs: [gradients]) { inputs in
-        [try activationGradient(inputs[0], features: inputs[1], upperBound: upperBound)]
+    return PlannedOp(outputs: [gradients]) { inputs, options in
+        [try activationGradient(inputs[0], features: inputs[1], upperBound: upperBound, options: options)]
     }
 }
 
@@ -154,10 +154,10 @@ private func poolGradientOp(_ node: PlanNode, max: Bool) throws -> PlannedOp {
         }
     }
     let cost = 1 + saturatingProduct(gradient.shape.elementCount, window.sizes.0, window.sizes.1)
-    return PlannedOp(outputs: [ValueType(.float32, inputShape)], estimatedCost: cost) { inputs in
+    return PlannedOp(outputs: [ValueType(.float32, inputShape)], estimatedCost: cost) { inputs, options in
         max
-            ? [try maxPoolGradient(input: inputs[0], outputGradient: inputs[2], geometry: geometry)]
-            : [try averagePoolGradient(inputs[1], geometry: geometry)]
+            ? [try maxPoolGradient(input: inputs[0], outputGradient: inputs[2], geometry: geometry, options: options)]
+            : [try averagePoolGradient(inputs[1], geometry: geometry, options: options)]
     }
 }
 
