@@ -36,6 +36,10 @@ struct GradientBenchmark {
         /// sqrt of the sum of squares of every gradient: a cheap check that both sides computed the same.
         var gradient_norm: Double
         var peak_rss_bytes: Int
+        /// The plan's largest live set of step results (liveness order; ours only).
+        var peak_step_result_bytes: Int? = nil
+        var peak_step_result_node: String? = nil
+        var steps: Int? = nil
     }
 
     func measure() throws -> Result {
@@ -71,7 +75,9 @@ struct GradientBenchmark {
         return Result(
             plan_seconds: planSeconds, batch: batch, classes: classes, targets: step.targets.count, median_ms: medianMs,
             min_ms: times.min() ?? .nan, max_ms: times.max() ?? .nan, images_per_second: Double(batch) / medianMs * 1000,
-            loss: Double(loss), gradient_norm: norm, peak_rss_bytes: peakRSSBytes())
+            loss: Double(loss), gradient_norm: norm, peak_rss_bytes: peakRSSBytes(),
+            peak_step_result_bytes: step.plan.peakStepResultBytes.bytes,
+            peak_step_result_node: step.plan.peakStepResultBytes.node, steps: step.plan.stepCount)
     }
 }
 
@@ -134,6 +140,10 @@ extension Bench {
         line("loss", \.loss, "%.6f", ratio: false)
         line("gradient norm", \.gradient_norm, "%.6f", ratio: false)
         print(String(format: "our module load (handle to Module): %.2f s", loadSeconds))
+        if let peak = ours.peak_step_result_bytes, let steps = ours.steps {
+            print("our plan: \(steps) steps, largest live set of step results \(formatBytes(peak)) "
+                  + "(at \(ours.peak_step_result_node ?? "?"))")
+        }
         if let theirs { print("TensorFlow command: \(theirs.command)") }
         if let recorder { printProfile(recorder, batch: batch) }
     }
