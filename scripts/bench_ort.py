@@ -14,7 +14,7 @@ Steps:
      load_seconds   onnxruntime.InferenceSession creation + the first run at the first batch size;
      median_ms      median wall time of --runs runs per batch size, after one warm-up run;
      images_per_second   batch / median;
-     peak_rss_bytes ru_maxrss of this process at the end;
+     peak_rss_bytes this process's peak resident set at the end (VmHWM; peer_timing.peak_rss_bytes);
      max_rel_diff_vs_tf   max |ort - tf| / max |tf| on the first batch size.
 Session options: intra_op_num_threads = --threads, inter_op_num_threads = 1, sequential execution,
 graph_optimization_level = ORT_ENABLE_ALL.

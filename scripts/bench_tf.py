@@ -10,7 +10,7 @@ Measures, in one process:
                  (graph import, session, variable restore, first run); TF's import is excluded;
   median_ms      median wall time of --runs session runs per batch size, after one warm-up run;
   images_per_second   batch / median;
-  peak_rss_bytes ru_maxrss of this process at the end (Linux reports KiB; converted to bytes).
+  peak_rss_bytes this process's peak resident set at the end (VmHWM; peer_timing.peak_rss_bytes).
 Inputs follow the formula the Swift tests use (Tests/Fixtures/nasnet/oracle_hub.py
 formula_inputs): x[i] = ((i * 2654435761 + 12345) mod 2^32 >> 8) / 2^24 over the flat
 [N, H, W, 3] batch, with H, W from hub.get_expected_image_size.

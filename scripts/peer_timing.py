@@ -41,7 +41,17 @@ def time_batches(run, inputs, batches, runs):
 
 
 def peak_rss_bytes():
-    """ru_maxrss of this process (Linux reports KiB), in bytes."""
+    """This process's peak resident set, in bytes: VmHWM of /proc/self/status where there is one, else
+    ru_maxrss (Linux reports KiB). Not ru_maxrss on Linux: a process started by a large parent (tfhub bench
+    after its own runs) inherits the parent's resident size at fork into ru_maxrss, and keeps it across
+    exec; VmHWM belongs to the process's own address space."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 

@@ -77,6 +77,21 @@ static void ck_im2col_row(const ck_window *w, const float *input, ptrdiff_t n, p
     }
 }
 
+void ck_im2col_rows(const ck_window *w, const float *input, ptrdiff_t p_begin, ptrdiff_t p_end, float *cols) {
+    const ptrdiff_t kdim = w->k_h * w->k_w * w->in_c;
+    ptrdiff_t x = p_begin % w->out_w, y = (p_begin / w->out_w) % w->out_h, n = p_begin / (w->out_w * w->out_h);
+    for (ptrdiff_t p = p_begin; p < p_end; p++) {
+        ck_im2col_row(w, input, n, y, x, cols + (p - p_begin) * kdim);
+        if (++x == w->out_w) {
+            x = 0;
+            if (++y == w->out_h) {
+                y = 0;
+                n++;
+            }
+        }
+    }
+}
+
 void ck_conv2d_rows(int isa, const ck_window *w, const float *input, const float *packed_filter,
                     const float *bias, float lo, float hi, float *output,
                     ptrdiff_t p_begin, ptrdiff_t p_end, float *scratch) {

@@ -7,16 +7,20 @@ import Tensors
 /// where the feature is inactive.
 ///
 /// - Parameters: `gradients` and `features` float32 of one shape.
-public func activationGradient(_ gradients: Tensor, features: Tensor, upperBound: Float? = nil) throws -> Tensor {
+public func activationGradient(
+    _ gradients: Tensor, features: Tensor, upperBound: Float? = nil, options: KernelOptions = .singleThreaded
+) throws -> Tensor {
     try checkShape(gradients, features.shape, "gradients")
     try checkShape(features, gradients.shape, "features")
     return Tensor(shape: gradients.shape, of: Float.self) { out in
         gradients.withUnsafeBufferPointer(as: Float.self) { g in
             features.withUnsafeBufferPointer(as: Float.self) { f in
-                if let upperBound {
-                    for i in 0..<out.count { out[i] = g[i] * (f[i] > 0 && f[i] < upperBound ? 1 : 0) }
-                } else {
-                    for i in 0..<out.count { out[i] = g[i] * (f[i] > 0 ? 1 : 0) }
+                forEachChunk(of: out.count, options: options, minimumChunk: parallelElementThreshold) { range, _ in
+                    if let upperBound {
+                        for i in range { out[i] = g[i] * (f[i] > 0 && f[i] < upperBound ? 1 : 0) }
+                    } else {
+                        for i in range { out[i] = g[i] * (f[i] > 0 ? 1 : 0) }
+                    }
                 }
             }
         }

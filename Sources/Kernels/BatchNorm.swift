@@ -40,12 +40,14 @@ public func batchNormTraining(
     var mean = [Double](repeating: 0, count: channels)
     var variance = [Double](repeating: 0, count: channels)
     x.withUnsafeBufferPointer(as: Float.self) { xs in
-        for r in 0..<rest { for c in 0..<channels { mean[c] += Double(xs[r * channels + c]) } }
+        let minimum = max(1, parallelElementThreshold / max(1, channels))
+        mean = channelSums(rows: rest, width: channels, options: options, minimumChunk: minimum) { range, partial in
+            ck_channel_sums_f64(xs.baseAddress, channels, nil, range.lowerBound, range.upperBound, partial)
+        }
         for c in 0..<channels { mean[c] /= Double(rest) }
-        for r in 0..<rest {
-            for c in 0..<channels {
-                let d = Double(xs[r * channels + c]) - mean[c]
-                variance[c] += d * d
+        variance = mean.withUnsafeBufferPointer { center in
+            channelSums(rows: rest, width: channels, options: options, minimumChunk: minimum) { range, partial in
+                ck_channel_sums_f64(xs.baseAddress, channels, center.baseAddress, range.lowerBound, range.upperBound, partial)
             }
         }
         for c in 0..<channels { variance[c] /= Double(rest) }
@@ -71,6 +73,33 @@ public func batchNormTraining(
 }
 
 // MARK: - Helpers
+
+/// Per-channel sums in double over `rows` rows, split over `options`' threads: `body(range, partial)` adds
+/// the rows of `range` into `partial` (`width` zeroed doubles, one per range); partials are added in range
+/// order.
+func channelSums(
+    rows: Int, width: Int, options: KernelOptions, minimumChunk: Int,
+    _ body: (Range<Int>, UnsafeMutablePointer<Double>) -> Void
+) -> [Double] {
+    var total = [Double](repeating: 0, count: width)
+    guard rows > 0, width > 0 else { return total }
+    let slots = max(1, options.threads * chunksPerThread)
+    let partials = UnsafeMutablePointer<Double>.allocate(capacity: slots * width)
+    defer { partials.deallocate() }
+    partials.initialize(repeating: 0, count: slots * width)
+    let used = UnsafeMutablePointer<Bool>.allocate(capacity: slots)
+    defer { used.deallocate() }
+    used.initialize(repeating: false, count: slots)
+    forEachChunk(of: rows, options: options, minimumChunk: minimumChunk) { range, part in
+        body(range, partials + part * width)
+        used[part] = true
+    }
+    for part in 0..<slots where used[part] {
+        let partial = partials + part * width
+        for c in 0..<width { total[c] += partial[c] }
+    }
+    return total
+}
 
 private func checkBatchNormOperands(_ x: Tensor, _ vectors: [(String, Tensor)]) throws -> Int {
     try requireFloat32(x, "x")

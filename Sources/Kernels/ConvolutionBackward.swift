@@ -1,10 +1,13 @@
+import CKernels
 import Tensors
 
 // MARK: - Gradients of convolutions (TensorFlow's Conv2DBackpropInput/Filter and the depthwise pair)
 //
-// Portable loops over the same window arithmetic as the forward kernels (`WindowAxis`): output pixel
-// (oh, ow) reads input row `oh * strideH - padTop + kh * dilationH`. Sums run in float, in the order
-// batch, output row, output column, window row, window column, channel.
+// On the C kernels of conv_backward.c and depthwise_backward.c: Conv2D's gradients are GEMMs (the SIMD
+// GEMM of MatMul and Conv2D) around im2col / col2im, the depthwise ones SIMD loops over channels (NHWC:
+// channels innermost). Work splits over `options.threads`: input gradients by image (each writes its own
+// rows of dx), filter gradients by ranges of output pixels, each summing into its own partial filter, the
+// partials then added in range order. `KernelBackend.portable` runs plain C loops.
 
 /// The input-shaped gradient of `conv2D`: `dx[b, ih, iw, ic] = Σ w[kh, kw, ic, oc] * dy[b, oh, ow, oc]`
 /// over the window positions that read `(ih, iw)`.
@@ -26,24 +29,19 @@ public func conv2DBackpropInput(
                             transposeB: true, options: options)
         return dx.reshaped(to: i)
     }
-    let (inC, outC) = (i[3], o[3])
+    // W^T: out x (kh * kw * in), packed for the GEMM.
+    let packed = try PackedMatrix(matrix: filter.reshaped(to: [f[0] * f[1] * f[2], f[3]]), transposed: true)
+    var window = geometry.window
+    let scratchCount = max(1, ck_conv2d_backprop_input_scratch_count(&window))
+    let perImage = saturatingProduct(o[1], o[2], o[3], f[0], f[1], f[2])
     return Tensor(shape: i, of: Float.self) { dx in
-        for index in dx.indices { dx[index] = 0 }
-        filter.withUnsafeBufferPointer(as: Float.self) { w in
-            outputGradient.withUnsafeBufferPointer(as: Float.self) { dy in
-                forEachTap(rows: geometry.rows, columns: geometry.columns, batch: i[0], outH: o[1], outW: o[2],
-                           kernel: (f[0], f[1]), strides: geometry.strides, dilations: geometry.dilations,
-                           inH: i[1], inW: i[2]) { b, oh, ow, kh, kw, ih, iw in
-                    let dyBase = ((b * o[1] + oh) * o[2] + ow) * outC
-                    let dxBase = ((b * i[1] + ih) * i[2] + iw) * inC
-                    let wBase = (kh * f[1] + kw) * inC * outC
-                    for ic in 0..<inC {
-                        var sum: Float = 0
-                        let row = wBase + ic * outC
-                        for oc in 0..<outC { sum += w[row + oc] * dy[dyBase + oc] }
-                        dx[dxBase + ic] += sum
-                    }
-                }
+        guard let dxBase = dx.baseAddress, dx.count > 0 else { return }
+        outputGradient.withUnsafeBufferPointer(as: Float.self) { dy in
+            forEachChunk(of: i[0], options: options, minimumChunk: minimumChunk(workPerItem: perImage)) { range, _ in
+                let scratch = UnsafeMutablePointer<Float>.allocate(capacity: scratchCount)
+                defer { scratch.deallocate() }
+                ck_conv2d_backprop_input_images(options.backend.isa, &window, dy.baseAddress, packed.pointer, dxBase,
+                                                range.lowerBound, range.upperBound, scratch)
             }
         }
     }
@@ -60,86 +58,96 @@ public func conv2DBackpropFilter(
 ) throws -> Tensor {
     try checkShape(input, geometry.inputShape, "input")
     try checkShape(outputGradient, geometry.outputShape, "out_backprop")
-    let i = geometry.inputShape, f = geometry.filterShape, o = geometry.outputShape
-    if geometry.isPointwise {
-        // dw [in, out] = x [pixels, in]^T x dy [pixels, out], on the GEMM kernels.
-        let pixels = i[0] * i[1] * i[2]
-        let dw = try matMul(input.reshaped(to: [pixels, i[3]]), outputGradient.reshaped(to: [pixels, o[3]]),
-                            transposeA: true, options: options)
-        return dw.reshaped(to: f)
-    }
-    let (inC, outC) = (i[3], o[3])
-    return Tensor(shape: f, of: Float.self) { dw in
-        for index in dw.indices { dw[index] = 0 }
-        input.withUnsafeBufferPointer(as: Float.self) { x in
-            outputGradient.withUnsafeBufferPointer(as: Float.self) { dy in
-                forEachTap(rows: geometry.rows, columns: geometry.columns, batch: i[0], outH: o[1], outW: o[2],
-                           kernel: (f[0], f[1]), strides: geometry.strides, dilations: geometry.dilations,
-                           inH: i[1], inW: i[2]) { b, oh, ow, kh, kw, ih, iw in
-                    let dyBase = ((b * o[1] + oh) * o[2] + ow) * outC
-                    let xBase = ((b * i[1] + ih) * i[2] + iw) * inC
-                    let wBase = (kh * f[1] + kw) * inC * outC
-                    for ic in 0..<inC {
-                        let value = x[xBase + ic]
-                        let row = wBase + ic * outC
-                        for oc in 0..<outC { dw[row + oc] += value * dy[dyBase + oc] }
-                    }
-                }
+    let f = geometry.filterShape, o = geometry.outputShape
+    var window = geometry.window
+    let scratchCount = max(1, ck_conv2d_backprop_filter_scratch_count(&window))
+    let pixels = o[0] * o[1] * o[2]
+    let perPixel = saturatingProduct(f[0], f[1], f[2], f[3])
+    return input.withUnsafeBufferPointer(as: Float.self) { x in
+        outputGradient.withUnsafeBufferPointer(as: Float.self) { dy in
+            summingPartials(shape: f, items: pixels, options: options,
+                            minimumChunk: max(64, minimumChunk(workPerItem: perPixel))) { range, partial in
+                let scratch = UnsafeMutablePointer<Float>.allocate(capacity: scratchCount)
+                defer { scratch.deallocate() }
+                ck_conv2d_backprop_filter_rows(options.backend.isa, &window, x.baseAddress, dy.baseAddress, partial,
+                                               range.lowerBound, range.upperBound, scratch)
             }
         }
     }
 }
 
 /// The input-shaped gradient of a depthwise convolution (filter `(kh, kw, channels, multiplier)`,
-/// output channel `c * multiplier + m`).
-public func depthwiseBackpropInput(filter: Tensor, outputGradient: Tensor, geometry: DepthwiseGeometry) throws -> Tensor {
+/// output channel `c * multiplier + m`); NHWC float32 of `geometry.inputShape`.
+public func depthwiseBackpropInput(
+    filter: Tensor, outputGradient: Tensor, geometry: DepthwiseGeometry, options: KernelOptions = .singleThreaded
+) throws -> Tensor {
     try checkShape(filter, geometry.filterShape, "filter")
     try checkShape(outputGradient, geometry.outputShape, "out_backprop")
     let i = geometry.inputShape, f = geometry.filterShape, o = geometry.outputShape
-    let (channels, multiplier) = (f[2], f[3])
+    var window = geometry.window
+    let perImage = saturatingProduct(o[1], o[2], o[3], f[0], f[1])
     return Tensor(shape: i, of: Float.self) { dx in
-        for index in dx.indices { dx[index] = 0 }
+        guard let dxBase = dx.baseAddress, dx.count > 0 else { return }
         filter.withUnsafeBufferPointer(as: Float.self) { w in
             outputGradient.withUnsafeBufferPointer(as: Float.self) { dy in
-                forEachTap(rows: geometry.rows, columns: geometry.columns, batch: i[0], outH: o[1], outW: o[2],
-                           kernel: (f[0], f[1]), strides: (geometry.strideH, geometry.strideW),
-                           dilations: (geometry.dilationH, geometry.dilationW), inH: i[1], inW: i[2]) { b, oh, ow, kh, kw, ih, iw in
-                    let dyBase = ((b * o[1] + oh) * o[2] + ow) * o[3]
-                    let dxBase = ((b * i[1] + ih) * i[2] + iw) * channels
-                    let wBase = (kh * f[1] + kw) * channels * multiplier
-                    for c in 0..<channels {
-                        var sum: Float = 0
-                        for m in 0..<multiplier { sum += w[wBase + c * multiplier + m] * dy[dyBase + c * multiplier + m] }
-                        dx[dxBase + c] += sum
-                    }
+                forEachChunk(of: i[0], options: options, minimumChunk: minimumChunk(workPerItem: perImage)) { range, _ in
+                    ck_depthwise_backprop_input_images(options.backend.isa, &window, f[3], w.baseAddress, dy.baseAddress,
+                                                       dxBase, range.lowerBound, range.upperBound)
                 }
             }
         }
     }
 }
 
-/// The filter-shaped gradient of a depthwise convolution.
-public func depthwiseBackpropFilter(input: Tensor, outputGradient: Tensor, geometry: DepthwiseGeometry) throws -> Tensor {
+/// The filter-shaped gradient of a depthwise convolution; float32 `(kh, kw, channels, multiplier)`.
+public func depthwiseBackpropFilter(
+    input: Tensor, outputGradient: Tensor, geometry: DepthwiseGeometry, options: KernelOptions = .singleThreaded
+) throws -> Tensor {
     try checkShape(input, geometry.inputShape, "input")
     try checkShape(outputGradient, geometry.outputShape, "out_backprop")
-    let i = geometry.inputShape, f = geometry.filterShape, o = geometry.outputShape
-    let (channels, multiplier) = (f[2], f[3])
-    return Tensor(shape: f, of: Float.self) { dw in
-        for index in dw.indices { dw[index] = 0 }
-        input.withUnsafeBufferPointer(as: Float.self) { x in
-            outputGradient.withUnsafeBufferPointer(as: Float.self) { dy in
-                forEachTap(rows: geometry.rows, columns: geometry.columns, batch: i[0], outH: o[1], outW: o[2],
-                           kernel: (f[0], f[1]), strides: (geometry.strideH, geometry.strideW),
-                           dilations: (geometry.dilationH, geometry.dilationW), inH: i[1], inW: i[2]) { b, oh, ow, kh, kw, ih, iw in
-                    let dyBase = ((b * o[1] + oh) * o[2] + ow) * o[3]
-                    let xBase = ((b * i[1] + ih) * i[2] + iw) * channels
-                    let wBase = (kh * f[1] + kw) * channels * multiplier
-                    for c in 0..<channels {
-                        let value = x[xBase + c]
-                        for m in 0..<multiplier { dw[wBase + c * multiplier + m] += value * dy[dyBase + c * multiplier + m] }
-                    }
-                }
+    let f = geometry.filterShape, o = geometry.outputShape
+    var window = geometry.window
+    let perRow = saturatingProduct(o[2], o[3], f[0], f[1])
+    return input.withUnsafeBufferPointer(as: Float.self) { x in
+        outputGradient.withUnsafeBufferPointer(as: Float.self) { dy in
+            summingPartials(shape: f, items: o[0] * o[1], options: options,
+                            minimumChunk: minimumChunk(workPerItem: perRow)) { range, partial in
+                ck_depthwise_backprop_filter_rows(options.backend.isa, &window, f[3], x.baseAddress, dy.baseAddress,
+                                                  partial, range.lowerBound, range.upperBound)
             }
+        }
+    }
+}
+
+/// A float32 tensor of `shape` summed from partials: `body(range, partial)` adds the contribution of the
+/// items `range` into `partial` (zeroed, one per range of `forEachChunk`); partials are added in range
+/// order, so a given thread count always sums in the same order.
+private func summingPartials(
+    shape: Shape, items: Int, options: KernelOptions, minimumChunk: Int,
+    _ body: (Range<Int>, UnsafeMutablePointer<Float>) -> Void
+) -> Tensor {
+    let count = shape.elementCount
+    let slots = max(1, options.threads * chunksPerThread)
+    return Tensor(shape: shape, of: Float.self) { out in
+        guard let outBase = out.baseAddress, count > 0 else { return }
+        outBase.initialize(repeating: 0, count: count)
+        guard options.threads > 1 else {
+            if items > 0 { body(0..<items, outBase) }
+            return
+        }
+        let partials = UnsafeMutablePointer<Float>.allocate(capacity: slots * count)
+        defer { partials.deallocate() }
+        let used = UnsafeMutablePointer<Bool>.allocate(capacity: slots)
+        defer { used.deallocate() }
+        used.initialize(repeating: false, count: slots)
+        forEachChunk(of: items, options: options, minimumChunk: minimumChunk) { range, part in
+            let partial = partials + part * count
+            partial.initialize(repeating: 0, count: count)
+            body(range, partial)
+            used[part] = true
+        }
+        for part in 0..<slots where used[part] {
+            ck_binary_f32(Int32(CK_ADD.rawValue), outBase, 1, partials + part * count, 1, outBase, count)
         }
     }
 }
@@ -150,34 +158,6 @@ extension Conv2DGeometry {
     var isPointwise: Bool {
         filterShape[0] == 1 && filterShape[1] == 1 && strides == (1, 1) && rows.padBefore == 0 && columns.padBefore == 0
             && outputShape[1] == inputShape[1] && outputShape[2] == inputShape[2]
-    }
-}
-
-// MARK: - Window taps
-
-/// Calls `body(b, oh, ow, kh, kw, ih, iw)` for every window tap that lands inside the input.
-@inline(__always)
-private func forEachTap(
-    rows: WindowAxis, columns: WindowAxis, batch: Int, outH: Int, outW: Int, kernel: (Int, Int),
-    strides: (Int, Int), dilations: (Int, Int), inH: Int, inW: Int,
-    _ body: (Int, Int, Int, Int, Int, Int, Int) -> Void
-) {
-    for b in 0..<batch {
-        for oh in 0..<outH {
-            let top = oh * strides.0 - rows.padBefore
-            for ow in 0..<outW {
-                let left = ow * strides.1 - columns.padBefore
-                for kh in 0..<kernel.0 {
-                    let ih = top + kh * dilations.0
-                    guard ih >= 0, ih < inH else { continue }
-                    for kw in 0..<kernel.1 {
-                        let iw = left + kw * dilations.1
-                        guard iw >= 0, iw < inW else { continue }
-                        body(b, oh, ow, kh, kw, ih, iw)
-                    }
-                }
-            }
-        }
     }
 }
 

@@ -1,7 +1,11 @@
+import CKernels
 import Foundation
 import Tensors
 
 // MARK: - Gradient of batch normalization (TensorFlow's FusedBatchNormGrad / V2 / V3, NHWC)
+//
+// The per-channel sums run in double over ranges of rows on the worker pool (batchnorm.c), the input
+// gradient over ranges of rows.
 
 /// The gradients of `y = scale * (x - mean) * rsqrt(variance + epsilon) + offset` over NHWC float32.
 ///
@@ -12,7 +16,7 @@ import Tensors
 /// `dscale = sum(dy * (x - mean)) * rsqrt` and `doffset = sum(dy)`, sums over batch, height and width.
 public func batchNormGradient(
     _ outputGradient: Tensor, x: Tensor, scale: Tensor, mean: Tensor, variance: Tensor, epsilon: Float,
-    isTraining: Bool
+    isTraining: Bool, options: KernelOptions = .singleThreaded
 ) throws -> (x: Tensor, scale: Tensor, offset: Tensor) {
     try checkShape(outputGradient, x.shape, "y_backprop")
     guard x.shape.rank == 4 else { throw KernelError.rank(operand: "x", expected: "4 (NHWC)", found: x.shape.rank) }
@@ -21,29 +25,28 @@ public func batchNormGradient(
         try checkShape(tensor, [channels], operand)
     }
     let rest = channels == 0 ? 0 : x.shape.elementCount / channels
-    let dy = outputGradient.scalars(as: Float.self), xs = x.scalars(as: Float.self)
     let gamma = scale.scalars(as: Float.self), mu = mean.scalars(as: Float.self), sigma2 = variance.scalars(as: Float.self)
     let rsqrt = (0..<channels).map { 1 / (sigma2[$0] + epsilon).squareRoot() }
-    var sumDy = [Double](repeating: 0, count: channels), sumDyXc = [Double](repeating: 0, count: channels)
-    for row in 0..<rest {
-        let base = row * channels
-        for c in 0..<channels {
-            sumDy[c] += Double(dy[base + c])
-            sumDyXc[c] += Double(dy[base + c]) * Double(xs[base + c] - mu[c])
+    let minimum = max(1, parallelElementThreshold / max(1, 2 * channels))
+    // Both sums at once: partial [0, channels) is sum(dy), [channels, 2 channels) sum(dy * (x - mean)).
+    let sums = outputGradient.withUnsafeBufferPointer(as: Float.self) { dy in
+        x.withUnsafeBufferPointer(as: Float.self) { xs in
+            channelSums(rows: rest, width: 2 * channels, options: options, minimumChunk: minimum) { range, partial in
+                ck_batchnorm_grad_sums_f64(dy.baseAddress, xs.baseAddress, mu, channels, range.lowerBound,
+                                           range.upperBound, partial, partial + channels)
+            }
         }
     }
+    let sumDy = Array(sums[0..<channels]), sumDyXc = Array(sums[channels...])
     let count = Float(max(rest, 1))
     let meanDy = sumDy.map { Float($0) / count }, meanDyXc = sumDyXc.map { Float($0) / count }
     let dx = Tensor(shape: x.shape, of: Float.self) { out in
-        for row in 0..<rest {
-            let base = row * channels
-            for c in 0..<channels {
-                if isTraining {
-                    let centered = xs[base + c] - mu[c]
-                    out[base + c] = gamma[c] * rsqrt[c]
-                        * (dy[base + c] - meanDy[c] - centered * meanDyXc[c] * rsqrt[c] * rsqrt[c])
-                } else {
-                    out[base + c] = dy[base + c] * gamma[c] * rsqrt[c]
+        guard let o = out.baseAddress else { return }
+        outputGradient.withUnsafeBufferPointer(as: Float.self) { dy in
+            x.withUnsafeBufferPointer(as: Float.self) { xs in
+                forEachChunk(of: rest, options: options, minimumChunk: minimum) { range, _ in
+                    ck_batchnorm_grad_dx_rows(dy.baseAddress, xs.baseAddress, mu, gamma, rsqrt, meanDy, meanDyXc,
+                                              isTraining ? 1 : 0, channels, o, range.lowerBound, range.upperBound)
                 }
             }
         }

@@ -1,20 +1,25 @@
 import Tensors
 
 // MARK: - Gradients of pools (TensorFlow's AvgPoolGrad and MaxPoolGrad)
+//
+// Loops over NHWC cells, images split over the worker pool.
 
 /// `AvgPoolGrad`: each output cell's gradient divided by its window's in-image cell count (TF's
 /// divisor: padded cells excluded) and added to every in-image cell of the window.
 ///
 /// - Parameter outputGradient: NHWC float32 of `geometry.outputShape`.
 /// - Returns: NHWC float32 of `geometry.inputShape`.
-public func averagePoolGradient(_ outputGradient: Tensor, geometry: PoolGeometry) throws -> Tensor {
+public func averagePoolGradient(
+    _ outputGradient: Tensor, geometry: PoolGeometry, options: KernelOptions = .singleThreaded
+) throws -> Tensor {
     try checkShape(outputGradient, geometry.outputShape, "grad")
     let i = geometry.inputShape, o = geometry.outputShape
     let channels = i[3]
     return Tensor(shape: i, of: Float.self) { dx in
-        for index in dx.indices { dx[index] = 0 }
+        dx.initialize(repeating: 0)
         outputGradient.withUnsafeBufferPointer(as: Float.self) { dy in
-            for b in 0..<i[0] {
+            forEachImage(i[0], work: saturatingProduct(o[1], o[2], channels, geometry.windowH, geometry.windowW),
+                         options: options) { b in
                 for oh in 0..<o[1] {
                     let (h0, h1) = span(oh, geometry.strideH, geometry.rows.padBefore, geometry.windowH, i[1])
                     for ow in 0..<o[2] {
@@ -43,16 +48,19 @@ public func averagePoolGradient(_ outputGradient: Tensor, geometry: PoolGeometry
 /// - Parameters:
 ///   - input: NHWC float32 of `geometry.inputShape` (the pool's input).
 ///   - outputGradient: NHWC float32 of `geometry.outputShape`.
-public func maxPoolGradient(input: Tensor, outputGradient: Tensor, geometry: PoolGeometry) throws -> Tensor {
+public func maxPoolGradient(
+    input: Tensor, outputGradient: Tensor, geometry: PoolGeometry, options: KernelOptions = .singleThreaded
+) throws -> Tensor {
     try checkShape(input, geometry.inputShape, "orig_input")
     try checkShape(outputGradient, geometry.outputShape, "grad")
     let i = geometry.inputShape, o = geometry.outputShape
     let channels = i[3]
     return Tensor(shape: i, of: Float.self) { dx in
-        for index in dx.indices { dx[index] = 0 }
+        dx.initialize(repeating: 0)
         input.withUnsafeBufferPointer(as: Float.self) { x in
             outputGradient.withUnsafeBufferPointer(as: Float.self) { dy in
-                for b in 0..<i[0] {
+                forEachImage(i[0], work: saturatingProduct(o[1], o[2], channels, geometry.windowH, geometry.windowW),
+                             options: options) { b in
                     for oh in 0..<o[1] {
                         let (h0, h1) = span(oh, geometry.strideH, geometry.rows.padBefore, geometry.windowH, i[1])
                         for ow in 0..<o[2] {
@@ -77,6 +85,14 @@ public func maxPoolGradient(input: Tensor, outputGradient: Tensor, geometry: Poo
                 }
             }
         }
+    }
+}
+
+/// Calls `body(b)` for every image `b < batch`, images split over `options`' threads (each image's gradient
+/// is its own rows of the result, so the sums per cell run in the same order whatever the split).
+private func forEachImage(_ batch: Int, work: Int, options: KernelOptions, _ body: (Int) -> Void) {
+    forEachChunk(of: batch, options: options, minimumChunk: minimumChunk(workPerItem: work)) { range, _ in
+        for b in range { body(b) }
     }
 }
 

@@ -30,6 +30,9 @@ public final class Module: Sendable {
     /// (read as constants there); plans as written read them from `variables`, the same tensors.
     let graph: Graph
     let variables: [String: Tensor]
+    /// The variable node names of the graph variant's `trainable_variables` collection, in its order
+    /// (what fine-tuning updates; batch-norm moving statistics are not in it).
+    public let trainableVariables: [String]
     /// Kernel threads and plan-time rewrites for every call.
     public let planOptions: PlanOptions
     /// Contexts of `planOptions.threads` threads for calls that pass none, one per concurrent call.
@@ -71,6 +74,7 @@ public final class Module: Sendable {
         self.opHistogram = contents.opHistogram
         self.graph = contents.graph
         self.variables = contents.variables
+        self.trainableVariables = contents.trainableVariables
         self.planOptions = planOptions
         self.contexts = ExecutionContextPool(threads: planOptions.threads)
     }

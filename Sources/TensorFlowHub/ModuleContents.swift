@@ -17,6 +17,8 @@ struct ModuleContents {
     /// The graph as written, with the variables bound for inference plans.
     let graph: Graph
     let variables: [String: Tensor]
+    /// Variable node names of the `trainable_variables` collection.
+    let trainableVariables: [String]
 
     /// Resolves `handle` and reads the module. A cached copy (from an archive or a URL) whose files
     /// fail to decode or to pass their checksums is broken, not the module: it is moved out of the
@@ -71,7 +73,7 @@ struct ModuleContents {
             directory: directory, availableTagSets: files.tagSets, signatures: signatures,
             imageModuleInfo: try Attachments(metaGraph: metaGraph, file: file).imageModuleInfo(file: file),
             opHistogram: graphDef.node.reduce(into: [:]) { $0[$1.op, default: 0] += 1 },
-            graph: graph, variables: variables)
+            graph: graph, variables: variables, trainableVariables: try VariableLoader.trainableNames(metaGraph))
     }
 }
 

@@ -34,8 +34,18 @@ enum VariableLoader {
         return values
     }
 
-    private static func variableDefs(_ metaGraph: MetaGraphDef) throws -> [VariableDef] {
-        guard case .bytesList(let list)? = metaGraph.collectionDef[variablesCollection]?.kind else { return [] }
+    /// The variable node names of the `trainable_variables` collection, in collection order (what
+    /// `tf.compat.v1.trainable_variables()` returns once the meta graph is imported).
+    static func trainableNames(_ metaGraph: MetaGraphDef) throws -> [String] {
+        try variableDefs(metaGraph, collection: trainableCollection).map {
+            (try? TensorName(parsing: $0.variableName).node) ?? $0.variableName
+        }
+    }
+
+    static let trainableCollection = "trainable_variables"
+
+    private static func variableDefs(_ metaGraph: MetaGraphDef, collection: String = variablesCollection) throws -> [VariableDef] {
+        guard case .bytesList(let list)? = metaGraph.collectionDef[collection]?.kind else { return [] }
         return try list.map { try VariableDef(serializedBytes: $0) }
     }
 

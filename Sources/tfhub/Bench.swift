@@ -63,6 +63,14 @@ struct Bench: ParsableCommand {
     @Flag(help: "Print one JSON object (ours and the peers' reports) instead of the table.")
     var json = false
 
+    @Flag(help: ArgumentHelp(
+        "Time a forward+backward step instead: mean(sparse_softmax_xent(features @ W + b)) and its gradient with respect to every trainable variable, W and b (default tags 'train', batch 32; with --compare-tf, bench_tf_gradients.py).",
+        valueName: "gradients"))
+    var gradients = false
+
+    @Option(help: "Classes of the --gradients classifier head.")
+    var classes = 1000
+
     @Option(help: ArgumentHelp(
         "Also measure N callers running the module at once, each on its own thread with its own context of --threads threads, next to one caller (first --batch size).",
         valueName: "N"))
@@ -74,11 +82,16 @@ struct Bench: ParsableCommand {
         if let threads, !(1...256).contains(threads) { throw ValidationError("--threads must be in 1...256 (got \(threads))") }
         guard microBatch >= 0 else { throw ValidationError("--micro-batch must not be negative (got \(microBatch))") }
         if let callers, !(1...64).contains(callers) { throw ValidationError("--callers must be in 1...64 (got \(callers))") }
+        guard classes >= 1 else { throw ValidationError("--classes must be at least 1 (got \(classes))") }
+        if gradients, compareOrt || compareAll || callers != nil {
+            throw ValidationError("--gradients takes --compare-tf, not --compare-ort, --compare-all or --callers")
+        }
         try validateThreadEnvironment()
     }
 
     func run() throws {
         if let threads { setenv("TFHUB_NUM_THREADS", String(threads), 1) }
+        if gradients { return try runGradients() }
         let sizes = batches.isEmpty ? [1, 32] : batches
         let moduleHandle = try handle ?? DefaultModule.handle()
         let options = PlanOptions(optimize: !noRewrites, microBatch: microBatch)
@@ -209,7 +222,7 @@ struct Bench: ParsableCommand {
 
     private func cell(_ text: String, _ width: Int) -> String { text.padding(toLength: width, withPad: " ", startingAt: 0) }
 
-    private func printProfile(_ recorder: PlanProfile, batch: Int) {
+    func printProfile(_ recorder: PlanProfile, batch: Int) {
         let runCount = Double(max(recorder.runCount, 1))
         let total = Double(recorder.totalNanoseconds)
         print("\nprofile, batch \(batch): time per op type, per run (sum of step times, \(recorder.runCount) runs)")
@@ -225,6 +238,18 @@ struct Bench: ParsableCommand {
     private func runPeer(
         script name: String, pythonVariable: String, venv: String, module: String, batches: [Int], threads: Int
     ) throws -> PeerReport {
+        var arguments = [module, "--runs", String(runs), "--threads", String(threads), "--signature", signature, "--json"]
+        for batch in batches { arguments += ["--batch", String(batch)] }
+        if name == "bench_tf.py" {
+            for tag in self.module.tagSet.sorted() { arguments += ["--tags", tag] }
+        }
+        return try runPeerScript(name, pythonVariable: pythonVariable, venv: venv, arguments: arguments)
+    }
+
+    /// Runs a peer script of the scripts folder with its venv's Python and decodes the JSON it prints.
+    func runPeerScript<Report: Decodable>(
+        _ name: String, pythonVariable: String, venv: String, arguments scriptArguments: [String]
+    ) throws -> Report {
         let scripts = try PeerScripts.folder(option: peerScripts)
         let script = scripts.appendingPathComponent(name)
         guard FileManager.default.fileExists(atPath: script.path) else {
@@ -235,12 +260,7 @@ struct Bench: ParsableCommand {
             ?? (FileManager.default.isExecutableFile(atPath: bundledPython) ? bundledPython : "python3")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")  // finds a bare `python3` on PATH
-        var arguments = [python, script.path, module, "--runs", String(runs), "--threads", String(threads), "--signature", signature, "--json"]
-        for batch in batches { arguments += ["--batch", String(batch)] }
-        if name == "bench_tf.py" {
-            for tag in self.module.tagSet.sorted() { arguments += ["--tags", tag] }
-        }
-        process.arguments = arguments
+        process.arguments = [python, script.path] + scriptArguments
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = FileHandle.nullDevice
@@ -252,7 +272,7 @@ struct Bench: ParsableCommand {
         guard process.terminationStatus == 0 else {
             throw ValidationError("\(name) failed (exit \(process.terminationStatus)) with \(python); is its venv installed? (set $\(pythonVariable))")
         }
-        do { return try JSONDecoder().decode(PeerReport.self, from: data) } catch {
+        do { return try JSONDecoder().decode(Report.self, from: data) } catch {
             throw ValidationError("\(name) printed no benchmark report (JSON expected): \(String(decoding: data.prefix(200), as: UTF8.self))")
         }
     }

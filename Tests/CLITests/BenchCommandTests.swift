@@ -48,3 +48,32 @@ private let fakePeer = """
     #expect(broken.status != 0)
     #expect(broken.stderr.contains("bench_tf.py printed no benchmark report (JSON expected): hello"), "\(broken.stderr)")
 }
+
+/// A stand-in for scripts/bench_tf_gradients.py: the report format of `bench --gradients`.
+private let fakeGradientPeer = """
+    import json, sys
+    print(json.dumps({"command": " ".join(sys.argv[1:]), "plan_seconds": 1.0, "batch": 2, "classes": 5,
+                      "targets": 325, "median_ms": 100.0, "min_ms": 90.0, "max_ms": 110.0,
+                      "images_per_second": 20.0, "loss": 1.5, "gradient_norm": 2.5, "peak_rss_bytes": 1048576}))
+    """
+
+/// `bench --gradients` plans and times the classifier step on the {"train"} graph (every trainable
+/// variable, W and b) and passes batch, classes, threads and tags to its TensorFlow peer (issue 14).
+@Test func benchGradientsTimesATrainingStepNextToItsPeer() throws {
+    let folder = try CLIRunner.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try fakeGradientPeer.write(to: folder.appendingPathComponent("bench_tf_gradients.py"), atomically: true, encoding: .utf8)
+    let result = try CLIRunner.run(
+        ["bench", fixture.path, "--gradients", "--batch", "2", "--classes", "5", "--runs", "1", "--threads", "1",
+         "--compare-tf", "--json", "--peer-scripts", folder.path],
+        environment: ["PYTHON": "python3"], in: folder)
+    #expect(result.status == 0, "\(result.stderr)")
+    let report = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+    let ours = report?["ours"] as? [String: Any]
+    #expect((ours?["targets"] as? Int) == 325, "\(ours ?? [:])")
+    #expect(((ours?["loss"] as? Double) ?? .nan).isFinite, "\(ours ?? [:])")
+    let command = (report?["tensorflow"] as? [String: Any])?["command"] as? String ?? ""
+    for part in ["--batch 2", "--classes 5", "--threads 1", "--runs 1", "--tags train"] {
+        #expect(command.contains(part), "\(command)")
+    }
+}

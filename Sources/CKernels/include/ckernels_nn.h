@@ -73,6 +73,49 @@ void ck_conv2d_rows(int isa, const ck_window *w, const float *input, const float
                     ptrdiff_t p_begin, ptrdiff_t p_end, float *scratch);
 
 /*
+ * The receptive fields of output pixels p in [p_begin, p_end) (p = (n * out_h + y) * out_w + x) as rows of
+ * k_h * k_w * in_c floats (HWI order, zeros for padded cells): row p - p_begin of `cols`. input: NHWC.
+ */
+void ck_im2col_rows(const ck_window *w, const float *input, ptrdiff_t p_begin, ptrdiff_t p_end, float *cols);
+
+/* MARK: - Convolution gradients (conv_backward.c, depthwise_backward.c) */
+
+/* Scratch floats one thread needs for ck_conv2d_backprop_filter_rows / ck_conv2d_backprop_input_images. */
+size_t ck_conv2d_backprop_filter_scratch_count(const ck_window *w);
+size_t ck_conv2d_backprop_input_scratch_count(const ck_window *w);
+
+/*
+ * Adds to dw (HWIO, a (k_h * k_w * in_c) x out_c matrix) the filter gradient of output pixels
+ * p in [p_begin, p_end): im2col(input)^T x dy on the GEMM kernels, in tiles of pixels.
+ * input: NHWC (batch, in_h, in_w, in_c); dy: NHWC (batch, out_h, out_w, out_c).
+ */
+void ck_conv2d_backprop_filter_rows(int isa, const ck_window *w, const float *input, const float *dy, float *dw,
+                                    ptrdiff_t p_begin, ptrdiff_t p_end, float *scratch);
+
+/*
+ * The input gradient of images n in [n_begin, n_end): dx (NHWC) is overwritten there with
+ * col2im(dy x W^T), the window rows computed on the GEMM kernels. packed_wt: the filter transposed, an
+ * out_c x (k_h * k_w * in_c) matrix packed by ck_gemm_pack_b. Padded cells receive nothing.
+ */
+void ck_conv2d_backprop_input_images(int isa, const ck_window *w, const float *dy, const float *packed_wt, float *dx,
+                                     ptrdiff_t n_begin, ptrdiff_t n_end, float *scratch);
+
+/*
+ * Depthwise input gradient of images n in [n_begin, n_end), overwritten in dx (NHWC, in_c channels):
+ * dx[n, iy, ix, c] = sum over the taps reading (iy, ix) of sum_m filter[ky, kx, c, m] * dy[n, y, x, c * multiplier + m].
+ * filter: (k_h, k_w, in_c, multiplier); dy: NHWC with in_c * multiplier channels.
+ */
+void ck_depthwise_backprop_input_images(int isa, const ck_window *w, ptrdiff_t multiplier, const float *filter,
+                                        const float *dy, float *dx, ptrdiff_t n_begin, ptrdiff_t n_end);
+
+/*
+ * Adds to dw ((k_h, k_w, in_c, multiplier)) the depthwise filter gradient of output rows r in
+ * [r_begin, r_end), r = n * out_h + y: dw[ky, kx, c, m] += input[n, iy, ix, c] * dy[n, y, x, c * multiplier + m].
+ */
+void ck_depthwise_backprop_filter_rows(int isa, const ck_window *w, ptrdiff_t multiplier, const float *input,
+                                       const float *dy, float *dw, ptrdiff_t r_begin, ptrdiff_t r_end);
+
+/*
  * Depthwise Conv2D over output rows r in [r_begin, r_end), r = n * out_h + y.
  * input: NHWC with in_c channels; filter: (k_h, k_w, in_c, multiplier); output: NHWC with
  * out_c = in_c * multiplier channels, channel c * multiplier + m; bias: out_c floats or NULL.
@@ -135,6 +178,24 @@ void ck_unary_f32(int op, const float *x, float *out, ptrdiff_t n);
  */
 void ck_normalize_rows_f32(const float *x, const float *mean, const float *factor, const float *offset,
                            ptrdiff_t channels, float *out, ptrdiff_t r_begin, ptrdiff_t r_end);
+
+/* MARK: - Batch normalization sums (batchnorm.c); x, dy: (rows x channels), rows r in [r_begin, r_end) */
+
+/* out[c] += sum of x[r, c] (center NULL) or of ((double)x[r, c] - center[c])^2, in double. */
+void ck_channel_sums_f64(const float *x, ptrdiff_t channels, const double *center, ptrdiff_t r_begin, ptrdiff_t r_end,
+                         double *out);
+
+/* sum_dy[c] += dy[r, c]; sum_dy_xc[c] += dy[r, c] * (x[r, c] - mean[c]), in double. */
+void ck_batchnorm_grad_sums_f64(const float *dy, const float *x, const float *mean, ptrdiff_t channels,
+                                ptrdiff_t r_begin, ptrdiff_t r_end, double *sum_dy, double *sum_dy_xc);
+
+/*
+ * The input gradient of batch normalization: training, gamma * rsqrt * (dy - mean_dy - (x - mean) *
+ * mean_dy_xc * rsqrt * rsqrt); inference, dy * gamma * rsqrt (per channel vectors of `channels` floats).
+ */
+void ck_batchnorm_grad_dx_rows(const float *dy, const float *x, const float *mean, const float *gamma,
+                               const float *rsqrt, const float *mean_dy, const float *mean_dy_xc, int training,
+                               ptrdiff_t channels, float *dx, ptrdiff_t r_begin, ptrdiff_t r_end);
 
 typedef enum { CK_REDUCE_SUM = 0, CK_REDUCE_MAX = 1 } ck_reduce_op;
 

@@ -48,6 +48,24 @@ extension Graph {
     }
 }
 
+extension Graph {
+    /// This graph plus the nodes of `graphDef` (e.g. a loss head reading the graph's tensors), keeping
+    /// the variables bound by `freezingVariables(_:)`. Attributes the nodes omit take TensorFlow 2.21's
+    /// defaults; `graphDef`'s function library is not read.
+    ///
+    /// - Throws: `PlanningError.badTensorName` for malformed inputs, `.invalidNode` for a name the graph
+    ///   already has.
+    public func adding(_ graphDef: GraphDef) throws -> Graph {
+        let extra = try graphDef.node.map { node in
+            GraphNode(
+                name: node.name, op: node.op,
+                inputs: try node.input.map { try NodeInputReference(parsing: $0) },
+                attributes: node.attr.mapValues { AttributeValue($0, maximumTensorByteCount: maximumTensorByteCount) })
+        }
+        return try Graph(extending: self, with: extra)
+    }
+}
+
 extension AttributeValue {
     init(_ value: AttrValue) {
         self.init(value, maximumTensorByteCount: GraphLimits.default.maximumTensorByteCount)

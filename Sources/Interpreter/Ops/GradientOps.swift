@@ -97,10 +97,10 @@ private func convolutionBackpropOp(_ node: PlanNode, depthwise: Bool, ofInput: B
                 + "gradient kernels ignore dilations, so this gradient is not defined")
         }
         let cost = 1 + saturatingProduct(geometry.outputShape.elementCount, filterShape[0], filterShape[1])
-        return PlannedOp(outputs: [ValueType(.float32, resultShape)], estimatedCost: cost) { inputs in
+        return PlannedOp(outputs: [ValueType(.float32, resultShape)], estimatedCost: cost) { inputs, options in
             ofInput
-                ? [try depthwiseBackpropInput(filter: inputs[1], outputGradient: inputs[2], geometry: geometry)]
-                : [try depthwiseBackpropFilter(input: inputs[0], outputGradient: inputs[2], geometry: geometry)]
+                ? [try depthwiseBackpropInput(filter: inputs[1], outputGradient: inputs[2], geometry: geometry, options: options)]
+                : [try depthwiseBackpropFilter(input: inputs[0], outputGradient: inputs[2], geometry: geometry, options: options)]
         }
     }
     let geometry = try kernelCall(node) {
@@ -123,8 +123,8 @@ private func activationGradientOp(_ node: PlanNode, upperBound: Float?) throws -
     let gradients = try node.input(0, ofTypes: [.float32])
     let features = try node.input(1, ofTypes: [.float32])
     guard gradients.shape == features.shape else { throw node.badShape(input: 1, expected: "\(gradients.shape) (shape of gradients)") }
-    return PlannedOp(outputs: [gradients]) { inputs in
-        [try activationGradient(inputs[0], features: inputs[1], upperBound: upperBound)]
+    return PlannedOp(outputs: [gradients]) { inputs, options in
+        [try activationGradient(inputs[0], features: inputs[1], upperBound: upperBound, options: options)]
     }
 }
 
@@ -154,10 +154,10 @@ private func poolGradientOp(_ node: PlanNode, max: Bool) throws -> PlannedOp {
         }
     }
     let cost = 1 + saturatingProduct(gradient.shape.elementCount, window.sizes.0, window.sizes.1)
-    return PlannedOp(outputs: [ValueType(.float32, inputShape)], estimatedCost: cost) { inputs in
+    return PlannedOp(outputs: [ValueType(.float32, inputShape)], estimatedCost: cost) { inputs, options in
         max
-            ? [try maxPoolGradient(input: inputs[0], outputGradient: inputs[2], geometry: geometry)]
-            : [try averagePoolGradient(inputs[1], geometry: geometry)]
+            ? [try maxPoolGradient(input: inputs[0], outputGradient: inputs[2], geometry: geometry, options: options)]
+            : [try averagePoolGradient(inputs[1], geometry: geometry, options: options)]
     }
 }
 
@@ -180,10 +180,10 @@ private func batchNormGradientOp(_ node: PlanNode, inputCount: Int) throws -> Pl
     let training = try node.attributes.bool("is_training")
     let vector = ValueType(.float32, [channels]), empty = ValueType(.float32, [])
     let nothing = Tensor.zeros(.float32, shape: [])
-    return PlannedOp(outputs: [x, vector, vector, empty, empty]) { inputs in
+    return PlannedOp(outputs: [x, vector, vector, empty, empty]) { inputs, options in
         let g = try batchNormGradient(
             inputs[0], x: inputs[1], scale: inputs[2], mean: inputs[3], variance: inputs[4], epsilon: epsilon,
-            isTraining: training)
+            isTraining: training, options: options)
         return [g.x, g.scale, g.offset, nothing, nothing]
     }
 }
