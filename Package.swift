@@ -24,6 +24,8 @@ let package = Package(
     platforms: [.macOS(.v15)],  // Synchronization.Atomic
     products: [
         .library(name: "TensorFlowHub", targets: ["TensorFlowHub"]),
+        /// `tfhub serve` as a library (Hummingbird 2); a separate product, so only servers build swift-nio's server side.
+        .library(name: "TensorFlowHubServing", targets: ["TensorFlowHubServing"]),
         .executable(name: "tfhub", targets: ["tfhub"]),
     ],
     dependencies: [

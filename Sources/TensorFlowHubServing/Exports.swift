@@ -1,0 +1,2 @@
+// `import TensorFlowHubServing` brings the whole of `TensorFlowHub` with it (modules, tensors, errors).
+@_exported import TensorFlowHub
