@@ -257,7 +257,7 @@ private func rowsAndNames(_ npy: URL) throws -> (rows: [[UInt32]], names: [Strin
 @Test(arguments: [
     (["--shard", "3/3"], [:], "shard index 3 is out of range for 3 shards (0...2)"),
     (["--shard", "0/0"], [:], "the shard count must be at least 1, not 0"),
-    (["--shard", "-1/2"], [:], "the shard index must not be negative, not -1"),
+    (["--shard=-1/2"], [:], "the shard index must not be negative, not -1"),  // = : a leading - is an option
     (["--shard", "two"], [:], "--shard must be I/N"),
     (["--shard", "1/2", "--shard-count", "2"], [:], "give --shard I/N or --shard-count N, not both"),
     (["--shard-count", "0"], ["JOB_COMPLETION_INDEX": "0"], "the shard count must be at least 1, not 0"),
