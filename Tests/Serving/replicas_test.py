@@ -25,6 +25,7 @@ import traceback
 import numpy as np
 import requests
 
+sys.dont_write_bytecode = True  # no __pycache__ beside the tests
 from clients_test import INPUTS, MODULE, Server, metric, same_bits
 
 CLIENTS = 4
