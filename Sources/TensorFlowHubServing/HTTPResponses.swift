@@ -22,6 +22,7 @@ enum HTTPResponses {
         var headers: HTTPFields = [:]
         if case .queueFull = serving { headers[.retryAfter] = String(retryAfter) }
         if case .shuttingDown = serving { headers[.retryAfter] = String(retryAfter) }
+        if case .draining = serving { headers[.retryAfter] = String(retryAfter) }
         return json(JSONValue.object(["error": .string("\(error)")]).serialized, status: status, headers: headers)
     }
 }

@@ -8,6 +8,7 @@ struct InferenceService: Sendable {
     let repository: ModelRepository
     let configuration: ServingConfiguration
     let scheduler: BatchScheduler
+    let drain: DrainState
 
     /// The model `name` at `version` (`nil`: the highest).
     func model(_ name: String, version: String?) throws -> ServedModel {

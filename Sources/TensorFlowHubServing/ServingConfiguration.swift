@@ -25,12 +25,16 @@ public struct ServingConfiguration: Sendable {
     public var defaultSignature: String
     /// Seconds a client is told to wait (`Retry-After`) when the queue is full.
     public var retryAfterSeconds: Int
+    /// After SIGTERM (or `ModelServer.shutDown()`), the least time the listener stays open with readiness
+    /// answering 503, so load balancers see it before connections are refused; it then closes once no
+    /// request is in flight. 0: as soon as none is.
+    public var drainDelaySeconds: Double
 
     public init(
         host: String = "127.0.0.1", port: Int = 8501, maxBatchSize: Int = 32, batchTimeoutMicros: Int = 1000,
         maxQueueSize: Int = 128, requestTimeoutMicros: Int = 0, maxBodyBytes: Int = 64 << 20, maxTensorElements: Int = 1 << 26,
         maxImagePixels: Int = ImageDecoder.defaultPixelLimit, defaultSignature: String = "default",
-        retryAfterSeconds: Int = 1
+        retryAfterSeconds: Int = 1, drainDelaySeconds: Double = 0
     ) {
         self.host = host
         self.port = port
@@ -43,5 +47,6 @@ public struct ServingConfiguration: Sendable {
         self.maxImagePixels = maxImagePixels
         self.defaultSignature = defaultSignature
         self.retryAfterSeconds = retryAfterSeconds
+        self.drainDelaySeconds = drainDelaySeconds
     }
 }

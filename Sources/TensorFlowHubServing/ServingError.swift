@@ -23,6 +23,8 @@ public enum ServingError: Error, Sendable, Equatable, CustomStringConvertible {
     case queueFull(limit: Int)
     /// The server is shutting down and takes no new requests (503).
     case shuttingDown
+    /// The server is draining after SIGTERM: not ready for new traffic, though it still answers (503).
+    case draining
     /// The request waited longer than its deadline before a batch took it (504).
     case deadlineExceeded(micros: Int)
     /// The module failed while running (500).
@@ -34,7 +36,7 @@ public enum ServingError: Error, Sendable, Equatable, CustomStringConvertible {
         case .malformedRequest, .badInput, .tooManyElements: return .badRequest
         case .bodyTooLarge: return .contentTooLarge
         case .unknownModel, .unknownVersion, .unknownSignature: return .notFound
-        case .queueFull, .shuttingDown: return .serviceUnavailable
+        case .queueFull, .shuttingDown, .draining: return .serviceUnavailable
         case .executionFailed: return .internalServerError
         case .deadlineExceeded: return .gatewayTimeout
         }
@@ -55,6 +57,8 @@ public enum ServingError: Error, Sendable, Equatable, CustomStringConvertible {
             return "model '\(model)' has no signature '\(signature)'; signatures: \(available.joined(separator: ", "))"
         case .queueFull(let limit): return "the batching queue is full (\(limit) requests waiting); retry later"
         case .shuttingDown: return "the server is shutting down"
+        case .draining:
+            return "not ready: the server is draining (SIGTERM) and answers only the requests in flight; send new ones to another replica"
         case .executionFailed(let reason): return "the module failed: \(reason)"
         case .deadlineExceeded(let micros):
             return "the request was not started within its deadline of \(micros) microseconds (--request-timeout-micros, or the v2 parameter \"timeout\")"

@@ -8,12 +8,14 @@ struct ServingRoutes: Sendable {
     let server: ModelServer
 
     private var service: InferenceService {
-        InferenceService(repository: server.repository, configuration: server.configuration, scheduler: server.scheduler)
+        InferenceService(
+            repository: server.repository, configuration: server.configuration, scheduler: server.scheduler, drain: server.drain)
     }
 
     func router() -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: UnknownRouteMiddleware())
+        router.add(middleware: InFlightMiddleware(drain: server.drain))
         let tfServing = TFServingAPI(service: service)
         let v2 = InferenceProtocolAPI(service: service)
         let limit = server.configuration.maxBodyBytes
@@ -57,7 +59,13 @@ struct ServingRoutes: Sendable {
         // MARK: Open Inference Protocol v2
         router.get("/v2") { _, _ in try await answer("v2_server") { HTTPResponses.json(v2.serverMetadata()) } }
         router.get("/v2/health/live") { _, _ in try await answer("v2_health") { HTTPResponses.json(.object([:])) } }
-        router.get("/v2/health/ready") { _, _ in try await answer("v2_health") { HTTPResponses.json(.object([:])) } }
+        // Not ready while draining (SIGTERM): load balancers stop sending before the listener closes.
+        router.get("/v2/health/ready") { _, _ in
+            try await answer("v2_health") {
+                if server.drain.isDraining { throw ServingError.draining }
+                return HTTPResponses.json(.object([:]))
+            }
+        }
         router.get("/v2/models/{name}") { _, context in
             try await answer("v2_metadata") { HTTPResponses.json(try v2.modelMetadata(name: try context.parameters.require("name"), version: nil)) }
         }
@@ -70,12 +78,14 @@ struct ServingRoutes: Sendable {
         router.get("/v2/models/{name}/ready") { _, context in
             try await answer("v2_ready") {
                 _ = try service.model(try context.parameters.require("name"), version: nil)
+                if server.drain.isDraining { throw ServingError.draining }
                 return HTTPResponses.json(.object([:]))
             }
         }
         router.get("/v2/models/{name}/versions/{version}/ready") { _, context in
             try await answer("v2_ready") {
                 _ = try service.model(try context.parameters.require("name"), version: try context.parameters.require("version"))
+                if server.drain.isDraining { throw ServingError.draining }
                 return HTTPResponses.json(.object([:]))
             }
         }

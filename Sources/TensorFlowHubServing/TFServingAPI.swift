@@ -20,9 +20,11 @@ struct TFServingAPI: Sendable {
             _ = try service.model(name, version: nil)
             models = (service.repository.models[name] ?? [:]).values.sorted { $0.version > $1.version }
         }
+        // TF Serving's state of a version being unloaded: draining after SIGTERM.
+        let state = service.drain.isDraining ? "UNLOADING" : "AVAILABLE"
         return .object(["model_version_status": .array(models.map { model in
             .object([
-                "version": .string(String(model.version)), "state": .string("AVAILABLE"),
+                "version": .string(String(model.version)), "state": .string(state),
                 "status": .object(["error_code": .string("OK"), "error_message": .string("")]),
             ])
         })])

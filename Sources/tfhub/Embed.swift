@@ -11,7 +11,15 @@ struct Embed: ParsableCommand {
         discussion: """
             Images are decoded (libjpeg-turbo, libpng) to RGB in [0, 1], resized bilinearly to the module's \
             expected size as tf.image.resize does, and run through the image_feature_vector signature. \
-            Unreadable images are reported and skipped; the exit status is 1 if any were skipped. In folders,             files that are not JPEG or PNG are listed as skipped (GIF, BMP, WebP and others are not decoded);             --recursive also searches subfolders. No image to embed is an error (exit status 1).
+            Unreadable images are reported and skipped; the exit status is 1 if any were skipped. In folders, \
+            files that are not JPEG or PNG are listed as skipped (GIF, BMP, WebP and others are not decoded); \
+            --recursive also searches subfolders. No image to embed is an error (exit status 1).
+
+            --shard I/N embeds only shard I (0-based) of N contiguous parts of the image list (each folder's \
+            files sorted by name, files named directly in the order given), so N machines embed one image set: \
+            with -o out.npy, shard I writes out-I-of-N.npy (I zero-padded to the digits of N). --shard-count N \
+            (or TFHUB_SHARD_COUNT) takes the index from JOB_COMPLETION_INDEX, as a Kubernetes Indexed Job sets \
+            it. An empty shard (more shards than images) writes a file with no rows and exits 0.
             """)
 
     @Argument(help: ArgumentHelp(
@@ -39,12 +47,32 @@ struct Embed: ParsableCommand {
     @Option(help: "Largest image decoded, in pixels (width x height); larger files are skipped before decoding.")
     var maxImagePixels = ImageDecoder.defaultPixelLimit
 
+    @Option(help: ArgumentHelp(
+        "Embed only shard I (0-based) of N contiguous parts of the image list; -o out.npy becomes out-I-of-N.npy.",
+        valueName: "I/N"))
+    var shard: String?
+
+    @Option(help: ArgumentHelp(
+        "Shard count N; the index I comes from JOB_COMPLETION_INDEX (Kubernetes Indexed Job). Default: TFHUB_SHARD_COUNT.",
+        valueName: "N"))
+    var shardCount: Int?
+
+    /// The shard to embed (`nil`: every image), from the options and the environment.
+    private func resolvedShard() throws -> Shard? {
+        do {
+            return try Shard.resolve(shard: shard, shardCount: shardCount, environment: ProcessInfo.processInfo.environment)
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+
     func validate() throws {
         guard batch > 0 else { throw ValidationError("--batch must be positive") }
         guard maxImagePixels > 0 else { throw ValidationError("--max-image-pixels must be positive") }
         if let output, ![".npy", ".csv", ".jsonl"].contains(where: output.hasSuffix) {
             throw ValidationError("-o must end in .npy, .csv or .jsonl")
         }
+        _ = try resolvedShard()
     }
 
     func run() throws {
@@ -56,15 +84,23 @@ struct Embed: ParsableCommand {
             paths.removeFirst()
         }
         guard !paths.isEmpty else { throw ValidationError("give at least one image file or folder") }
-        let outputFile = try output.map { try OutputFile(checking: $0) }
+        let shard = try resolvedShard()
+        let outputFile = try output.map { try OutputFile(checking: shard?.outputPath(for: $0) ?? $0) }
         let collected = try ImageFiles.collect(paths, recursive: recursive)
         for (file, reason) in collected.skipped { printError("skipped \(file.path): \(reason)") }
-        let images = collected.images
+        var images = collected.images
         guard !images.isEmpty else {
             printError("no JPEG or PNG images in \(paths.joined(separator: ", "))"
                        + (collected.skipped.isEmpty ? "" : " (\(collected.skipped.count) other files skipped)")
                        + (recursive ? "" : "; subfolders are searched with --recursive"))
             throw ExitCode(1)
+        }
+        if let shard {
+            let range = shard.range(of: images.count)
+            printError(range.isEmpty
+                ? "shard \(shard): none of the \(images.count) images (more shards than images)"
+                : "shard \(shard): images \(range.lowerBound + 1)...\(range.upperBound) of \(images.count)")
+            images = Array(images[range])
         }
         let loaded = try loadModule(handle, options: moduleOptions)
         let signatureName = signature ?? (loaded.signature("image_feature_vector") != nil ? "image_feature_vector" : "default")
@@ -104,7 +140,9 @@ struct Embed: ParsableCommand {
             progress.advance(by: chunk.count)
         }
         progress.finish()
-        try write(rows, to: outputFile)
+        // An empty shard still writes its file, as wide as the signature's output when that is known.
+        let emptyWidth = loaded.signature(signatureName)?.outputs["default"]?.shape?.last.flatMap { $0 } ?? 0
+        try write(rows, to: outputFile, emptyWidth: emptyWidth)
         if failures > 0 {
             printError("\(failures) of \(images.count) images could not be read")
             throw ExitCode(1)
@@ -124,7 +162,7 @@ struct Embed: ParsableCommand {
         }
     }
 
-    private func write(_ rows: [(file: String, features: [Float])], to file: OutputFile?) throws {
+    private func write(_ rows: [(file: String, features: [Float])], to file: OutputFile?, emptyWidth: Int) throws {
         guard let file else {
             for row in rows {
                 let norm = row.features.reduce(0) { $0 + $1 * $1 }.squareRoot()
@@ -135,13 +173,13 @@ struct Embed: ParsableCommand {
         }
         let url = file.url
         if file.path.hasSuffix(".npy") {
-            let width = rows.first?.features.count ?? 0
+            let width = rows.first?.features.count ?? emptyWidth
             let tensor = Tensor(shape: [rows.count, width], scalars: rows.flatMap(\.features))
             try OutputFile.write(Data(NumpyFile.encode(tensor)), to: url)
             let names = rows.map(\.file).joined(separator: "\n") + (rows.isEmpty ? "" : "\n")
             try OutputFile.write(Data(names.utf8), to: url.deletingPathExtension().appendingPathExtension("files.txt"))
         } else if file.path.hasSuffix(".csv") {
-            var text = "file" + (0..<(rows.first?.features.count ?? 0)).map { ",f\($0)" }.joined() + "\n"
+            var text = "file" + (0..<(rows.first?.features.count ?? emptyWidth)).map { ",f\($0)" }.joined() + "\n"
             for row in rows {
                 text += OutputFile.csvField(row.file) + row.features.map { ",\($0)" }.joined() + "\n"
             }

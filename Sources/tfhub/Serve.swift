@@ -13,8 +13,10 @@ struct Serve: ParsableCommand {
             Concurrent requests are batched (up to --max-batch-size rows, or as many as arrive within \
             --batch-timeout-micros of the oldest); past --max-queue-size waiting requests the server answers 503 \
             with Retry-After. JPEG/PNG files ({"b64": ...} in TF Serving JSON, BYTES tensors in v2) are decoded \
-            and resized for image inputs as `tfhub embed` does. SIGTERM or SIGINT stops accepting connections, \
-            answers every accepted request, then exits 0. With --port 0 a free port is chosen; the first line on \
+            and resized for image inputs as `tfhub embed` does. SIGTERM or SIGINT drains: /v2/health/ready and \
+            /v2/models/NAME/ready answer 503 (TF Serving status: UNLOADING) while the listener stays open, for at \
+            least --drain-delay-seconds and until no request is in flight; then it stops accepting connections, \
+            answers every accepted request and exits 0 (a second signal closes the listener at once). With --port 0 a free port is chosen; the first line on \
             stdout is always `listening on HOST:PORT`.
             """)
 
@@ -63,6 +65,9 @@ struct Serve: ParsableCommand {
     @Option(help: "Largest image decoded, in pixels (width x height); larger files are refused before decoding.")
     var maxImagePixels = ImageDecoder.defaultPixelLimit
 
+    @Option(help: "After SIGTERM, the least time readiness answers 503 before the listener closes (for load balancers to notice).")
+    var drainDelaySeconds = 0.0
+
     @Option(help: "The signature run when a request names none.")
     var signature = "default"
 
@@ -73,6 +78,7 @@ struct Serve: ParsableCommand {
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be in 0...65535") }
+        guard drainDelaySeconds >= 0 else { throw ValidationError("--drain-delay-seconds must not be negative") }
         guard fileSystemPollWaitSeconds >= 0 else { throw ValidationError("--file-system-poll-wait-seconds must not be negative") }
         guard maxBatchSize > 0 else { throw ValidationError("--max-batch-size must be positive") }
         guard batchTimeoutMicros >= 0 else { throw ValidationError("--batch-timeout-micros must not be negative") }
@@ -123,7 +129,7 @@ struct Serve: ParsableCommand {
         let configuration = ServingConfiguration(
             host: host, port: port, maxBatchSize: maxBatchSize, batchTimeoutMicros: batchTimeoutMicros,
             maxQueueSize: maxQueueSize, requestTimeoutMicros: requestTimeoutMicros, maxBodyBytes: maxBodyBytes, maxTensorElements: maxTensorElements,
-            maxImagePixels: maxImagePixels, defaultSignature: signature)
+            maxImagePixels: maxImagePixels, defaultSignature: signature, drainDelaySeconds: drainDelaySeconds)
         for model in models where model.module.signature(signature) == nil {
             throw ValidationError("model '\(model.name)' has no signature '\(signature)'; it has "
                 + model.module.signatureNames.joined(separator: ", "))
@@ -149,7 +155,7 @@ struct Serve: ParsableCommand {
             do {
                 try await server.run { host, port in
                     print("listening on \(host):\(port)")
-                    fflush(stdout)
+                    fflush(nil)  // every C stream: `stdout` itself is not concurrency-safe to name here
                 }
             } catch {
                 outcome.set(error)

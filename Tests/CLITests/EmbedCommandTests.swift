@@ -168,3 +168,125 @@ private func parseCSV(_ text: String) -> [[String]] {
     #expect(none.status == 1)
     #expect(none.stderr.contains("no JPEG or PNG images in \(empty.path)"), "\(none.stderr)")
 }
+
+// MARK: - Shards (issue 16: a Kubernetes Indexed Job embeds one image set over many nodes)
+
+/// A folder of seven readable images (an odd count, so three shards are uneven: 2, 2, 3).
+private func sevenImages() throws -> URL {
+    let folder = try CLIRunner.temporaryDirectory()
+    let names = ["gray.jpg", "gray.png", "gray16.png", "palette.png", "rgb.jpg", "rgb_420_progressive.jpg", "rgba.png"]
+    for (i, name) in names.enumerated() {
+        // Prefixes that sort differently from the source names: the shard order is the listing's order.
+        try FileManager.default.copyItem(
+            at: images.appendingPathComponent(name), to: folder.appendingPathComponent("\(6 - i)-\(name)"))
+    }
+    return folder
+}
+
+private func rowsAndNames(_ npy: URL) throws -> (rows: [[UInt32]], names: [String]) {
+    let tensor = try NumpyFile.read(npy)
+    let width = tensor.shape.dimensions.count == 2 ? tensor.shape.dimensions[1] : 0
+    let bits = tensor.scalars(as: Float.self).map(\.bitPattern)
+    let rows = width == 0 ? [] : stride(from: 0, to: bits.count, by: width).map { Array(bits[$0..<($0 + width)]) }
+    let names = try String(contentsOf: npy.deletingPathExtension().appendingPathExtension("files.txt"), encoding: .utf8)
+        .split(separator: "\n").map(String.init)
+    return (rows, names)
+}
+
+/// Shards 0, 1, 2 of 3, laid end to end, are the unsharded run's rows bit for bit and in its order; each
+/// writes its own `features-I-of-3.npy`; `--shard-count` with `JOB_COMPLETION_INDEX` (and
+/// `TFHUB_SHARD_COUNT`) picks the same shard as `--shard I/N`.
+@Test func embedShardsPartitionTheUnshardedRunInOrder() throws {
+    let input = try sevenImages()
+    let out = try CLIRunner.temporaryDirectory()
+    defer {
+        try? FileManager.default.removeItem(at: input)
+        try? FileManager.default.removeItem(at: out)
+    }
+    let whole = out.appendingPathComponent("all.npy")
+    let unsharded = try CLIRunner.run(["embed", module.path, input.path, "-o", whole.path])
+    #expect(unsharded.status == 0, "\(unsharded.stderr)")
+    let expected = try rowsAndNames(whole)
+    #expect(expected.rows.count == 7 && expected.names.count == 7)
+
+    var rows: [[UInt32]] = [], names: [String] = []
+    for index in 0..<3 {
+        let result = try CLIRunner.run(["embed", module.path, input.path, "-o", out.appendingPathComponent("features.npy").path,
+                                        "--shard", "\(index)/3"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let file = out.appendingPathComponent("features-\(index)-of-3.npy")
+        #expect(result.stderr.contains("wrote \([2, 2, 3][index]) rows to \(file.path)"), "\(result.stderr)")
+        let part = try rowsAndNames(file)
+        rows += part.rows
+        names += part.names
+    }
+    #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("features.npy").path))
+    #expect(names == expected.names)
+    #expect(rows == expected.rows)
+
+    // The Indexed Job's way: the count from an option or TFHUB_SHARD_COUNT, the index from JOB_COMPLETION_INDEX.
+    let job = out.appendingPathComponent("job.npy")
+    let byOption = try CLIRunner.run(["embed", module.path, input.path, "-o", job.path, "--shard-count", "3"],
+                                     environment: ["JOB_COMPLETION_INDEX": "1"])
+    #expect(byOption.status == 0, "\(byOption.stderr)")
+    #expect(try rowsAndNames(out.appendingPathComponent("job-1-of-3.npy")).rows == Array(expected.rows[2..<4]))
+    let byEnvironment = try CLIRunner.run(["embed", module.path, input.path, "-o", job.path],
+                                          environment: ["JOB_COMPLETION_INDEX": "2", "TFHUB_SHARD_COUNT": "3"])
+    #expect(byEnvironment.status == 0, "\(byEnvironment.stderr)")
+    #expect(try rowsAndNames(out.appendingPathComponent("job-2-of-3.npy")).rows == Array(expected.rows[4..<7]))
+}
+
+/// More shards than images: a shard with none writes a file of no rows (as wide as the output) and exits 0;
+/// the index is zero-padded to the digits of the count, so a sorted listing is in shard order.
+@Test func embedEmptyShardWritesAnEmptyFileAndPadsTheIndex() throws {
+    let out = try CLIRunner.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: out) }
+    let file = images.appendingPathComponent("rgb.jpg").path
+    let base = out.appendingPathComponent("f.npy").path
+    let empty = try CLIRunner.run(["embed", module.path, file, "-o", base, "--shard", "3/12"])
+    #expect(empty.status == 0, "\(empty.stderr)")
+    #expect(empty.stderr.contains("shard 3/12: none of the 1 images"), "\(empty.stderr)")
+    let tensor = try NumpyFile.read(out.appendingPathComponent("f-03-of-12.npy"))
+    #expect(tensor.shape.dimensions == [0, 192])
+    let last = try CLIRunner.run(["embed", module.path, file, "-o", base, "--shard", "11/12"])
+    #expect(last.status == 0, "\(last.stderr)")
+    #expect(try NumpyFile.read(out.appendingPathComponent("f-11-of-12.npy")).shape.dimensions == [1, 192])
+}
+
+/// Bad shard values are refused before any work, with a message naming what was wrong.
+@Test(arguments: [
+    (["--shard", "3/3"], [:], "shard index 3 is out of range for 3 shards (0...2)"),
+    (["--shard", "0/0"], [:], "the shard count must be at least 1, not 0"),
+    (["--shard=-1/2"], [:], "the shard index must not be negative, not -1"),  // = : a leading - is an option
+    (["--shard", "two"], [:], "--shard must be I/N"),
+    (["--shard", "1/2", "--shard-count", "2"], [:], "give --shard I/N or --shard-count N, not both"),
+    (["--shard-count", "0"], ["JOB_COMPLETION_INDEX": "0"], "the shard count must be at least 1, not 0"),
+    (["--shard-count", "4"], ["JOB_COMPLETION_INDEX": "4"], "shard index 4 is out of range for 4 shards (0...3)"),
+    (["--shard-count", "4"], ["JOB_COMPLETION_INDEX": "x"], "JOB_COMPLETION_INDEX must be an integer, not 'x'"),
+    ([], ["TFHUB_SHARD_COUNT": "many", "JOB_COMPLETION_INDEX": "0"], "TFHUB_SHARD_COUNT must be an integer, not 'many'"),
+] as [([String], [String: String], String)])
+func embedRefusesBadShards(flags: [String], environment: [String: String], message: String) throws {
+    let result = try CLIRunner.run(["embed", module.path, images.appendingPathComponent("rgb.jpg").path] + flags,
+                                   environment: environment)
+    #expect(result.status != 0)
+    #expect(result.stderr.contains(message), "\(result.stderr)")
+    #expect(!result.stdout.contains("features"), "refused before embedding: \(result.stdout)")
+}
+
+/// `--shard-count` with no `JOB_COMPLETION_INDEX` says where the index comes from.
+@Test func embedShardCountWithoutAnIndexSaysWhereItComesFrom() throws {
+    var environment = ProcessInfo.processInfo.environment
+    environment.removeValue(forKey: "JOB_COMPLETION_INDEX")
+    let process = Process()
+    process.executableURL = CLIRunner.executable
+    process.arguments = ["embed", module.path, images.appendingPathComponent("rgb.jpg").path, "--shard-count", "4"]
+    process.environment = environment
+    let err = Pipe()
+    process.standardError = err
+    process.standardOutput = FileHandle.nullDevice
+    try process.run()
+    let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    #expect(process.terminationStatus != 0)
+    #expect(text.contains("a shard count of 4 needs the shard index from JOB_COMPLETION_INDEX"), "\(text)")
+}
