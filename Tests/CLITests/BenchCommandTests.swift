@@ -71,7 +71,8 @@ private let fakeGradientPeer = """
     let report = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
     let ours = report?["ours"] as? [String: Any]
     #expect((ours?["targets"] as? Int) == 325, "\(ours ?? [:])")
-    #expect(((ours?["loss"] as? Double) ?? .nan).isFinite, "\(ours ?? [:])")
+    let loss = (ours?["loss"] as? Double) ?? .nan
+    #expect(loss.isFinite, "\(ours ?? [:])")
     let command = (report?["tensorflow"] as? [String: Any])?["command"] as? String ?? ""
     for part in ["--batch 2", "--classes 5", "--threads 1", "--runs 1", "--tags train"] {
         #expect(command.contains(part), "\(command)")
