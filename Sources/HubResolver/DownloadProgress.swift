@@ -5,7 +5,7 @@ import Logging
 
 /// Shows download progress: with `TFHUB_DOWNLOAD_PROGRESS` set (non-empty), a line on standard error
 /// rewritten in place at most 10 times a second; otherwise a log line every 15 s, like tensorflow_hub.
-final class DownloadProgress: @unchecked Sendable {  // used on one download's serial delegate queue, then by its caller after `finished`
+final class DownloadProgress: @unchecked Sendable {  // used on one download's event loop, then by its caller after the request completed
     private let handle: String
     private let interactive: Bool
     private let logger: Logger
