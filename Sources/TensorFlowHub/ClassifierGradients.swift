@@ -39,9 +39,12 @@ public struct ClassifierGradientStep: Sendable {
     ///
     /// - Parameters:
     ///   - images: float32 `imageShape` (NHWC).
-    ///   - weights: float32 `weightShape`; `bias`: float32 `[classes]`; `labels`: int64 `[batch]`, each in
-    ///     `0..<classes` (others give a NaN loss row, as TensorFlow's CPU kernel).
+    ///   - weights: float32 `weightShape` (`[features, classes]`).
+    ///   - bias: float32 `[classes]`.
+    ///   - labels: int64 `[batch]`, each in `0..<classes` (others give a NaN loss row, as TensorFlow's CPU
+    ///     kernel).
     ///   - context: the threads of this run.
+    ///   - profile: when given, receives the wall time of every kernel step, by op type.
     /// - Returns: the loss and one gradient per entry of `targets`, each of its target's shape.
     public func callAsFunction(
         images: Tensor, weights: Tensor, bias: Tensor, labels: Tensor, context: ExecutionContext = .singleThreaded,
@@ -58,6 +61,8 @@ extension Module {
     /// `[batch, features]` float32 tensor, e.g. a feature-vector module's `default`).
     ///
     /// - Parameters:
+    ///   - name: the signature's name (argument label `signature`).
+    ///   - output: the signature's output the classifier reads.
     ///   - classes: the classifier's classes.
     ///   - batch: the batch size the plan is made for.
     ///   - threads: planned kernel threads (runs take theirs from the context).
