@@ -250,10 +250,10 @@ struct Bench: ParsableCommand {
     func runPeerScript<Report: Decodable>(
         _ name: String, pythonVariable: String, venv: String, arguments scriptArguments: [String]
     ) throws -> Report {
-        let scripts = try PeerScripts.folder(option: peerScripts)
+        let (scripts, origin) = try PeerScripts.folder(option: peerScripts)
         let script = scripts.appendingPathComponent(name)
         guard FileManager.default.fileExists(atPath: script.path) else {
-            throw ValidationError("\(name) is not in \(scripts.path) (the folder from \(PeerScripts.origin(option: peerScripts)))")
+            throw ValidationError("\(name) is not in \(scripts.path) (the folder from \(origin))")
         }
         let bundledPython = scripts.deletingLastPathComponent().appendingPathComponent("\(venv)/bin/python").path
         let python = ProcessInfo.processInfo.environment[pythonVariable].flatMap { $0.isEmpty ? nil : $0 }

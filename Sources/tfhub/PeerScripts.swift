@@ -7,25 +7,19 @@ import Foundation
 enum PeerScripts {
     static let environmentVariable = "TFHUB_BENCH_SCRIPTS"
 
-    static func folder(option: String?) throws -> URL {
-        if let option { return URL(fileURLWithPath: option) }
+    /// The folder, and what chose it (for messages).
+    static func folder(option: String?) throws -> (url: URL, origin: String) {
+        if let option { return (URL(fileURLWithPath: option), "--peer-scripts") }
         if let configured = ProcessInfo.processInfo.environment[environmentVariable], !configured.isEmpty {
-            return URL(fileURLWithPath: configured)
+            return (URL(fileURLWithPath: configured), environmentVariable)
         }
         let executableFolder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
             .deletingLastPathComponent()
-        if let found = findAbove("scripts/bench_tf.py", from: [executableFolder]) { return found.deletingLastPathComponent() }
+        if let found = findAbove("scripts/bench_tf.py", from: [executableFolder]) {
+            return (found.deletingLastPathComponent(), "the checkout tfhub was built in")
+        }
         throw ValidationError(
             "the benchmark peer scripts (bench_tf.py, bench_ort.py) were not found beside this tfhub build; "
                 + "pass --peer-scripts DIR or set \(environmentVariable) to the repository's scripts/ folder")
-    }
-
-    /// How `folder(option:)` chose its folder, for messages.
-    static func origin(option: String?) -> String {
-        if option != nil { return "--peer-scripts" }
-        if let configured = ProcessInfo.processInfo.environment[environmentVariable], !configured.isEmpty {
-            return environmentVariable
-        }
-        return "the checkout tfhub was built in"
     }
 }
