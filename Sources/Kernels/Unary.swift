@@ -132,3 +132,28 @@ public func softmax(_ logits: Tensor) throws -> Tensor {
         }
     }
 }
+
+/// Log-softmax over the last axis of a float32 tensor of rank >= 1, as TensorFlow's CPU kernel
+/// (`softmax_op_functor.h`): `shifted - log(sum(exp(shifted)))` with `shifted = x - max(x)`.
+public func logSoftmax(_ logits: Tensor) throws -> Tensor {
+    try requireFloat32(logits, "logits")
+    guard logits.shape.rank >= 1 else { throw KernelError.rank(operand: "logits", expected: ">= 1", found: 0) }
+    let depth = logits.shape[logits.shape.rank - 1]
+    let rows = depth == 0 ? 0 : logits.elementCount / depth
+    return Tensor(shape: logits.shape, of: Float.self) { out in
+        logits.withUnsafeBufferPointer(as: Float.self) { x in
+            for r in 0..<rows {
+                let base = r * depth
+                var m = -Float.infinity
+                for i in 0..<depth where x[base + i] > m { m = x[base + i] }
+                var sum: Float = 0
+                for i in 0..<depth {
+                    out[base + i] = x[base + i] - m
+                    sum += Foundation.exp(out[base + i])
+                }
+                let logSum = Foundation.log(sum)
+                for i in 0..<depth { out[base + i] -= logSum }
+            }
+        }
+    }
+}

@@ -43,7 +43,7 @@ func nonFiniteGolden(_ golden: GoldenCase) throws {
     let ops = Set(GoldenCase.all().filter { $0.family == "nonfinite" }.map(\.entry.op))
     let wanted: Set<String> = [
         "Conv2D", "DepthwiseConv2dNative", "AvgPool", "MaxPool", "FusedBatchNorm", "FusedBatchNormV3", "Relu", "Relu6",
-        "BiasAdd", "MatMul", "Softmax", "Add", "AddV2", "Sub", "Mul", "RealDiv", "Maximum", "Minimum", "AddN", "Rsqrt",
+        "BiasAdd", "MatMul", "Softmax", "LogSoftmax", "Add", "AddV2", "Sub", "Mul", "RealDiv", "Maximum", "Minimum", "AddN", "Rsqrt",
         "Sqrt", "Square", "Floor", "Mean", "Sum", "Max", "ConcatV2", "Pad", "Transpose", "Cast", "ReluGrad", "Relu6Grad",
         "BiasAddGrad", "L2Loss", "AvgPoolGrad", "MaxPoolGrad", "Conv2DBackpropInput", "Conv2DBackpropFilter",
         "DepthwiseConv2dNativeBackpropInput", "DepthwiseConv2dNativeBackpropFilter", "FusedBatchNormGradV3",

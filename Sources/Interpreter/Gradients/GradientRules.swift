@@ -29,6 +29,7 @@ enum GradientRules {
         "Reshape": reshapeLike, "Squeeze": reshapeLike, "ExpandDims": reshapeLike,
         "ConcatV2": concat, "Split": split, "Pad": pad, "Slice": slice, "StridedSlice": stridedSlice,
         "SparseSoftmaxCrossEntropyWithLogits": crossEntropy, "SoftmaxCrossEntropyWithLogits": crossEntropy,
+        "Cast": cast,
         "L2Loss": { node, dy, b in
             guard let dy = dy[0], let x = node.dataInputs.first, let type = b.type(of: x) else { return [nil] }
             return [b.emit("Mul", [x, dy], ["T": float], for: node.name, types: [type])]
@@ -247,13 +248,34 @@ enum GradientRules {
         return [grad, nil, nil, nil]
     }
 
-    /// nn_grad._SparseSoftmaxCrossEntropyWithLogitsGrad: the op's own backprop output times the loss
-    /// gradient per row.
+    /// nn_grad._SoftmaxCrossEntropyWithLogitsGrad / _SparseSoftmaxCrossEntropyWithLogitsGrad: the op's
+    /// own backprop output times the loss gradient per row; for dense labels also
+    /// `dy * -log_softmax(logits)` with respect to the labels (sparse labels are indices: none).
     private static let crossEntropy: GradientRule = { node, dy, b in
         guard let dy = dy[0], let logits = b.type(of: node.dataInputs[0]) else { return [nil, nil] }
         let batch = logits.shape[0]
         let column = b.reshape(dy, to: [batch, 1], for: node.name)
         let grad = b.emit("Mul", [column, TensorName(node: node.name, output: 1)], ["T": float], for: node.name, types: [logits])
-        return [grad, nil]
+        guard node.op == "SoftmaxCrossEntropyWithLogits", b.type(of: node.dataInputs[1])?.elementType == .float32 else {
+            return [grad, nil]
+        }
+        let logSoftmax = b.emit("LogSoftmax", [node.dataInputs[0]], ["T": float], for: node.name, types: [logits])
+        let minusColumn = b.emit("Mul", [column, b.constant(Tensor(shape: [], scalars: [Float(-1)]), for: node.name)],
+                                 ["T": float], for: node.name, types: [ValueType(.float32, [batch, 1])])
+        let labels = b.emit("Mul", [minusColumn, logSoftmax], ["T": float], for: node.name, types: [logits])
+        return [grad, labels]
+    }
+
+    /// math_grad._CastGrad: between float types the gradient cast back to the source type; through
+    /// any other type (an integer, a bool) no gradient flows.
+    private static let cast: GradientRule = { node, dy, b in
+        guard let dy = dy[0], case .type(let sourceCode)? = node.attributes["SrcT"],
+              case .type(let destinationCode)? = node.attributes["DstT"],
+              let source = sourceCode.elementType, let destination = destinationCode.elementType,
+              source.isFloatingPoint, destination.isFloatingPoint, let xt = b.type(of: node.dataInputs[0])
+        else { return [nil] }
+        if source == destination { return [dy] }
+        return [b.emit("Cast", [dy], ["SrcT": .type(DataTypeCode(destination)), "DstT": .type(DataTypeCode(source)),
+                                     "Truncate": .bool(false)], for: node.name, types: [xt])]
     }
 }

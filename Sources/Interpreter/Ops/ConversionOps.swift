@@ -1,7 +1,7 @@
 import Kernels
 import Tensors
 
-// MARK: - Cast, Fill
+// MARK: - Cast, Fill, Range
 
 func conversionOps() -> [OpDefinition] {
     [
@@ -26,5 +26,41 @@ func conversionOps() -> [OpDefinition] {
                 [ArrayKernels.fill(shape, with: inputs[1])]
             }
         },
+        OpDefinition("Range", defaults: ["Tidx": .type(DataTypeCode(.int32))]) { node in
+            try node.requireInputCount(3)
+            return PlannedOp(constants: [try rangeTensor(node)])
+        },
     ]
+}
+
+/// `Range(start, limit, delta)` with plan-time scalar inputs, as TensorFlow's `RangeOp`: `delta` not 0,
+/// `start <= limit` when `delta > 0` (`>=` when negative), size `ceil(|limit - start| / |delta|)`,
+/// values `start + i * delta`.
+private func rangeTensor(_ node: PlanNode) throws -> Tensor {
+    let type = try node.attributes.elementType("Tidx")
+    func scalar(_ index: Int, _ role: String) throws -> Double {
+        let value = try node.constant(index, role: role)
+        guard value.elementCount == 1 else { throw node.badShape(input: index, expected: "a scalar (\(role))") }
+        guard value.elementType == type else { throw node.badType(input: index, expected: "\(type) (\(role))") }
+        switch type {
+        case .int32: return Double(value.scalars(as: Int32.self)[0])
+        case .int64: return Double(value.scalars(as: Int64.self)[0])
+        case .float32: return Double(value.scalars(as: Float.self)[0])
+        default: throw node.invalidAttribute("Tidx", expected: "int32, int64 or float32", found: "\(type)")
+        }
+    }
+    let (start, limit, delta) = (try scalar(0, "start"), try scalar(1, "limit"), try scalar(2, "delta"))
+    guard delta != 0 else { throw node.invalid("Requires delta != 0: 0") }
+    guard delta > 0 ? start <= limit : start >= limit else {
+        throw node.invalid(delta > 0 ? "Requires start <= limit when delta > 0: \(start)/\(limit)"
+                                     : "Requires start >= limit when delta < 0: \(start)/\(limit)")
+    }
+    let count = Int((abs(limit - start) / abs(delta)).rounded(.up))
+    guard count <= 1 << 24 else { throw node.invalid("Range of \(count) values is larger than the plan-time limit 16777216") }
+    let values = (0..<count).map { start + Double($0) * delta }
+    switch type {
+    case .int32: return Tensor(shape: [count], scalars: values.map { Int32($0) })
+    case .int64: return Tensor(shape: [count], scalars: values.map { Int64($0) })
+    default: return Tensor(shape: [count], scalars: values.map { Float($0) })
+    }
 }

@@ -40,6 +40,12 @@ func nnOps() -> [OpDefinition] {
             guard logits.shape.rank >= 1 else { throw node.badShape(input: 0, expected: "rank >= 1") }
             return PlannedOp(outputs: [logits]) { inputs in [try softmax(inputs[0])] }
         },
+        OpDefinition("LogSoftmax", traits: .perExample) { node in
+            try node.requireInputCount(1)
+            let logits = try node.input(0, ofTypes: [.float32])
+            guard logits.shape.rank >= 1 else { throw node.badShape(input: 0, expected: "rank >= 1") }
+            return PlannedOp(outputs: [logits]) { inputs in [try logSoftmax(inputs[0])] }
+        },
     ]
 }
 

@@ -11,13 +11,22 @@ cross-entropy and the mean, reading the module's feature tensor), `grads.npy` (e
 flattened and concatenated, float32), `loss.npy`, and an entry in `module_manifest.json`
 (feature tensor, images tensor, loss tensor, per target: name, shape, offset into grads.npy).
 
+With `--module DIR --out DIR` it does the same for one module folder (scripts/test-full: the shipped
+full-size module, 224x224, batch 2 of seeded random images saved as `inputs.npy`), writing
+`manifest.json` with absolute paths into OUT instead of the committed fixtures. At that size TensorFlow
+does not agree with itself to 1e-4 (training-mode batch norm through 12 cells amplifies rounding), so it
+also writes `grads_eigen.npy`, the same gradients from TF's Eigen kernels (TF_ENABLE_ONEDNN_OPTS=0, a
+second process) next to the default oneDNN ones: the test measures our error against TF's own spread.
+
 Versions used: TensorFlow 2.21.0 (tensorflow-cpu), tf-keras 2.21.0, tensorflow-hub 0.15.0,
 numpy 2.4.6, CPython 3.11.
 Run: PYTHON=.venv-oracle/bin/python; $PYTHON Tests/Fixtures/gradients/make_module_gradients.py
 """
+import argparse
 import json
 import os
 import shutil
+import subprocess
 import sys
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -31,16 +40,17 @@ STYLES = ["slim_v1_small", "slim_v3_small", "keras_small"]
 CLASSES = 5
 
 
-def write_style(style):
-    out = os.path.join(HERE, "module_" + style)
+def write_style(style, module=None, out=None, images_value=None):
+    out = out or os.path.join(HERE, "module_" + style)
     shutil.rmtree(out, ignore_errors=True)
     os.makedirs(out)
-    folder = os.path.join(NASNET, style)
-    images_value = np.load(os.path.join(folder, "inputs_b2.npy"))
+    module = module or os.path.join(NASNET, style, "module")
+    if images_value is None:
+        images_value = np.load(os.path.join(NASNET, style, "inputs_b2.npy"))
     rng = np.random.RandomState(7)
     graph = tf.Graph()
     with graph.as_default(), tf.compat.v1.Session(graph=graph) as session:
-        meta = tf.compat.v1.saved_model.loader.load(session, ["train"], os.path.join(folder, "module"))
+        meta = tf.compat.v1.saved_model.loader.load(session, ["train"], module)
         signature = meta.signature_def["default"]
         images_name = signature.inputs["images"].name
         feature_name = signature.outputs["default"].name
@@ -79,6 +89,32 @@ def write_style(style):
 
 
 def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--module", help="one module folder instead of the reduced fixtures")
+    parser.add_argument("--out", help="with --module: the output folder")
+    parser.add_argument("--image-size", type=int, default=224)
+    parser.add_argument("--eigen-copy", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.eigen_copy:  # the second process: only grads_eigen.npy
+        out = os.path.abspath(args.out)
+        images = np.load(os.path.join(out, "inputs.npy"))
+        write_style("full", module=os.path.abspath(args.module), out=out + ".eigen", images_value=images)
+        shutil.move(os.path.join(out + ".eigen", "grads.npy"), os.path.join(out, "grads_eigen.npy"))
+        shutil.rmtree(out + ".eigen")
+        return
+    if args.module:
+        out = os.path.abspath(args.out)
+        images = np.random.RandomState(11).rand(2, args.image_size, args.image_size, 3).astype(np.float32)
+        entry = write_style("full", module=os.path.abspath(args.module), out=out, images_value=images)
+        np.save(os.path.join(out, "inputs.npy"), images)
+        subprocess.run([sys.executable, os.path.abspath(__file__), "--eigen-copy", "--module", args.module,
+                        "--out", out], check=True, env=dict(os.environ, TF_ENABLE_ONEDNN_OPTS="0"))
+        entry.update({"module": os.path.abspath(args.module), "folder": out, "inputs": os.path.join(out, "inputs.npy"),
+                      "spread": "grads_eigen.npy"})
+        with open(os.path.join(out, "manifest.json"), "w") as f:
+            json.dump({"generator": "make_module_gradients.py", "cases": [entry]}, f, indent=1)
+        print("wrote", out, len(entry["targets"]), "targets")
+        return
     entries = [write_style(s) for s in STYLES]
     manifest = {"generator": "make_module_gradients.py", "cases": entries,
                 "versions": {"tensorflow": tf.__version__, "numpy": np.__version__,

@@ -395,4 +395,17 @@ for name, parts, axis in [
     fam.add("Pack_" + name, "Pack", parts,
             lambda t, a=axis: raw.Pack(values=t, axis=a, name="op"))
 
+# MARK: - Range (plan-time constant inputs, as in reductions over every axis of a tensor of known rank)
+
+for name, start, limit, delta, dtype in [
+    ("i32", 0, 5, 1, np.int32),
+    ("i32_step3", 2, 11, 3, np.int32),
+    ("i32_negative_delta", 7, -2, -2, np.int32),
+    ("i32_empty", 0, 0, 1, np.int32),
+    ("i64", -3, 4, 2, np.int64),
+    ("f32", 0.5, 2.0, 0.3, np.float32),
+]:
+    fam.add("Range_" + name, "Range", [Const(dtype(start)), Const(dtype(limit)), Const(dtype(delta))],
+            lambda t: raw.Range(start=t[0], limit=t[1], delta=t[2], name="op"))
+
 fam.write_manifest()

@@ -419,6 +419,19 @@ def chain_cases(fam):
         fam.add("chain_shifted_subsample_%s" % kind, "AvgPool", [poisoned((1, 8, 8, C), kind)], shifted_subsample)
 
 
+def log_softmax_cases(fam):
+    """LogSoftmax (the labels gradient of SoftmaxCrossEntropyWithLogits); its own random stream, so the
+    cases above keep their values."""
+    own = np.random.RandomState(20261204)
+    logits = (own.randn(6, 11) * 3).astype(np.float32)
+    logits[0, 4] = NAN
+    logits[1, 10] = INF
+    logits[2, 2] = -INF
+    logits[3, :] = -INF
+    logits[4, [0, 9]] = INF
+    fam.add("logsoftmax_mixed", "LogSoftmax", [logits], lambda t: raw.LogSoftmax(logits=t[0], name="op"))
+
+
 def main():
     fam = Family("nonfinite", "make_golden_nonfinite.py")
     fam.reset_dir()
@@ -432,6 +445,7 @@ def main():
     copy_cases(fam)
     gradient_cases(fam)
     chain_cases(fam)
+    log_softmax_cases(fam)
     fam.write_manifest()
 
 

@@ -15,7 +15,7 @@ OPS = sorted("""
 Const Identity IdentityN NoOp Placeholder PlaceholderWithDefault StopGradient VariableV2 VarHandleOp ReadVariableOp
 ConcatV2 Pad StridedSlice Slice Split SplitV Squeeze ExpandDims Reshape Shape Size Cast Fill Transpose Pack
 Conv2D DepthwiseConv2dNative FusedBatchNorm FusedBatchNormV2 FusedBatchNormV3 Relu Relu6 AvgPool MaxPool
-Add AddV2 AddN Sub Mul RealDiv Maximum Minimum Rsqrt Sqrt Square Mean Sum Max MatMul BiasAdd Softmax Floor
+Add AddV2 AddN Sub Mul RealDiv Maximum Minimum Rsqrt Sqrt Square Mean Sum Max MatMul BiasAdd Softmax LogSoftmax Floor Range
 RandomUniform
 Conv2DBackpropInput Conv2DBackpropFilter DepthwiseConv2dNativeBackpropInput DepthwiseConv2dNativeBackpropFilter
 ReluGrad Relu6Grad BiasAddGrad L2Loss AvgPoolGrad MaxPoolGrad FusedBatchNormGrad FusedBatchNormGradV2
