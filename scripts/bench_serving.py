@@ -3,6 +3,7 @@
 single-image clients (Open Inference Protocol v2, binary tensors), each level for a bounded time.
 
 Usage: .venv-clients/bin/python scripts/bench_serving.py TFHUB [HANDLE] [--seconds S] [--clients 1,8,32]
+       [--serve-option=--batch-timeout-micros=20000 ...]
 Compare with `tfhub bench --batch 32` in the same run (the server and the clients share the machine).
 """
 import argparse
@@ -21,10 +22,13 @@ def main():
     parser.add_argument("handle", nargs="?")
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--clients", default="1,8,32")
+    parser.add_argument("--serve-option", action="append", default=[],
+                        help="passed to tfhub serve, e.g. --serve-option=--batch-timeout-micros=20000")
     args = parser.parse_args()
     command = [args.tfhub, "serve", "--port", "0", "--log-level", "warning", "--model-name", "m"]
     if args.handle:
         command.insert(2, args.handle)
+    command += args.serve_option
     server = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     address = server.stdout.readline().strip().split()[-1]
     try:
