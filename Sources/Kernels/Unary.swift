@@ -110,32 +110,37 @@ public func addN(_ inputs: [Tensor], options: KernelOptions = .singleThreaded) t
 /// the exponential of a NaN difference (a NaN logit, `Inf - Inf`, `-Inf - -Inf`) is +Inf, so such a row
 /// is NaN at those positions and 0 elsewhere.
 public func softmax(_ logits: Tensor) throws -> Tensor {
-    try requireFloat32(logits, "logits")
-    guard logits.shape.rank >= 1 else { throw KernelError.rank(operand: "logits", expected: ">= 1", found: 0) }
-    let depth = logits.shape[logits.shape.rank - 1]
-    let rows = depth == 0 ? 0 : logits.elementCount / depth
-    return Tensor(shape: logits.shape, of: Float.self) { out in
-        logits.withUnsafeBufferPointer(as: Float.self) { x in
-            for r in 0..<rows {
-                let base = r * depth
-                var m = -Float.infinity
-                for i in 0..<depth where x[base + i] > m { m = x[base + i] }
-                var sum: Float = 0
-                for i in 0..<depth {
-                    let d = x[base + i] - m
-                    let e = d.isNaN ? Float.infinity : Foundation.exp(d)
-                    out[base + i] = e
-                    sum += e
-                }
-                for i in 0..<depth { out[base + i] /= sum }
-            }
+    try mapRows(logits) { x, out, m in
+        var sum: Float = 0
+        for i in x.indices {
+            let d = x[i] - m
+            let e = d.isNaN ? Float.infinity : Foundation.exp(d)
+            out[i] = e
+            sum += e
         }
+        for i in out.indices { out[i] /= sum }
     }
 }
 
 /// Log-softmax over the last axis of a float32 tensor of rank >= 1, as TensorFlow's CPU kernel
 /// (`softmax_op_functor.h`): `shifted - log(sum(exp(shifted)))` with `shifted = x - max(x)`.
 public func logSoftmax(_ logits: Tensor) throws -> Tensor {
+    try mapRows(logits) { x, out, m in
+        var sum: Float = 0
+        for i in x.indices {
+            out[i] = x[i] - m
+            sum += Foundation.exp(out[i])
+        }
+        let logSum = Foundation.log(sum)
+        for i in out.indices { out[i] -= logSum }
+    }
+}
+
+/// A float32 tensor of rank >= 1 of `logits`' shape, each last-axis row written by `row(input row,
+/// output row, row maximum)`; the maximum skips NaN (`-Inf` for a row of NaN or an empty row).
+private func mapRows(
+    _ logits: Tensor, _ row: (Slice<UnsafeBufferPointer<Float>>, inout Slice<UnsafeMutableBufferPointer<Float>>, Float) -> Void
+) throws -> Tensor {
     try requireFloat32(logits, "logits")
     guard logits.shape.rank >= 1 else { throw KernelError.rank(operand: "logits", expected: ">= 1", found: 0) }
     let depth = logits.shape[logits.shape.rank - 1]
@@ -143,16 +148,11 @@ public func logSoftmax(_ logits: Tensor) throws -> Tensor {
     return Tensor(shape: logits.shape, of: Float.self) { out in
         logits.withUnsafeBufferPointer(as: Float.self) { x in
             for r in 0..<rows {
-                let base = r * depth
+                let input = x[(r * depth)..<(r * depth + depth)]
                 var m = -Float.infinity
-                for i in 0..<depth where x[base + i] > m { m = x[base + i] }
-                var sum: Float = 0
-                for i in 0..<depth {
-                    out[base + i] = x[base + i] - m
-                    sum += Foundation.exp(out[base + i])
-                }
-                let logSum = Foundation.log(sum)
-                for i in 0..<depth { out[base + i] -= logSum }
+                for v in input where v > m { m = v }
+                var output = out[(r * depth)..<(r * depth + depth)]
+                row(input, &output, m)
             }
         }
     }
