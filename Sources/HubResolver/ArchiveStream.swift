@@ -2,8 +2,9 @@
 
 /// Takes the raw bytes of a module archive (from a file or an HTTP body) in chunks, recognises gzip,
 /// plain tar, HTML and other compressions from the first bytes (like `tarfile.open(mode="r|*")`), and
-/// extracts into `root`. Nothing is buffered beyond the first 512 bytes.
-final class ArchiveStream {
+/// extracts into `root`. Nothing is buffered beyond the first 512 bytes. (`package`: the archive fuzz
+/// target drives it directly.)
+package final class ArchiveStream {
     /// Names the archive in error messages (a path or a URL with its HTTP context).
     var source: String
     private let root: String
@@ -18,7 +19,7 @@ final class ArchiveStream {
         didSet { tar?.archiveSize = expectedSize }
     }
 
-    init(root: String, source: String, limits: ExtractionLimits, expectedSize: Int64? = nil) {
+    package init(root: String, source: String, limits: ExtractionLimits, expectedSize: Int64? = nil) {
         self.root = root
         self.source = source
         self.limits = limits
@@ -26,9 +27,9 @@ final class ArchiveStream {
     }
 
     /// True once the tar stream has reached its end-of-archive block; later input is ignored.
-    var isComplete: Bool { tar?.isComplete ?? false }
+    package var isComplete: Bool { tar?.isComplete ?? false }
 
-    func consume(_ chunk: UnsafeRawBufferPointer) throws {
+    package func consume(_ chunk: UnsafeRawBufferPointer) throws {
         bytesReceived += Int64(chunk.count)
         if tar == nil {
             head += chunk
@@ -42,7 +43,7 @@ final class ArchiveStream {
         }
     }
 
-    func finish() throws {
+    package func finish() throws {
         if tar == nil {
             try start()
             let buffered = head

@@ -5,9 +5,9 @@ import Foundation
 /// Checks a folder for the files a TF1 hub module needs, without parsing them: `tfhub_module.pb`,
 /// `saved_model.pb`, and, when `variables/variables.index` exists, every data shard its siblings'
 /// names imply (`variables.data-SSSSS-of-NNNNN` for all S < N, one N for all shards).
-enum ModuleFolderValidator {
+package enum ModuleFolderValidator {
     /// nil when the folder is a complete module, otherwise what is wrong with it.
-    static func problem(in folder: String) -> String? {
+    package static func problem(in folder: String) -> String? {
         switch POSIX.kind(of: folder) {
         case .missing: return "the folder does not exist"
         case .directory: break

@@ -115,7 +115,8 @@ public struct ModuleResolver: Sendable {
             staleLockTimeout: staleLockTimeout, idleLockTimeout: idleLockTimeout, logger: logger)
     }
 
-    /// Streams a local archive through the sniffer, gzip and tar into `folder`, 1 MiB at a time.
+    /// Streams a local archive through the sniffer, gzip and tar into `folder`, 1 MiB at a time (a
+    /// smaller archive is read in one piece: zeroing 1 MiB per load dominated small archives).
     private func extractFile(_ path: String, into folder: String) throws {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw ResolverError.fileSystem(path: path, operation: "Opening", reason: POSIX.describe(errno)) }
@@ -123,7 +124,8 @@ public struct ModuleResolver: Sendable {
         var status = stat()
         let size: Int64? = fstat(fd, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG ? Int64(status.st_size) : nil
         let stream = ArchiveStream(root: folder, source: path, limits: limits, expectedSize: size)
-        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        let chunk = Int(min(max(size ?? Int64(1 << 20), 4096), Int64(1 << 20)))
+        var buffer = [UInt8](repeating: 0, count: chunk)
         while !stream.isComplete {
             let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if count < 0 {
