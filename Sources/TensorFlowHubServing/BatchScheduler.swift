@@ -5,8 +5,13 @@ import Tensors
 
 /// Dynamic batching: requests for the same model, signature and per-row input types wait in one bounded
 /// queue; a worker thread takes the oldest, adds every compatible request behind it up to
-/// `maxBatchSize` rows (or until the oldest has waited `batchTimeoutMicros`), runs them as one module
-/// call and hands each request its own rows of the outputs.
+/// `maxBatchSize` rows (or until `batchTimeoutMicros` have passed since the oldest arrived or, when it
+/// arrived while the previous batch ran, since that batch ended), runs them as one module call and
+/// hands each request its own rows of the outputs.
+///
+/// Timing the wait from the end of the previous batch keeps closed-loop clients in one wave: under
+/// load, the requests that arrived during a call would otherwise leave at once, without the clients
+/// whose answers that call just sent, and 32 clients settle into two alternating batches of 16.
 ///
 /// Module calls are CPU-bound and run on the worker thread, never on Swift's cooperative pool or the
 /// event loops; one call at a time, each on all of the module's kernel threads.
@@ -18,6 +23,8 @@ final class BatchScheduler: @unchecked Sendable {
     private var running = 0
     private var worker: Thread?
     private var soloCount: UInt64 = 0
+    /// When the last module call ended (the batch timeout of requests queued during it starts here).
+    private var idleSince = Date.distantPast
 
     private let maxBatchSize: Int
     private let batchTimeout: TimeInterval
@@ -142,7 +149,7 @@ final class BatchScheduler: @unchecked Sendable {
                 }
                 if rows >= maxBatchSize { break }
             }
-            let batchDeadline = head.enqueued.addingTimeInterval(batchTimeout)
+            let batchDeadline = max(head.enqueued, idleSince).addingTimeInterval(batchTimeout)
             if rows < maxBatchSize, !stopping, Date() < batchDeadline {
                 let firstExpiry = queue.compactMap { $0.deadline?.date }.min() ?? batchDeadline
                 _ = condition.wait(until: min(batchDeadline, firstExpiry))
@@ -156,6 +163,7 @@ final class BatchScheduler: @unchecked Sendable {
             execute(jobs, rows: rows)
             condition.lock()
             running -= 1
+            idleSince = Date()
         }
         condition.unlock()
     }
