@@ -12,7 +12,7 @@ public func activationGradient(
 ) throws -> Tensor {
     try checkShape(gradients, features.shape, "gradients")
     try checkShape(features, gradients.shape, "features")
-    return Tensor(shape: gradients.shape, of: Float.self) { out in
+    return Tensor(shape: gradients.shape, of: Float.self, recycler: options.recycler) { out in
         gradients.withUnsafeBufferPointer(as: Float.self) { g in
             features.withUnsafeBufferPointer(as: Float.self) { f in
                 forEachChunk(of: out.count, options: options, minimumChunk: parallelElementThreshold) { range, _ in
@@ -60,13 +60,15 @@ public func l2Loss(_ t: Tensor) throws -> Tensor {
 
 /// A float32 tensor of `shape` holding zeros except at the strided block `offset + Σ i_a * strides[a]`
 /// (`i` over `blockShape`), which receives `values` in row-major order: `StridedSliceGrad`.
-public func stridedScatter(_ values: Tensor, into shape: Shape, offset: Int, strides: [Int], blockShape: Shape) throws -> Tensor {
+public func stridedScatter(
+    _ values: Tensor, into shape: Shape, offset: Int, strides: [Int], blockShape: Shape, recycler: StorageRecycler? = nil
+) throws -> Tensor {
     guard values.elementType == .float32, values.shape.elementCount == blockShape.elementCount else {
         throw KernelError.parameter(name: "dy", expected: "float32 with \(blockShape.elementCount) elements",
                                     found: "\(values.elementType) \(values.shape)")
     }
-    return Tensor(shape: shape, of: Float.self) { out in
-        for index in out.indices { out[index] = 0 }
+    return Tensor(shape: shape, of: Float.self, recycler: recycler) { out in
+        out.initialize(repeating: 0)
         let count = blockShape.elementCount
         guard count > 0 else { return }
         values.withUnsafeBufferPointer(as: Float.self) { v in

@@ -118,7 +118,7 @@ private func normalise(
     _ x: Tensor, channels: Int, mean: [Float], factor: [Float], offset: [Float], options: KernelOptions
 ) -> Tensor {
     let rest = channels == 0 ? 0 : x.elementCount / channels
-    return Tensor(shape: x.shape, of: Float.self) { out in
+    return Tensor(shape: x.shape, of: Float.self, recycler: options.recycler) { out in
         guard let o = out.baseAddress else { return }
         x.withUnsafeBufferPointer(as: Float.self) { xs in
             guard let xp = xs.baseAddress else { return }

@@ -51,7 +51,7 @@ public func concatenateSums(_ parts: [ConcatPart], axis: Int, options: KernelOpt
     let rows = first.shape.dimensions[..<axis].reduce(1, *)
     let rowWork = widths.reduce(0, +)
     return withExtendedLifetime(parts) {
-        Tensor(shape: outputShape, of: Float.self) { out in
+        Tensor(shape: outputShape, of: Float.self, recycler: options.recycler) { out in
             guard let base = out.baseAddress, out.count > 0 else { return }
             forEachChunk(of: rows, options: options, minimumChunk: max(1, parallelElementThreshold / max(1, rowWork))) { range, _ in
                 ck_concat_sums_f32(options.backend.isa, range.lowerBound, range.upperBound, parts.count, a, b, widths, base)

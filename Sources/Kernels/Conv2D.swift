@@ -131,7 +131,7 @@ public func conv2D(
     let (lo, hi) = activation.bounds
     let pixels = geometry.outputShape[0] * geometry.outputShape[1] * geometry.outputShape[2]
     let scratchCount = ck_conv2d_scratch_count(&window)
-    return Tensor(shape: geometry.outputShape, of: Float.self) { out in
+    return Tensor(shape: geometry.outputShape, of: Float.self, recycler: options.recycler) { out in
         guard let outBase = out.baseAddress, out.count > 0 else { return }
         input.withUnsafeBufferPointer(as: Float.self) { inp in
             withOptionalPointer(bias) { biasPointer in

@@ -34,7 +34,7 @@ public func conv2DBackpropInput(
     var window = geometry.window
     let scratchCount = max(1, ck_conv2d_backprop_input_scratch_count(&window))
     let perImage = saturatingProduct(o[1], o[2], o[3], f[0], f[1], f[2])
-    return Tensor(shape: i, of: Float.self) { dx in
+    return Tensor(shape: i, of: Float.self, recycler: options.recycler) { dx in
         guard let dxBase = dx.baseAddress, dx.count > 0 else { return }
         outputGradient.withUnsafeBufferPointer(as: Float.self) { dy in
             forEachChunk(of: i[0], options: options, minimumChunk: minimumChunk(workPerItem: perImage)) { range, _ in
@@ -86,7 +86,7 @@ public func depthwiseBackpropInput(
     let i = geometry.inputShape, f = geometry.filterShape, o = geometry.outputShape
     var window = geometry.window
     let perImage = saturatingProduct(o[1], o[2], o[3], f[0], f[1])
-    return Tensor(shape: i, of: Float.self) { dx in
+    return Tensor(shape: i, of: Float.self, recycler: options.recycler) { dx in
         guard let dxBase = dx.baseAddress, dx.count > 0 else { return }
         filter.withUnsafeBufferPointer(as: Float.self) { w in
             outputGradient.withUnsafeBufferPointer(as: Float.self) { dy in
@@ -128,7 +128,7 @@ private func summingPartials(
 ) -> Tensor {
     let count = shape.elementCount
     let slots = max(1, options.threads * chunksPerThread)
-    return Tensor(shape: shape, of: Float.self) { out in
+    return Tensor(shape: shape, of: Float.self, recycler: options.recycler) { out in
         guard let outBase = out.baseAddress, count > 0 else { return }
         outBase.initialize(repeating: 0, count: count)
         guard options.threads > 1 else {

@@ -84,7 +84,7 @@ public func depthwiseConv2D(
     case .relu: source = try unary(.relu, input, options: options)
     case .relu6: source = try unary(.relu6, input, options: options)
     }
-    return Tensor(shape: geometry.outputShape, of: Float.self) { out in
+    return Tensor(shape: geometry.outputShape, of: Float.self, recycler: options.recycler) { out in
         guard let outBase = out.baseAddress, out.count > 0 else { return }
         source.withUnsafeBufferPointer(as: Float.self) { inp in
             filter.withUnsafeBufferPointer(as: Float.self) { filt in

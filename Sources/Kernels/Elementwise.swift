@@ -54,7 +54,7 @@ private func float32Binary(
     case .minimum: code = CK_MIN
     }
     let loops = BroadcastLoops(a.shape, b.shape, output: shape)
-    return Tensor(shape: shape, of: Float.self) { out in
+    return Tensor(shape: shape, of: Float.self, recycler: options.recycler) { out in
         guard let o = out.baseAddress else { return }
         a.withUnsafeBufferPointer(as: Float.self) { ab in
             b.withUnsafeBufferPointer(as: Float.self) { bb in

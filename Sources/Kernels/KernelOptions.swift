@@ -1,3 +1,4 @@
+import Tensors
 import CKernels
 
 /// The instruction set a kernel runs with. `.best` picks the fastest one the CPU has; the others exist so
@@ -44,39 +45,46 @@ public enum KernelBackend: Sendable, Hashable, CaseIterable, CustomStringConvert
     }
 }
 
-/// How a kernel runs: the threads it may split its work over, the pool they come from, and its
-/// instruction set. Passed to every kernel call; kernels read no ambient state.
+/// How a kernel runs: the threads it may split its work over, the pool they come from, its instruction
+/// set, and where its output memory comes from. Passed to every kernel call; kernels read no ambient state.
 public struct KernelOptions: Sendable, Hashable {
     /// Threads the kernel may use, the calling thread included (1 without a pool).
     public var threads: Int
     public var backend: KernelBackend
     /// The pool that lends the extra threads; `nil` runs on the calling thread alone.
     public var pool: WorkerPool?
+    /// Recycles the memory of freed outputs for new ones (`nil`: the system allocator).
+    public var recycler: StorageRecycler?
 
     /// - Parameters:
     ///   - threads: the thread budget (at least 1; more than 1 needs a `pool`, which also caps it).
     ///   - backend: the instruction set (`.best` when the requested one is not available).
     ///   - pool: the pool lending `threads - 1` workers.
-    public init(threads: Int = 1, backend: KernelBackend = .best, pool: WorkerPool? = nil) {
+    ///   - recycler: where output tensors take their memory from.
+    public init(threads: Int = 1, backend: KernelBackend = .best, pool: WorkerPool? = nil,
+                recycler: StorageRecycler? = nil) {
         self.threads = pool.map { min(max(1, threads), $0.threadCount) } ?? 1
         self.backend = backend.isAvailable ? backend : .best
         self.pool = self.threads > 1 ? pool : nil
+        self.recycler = recycler
     }
 
     /// One thread with the best instruction set.
     public static let singleThreaded = KernelOptions()
 
     /// The same backend on the calling thread alone.
-    public var singleThreadedCopy: KernelOptions { KernelOptions(threads: 1, backend: backend) }
+    public var singleThreadedCopy: KernelOptions { KernelOptions(threads: 1, backend: backend, recycler: recycler) }
 
     public static func == (a: KernelOptions, b: KernelOptions) -> Bool {
         a.threads == b.threads && a.backend == b.backend && a.pool.map(ObjectIdentifier.init) == b.pool.map(ObjectIdentifier.init)
+            && a.recycler.map(ObjectIdentifier.init) == b.recycler.map(ObjectIdentifier.init)
     }
 
     public func hash(into hasher: inout Hasher) {
         hasher.combine(threads)
         hasher.combine(backend)
         hasher.combine(pool.map(ObjectIdentifier.init))
+        hasher.combine(recycler.map(ObjectIdentifier.init))
     }
 }
 

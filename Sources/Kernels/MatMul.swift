@@ -42,7 +42,7 @@ private func matMul(
 ) throws -> Tensor {
     let k = packed.rows, n = packed.columns
     let (lo, hi) = activation.bounds
-    return Tensor(shape: [m, n], of: Float.self) { out in
+    return Tensor(shape: [m, n], of: Float.self, recycler: options.recycler) { out in
         guard let outBase = out.baseAddress, out.count > 0 else { return }
         a.withUnsafeBufferPointer(as: Float.self) { ap in
             withOptionalPointer(bias) { biasPointer in

@@ -40,7 +40,7 @@ public func batchNormGradient(
     let sumDy = Array(sums[0..<channels]), sumDyXc = Array(sums[channels...])
     let count = Float(max(rest, 1))
     let meanDy = sumDy.map { Float($0) / count }, meanDyXc = sumDyXc.map { Float($0) / count }
-    let dx = Tensor(shape: x.shape, of: Float.self) { out in
+    let dx = Tensor(shape: x.shape, of: Float.self, recycler: options.recycler) { out in
         guard let o = out.baseAddress else { return }
         outputGradient.withUnsafeBufferPointer(as: Float.self) { dy in
             x.withUnsafeBufferPointer(as: Float.self) { xs in

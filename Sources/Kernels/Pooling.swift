@@ -54,7 +54,7 @@ public func pool2D(
     }
     var window = geometry.window
     let outRows = geometry.outputShape[0] * geometry.outputShape[1]
-    return Tensor(shape: geometry.outputShape, of: Float.self) { out in
+    return Tensor(shape: geometry.outputShape, of: Float.self, recycler: options.recycler) { out in
         guard let outBase = out.baseAddress, out.count > 0 else { return }
         input.withUnsafeBufferPointer(as: Float.self) { inp in
             let perRow = saturatingProduct(geometry.outputShape[2], geometry.outputShape[3], geometry.windowH, geometry.windowW)

@@ -15,7 +15,7 @@ public func averagePoolGradient(
     try checkShape(outputGradient, geometry.outputShape, "grad")
     let i = geometry.inputShape, o = geometry.outputShape
     let channels = i[3]
-    return Tensor(shape: i, of: Float.self) { dx in
+    return Tensor(shape: i, of: Float.self, recycler: options.recycler) { dx in
         dx.initialize(repeating: 0)
         outputGradient.withUnsafeBufferPointer(as: Float.self) { dy in
             forEachImage(i[0], work: saturatingProduct(o[1], o[2], channels, geometry.windowH, geometry.windowW),
@@ -55,7 +55,7 @@ public func maxPoolGradient(
     try checkShape(outputGradient, geometry.outputShape, "grad")
     let i = geometry.inputShape, o = geometry.outputShape
     let channels = i[3]
-    return Tensor(shape: i, of: Float.self) { dx in
+    return Tensor(shape: i, of: Float.self, recycler: options.recycler) { dx in
         dx.initialize(repeating: 0)
         input.withUnsafeBufferPointer(as: Float.self) { x in
             outputGradient.withUnsafeBufferPointer(as: Float.self) { dy in

@@ -39,7 +39,7 @@ private func float32Unary(_ op: UnaryOperation, _ x: Tensor, _ options: KernelOp
     case .square: code = CK_SQUARE
     case .floor: code = CK_FLOOR
     }
-    return Tensor(shape: x.shape, of: Float.self) { out in
+    return Tensor(shape: x.shape, of: Float.self, recycler: options.recycler) { out in
         x.withUnsafeBufferPointer(as: Float.self) { src in
             guard let s = src.baseAddress, let o = out.baseAddress else { return }
             forEachChunk(of: src.count, options: options, minimumChunk: parallelElementThreshold) { range, _ in

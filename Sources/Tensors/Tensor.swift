@@ -41,12 +41,14 @@ public struct Tensor: Sendable {
     /// A scalar tensor.
     public init<T: TensorScalar>(_ scalar: T) { self.init(shape: .scalar, scalars: [scalar]) }
 
-    /// A dense tensor whose elements `body` writes; every element must be written.
+    /// A dense tensor whose elements `body` writes; every element must be written. Its memory comes from
+    /// `recycler` when given (a kernel passes its execution context's).
     public init<T: TensorScalar>(
-        shape: Shape, of type: T.Type = T.self,
+        shape: Shape, of type: T.Type = T.self, recycler: StorageRecycler? = nil,
         initializingWith body: (UnsafeMutableBufferPointer<T>) throws -> Void
     ) rethrows {
-        let storage = TensorStorage(uninitializedByteCount: shape.elementCount * MemoryLayout<T>.stride)
+        let storage = TensorStorage(
+            uninitializedByteCount: shape.elementCount * MemoryLayout<T>.stride, recycler: recycler)
         try body(storage.baseAddress.bindMemory(to: T.self, capacity: shape.elementCount)
             .asBuffer(count: shape.elementCount))
         self.init(elementType: T.elementType, shape: shape, storage: storage)

@@ -5,21 +5,37 @@
 public final class TensorStorage: @unchecked Sendable {  // written only before its tensor is published (above)
     public let byteCount: Int
     public let baseAddress: UnsafeMutableRawPointer
+    /// Where the block goes back when this storage is freed (`nil`: the system allocator).
+    private let recycler: StorageRecycler?
+    private let blockSize: Int
 
     /// Allocates `byteCount` bytes, zero-filled.
-    public init(byteCount: Int) {
-        self.byteCount = byteCount
-        baseAddress = UnsafeMutableRawPointer.allocate(byteCount: max(byteCount, 1), alignment: 64)
+    public convenience init(byteCount: Int, recycler: StorageRecycler? = nil) {
+        self.init(uninitializedByteCount: byteCount, recycler: recycler)
         baseAddress.initializeMemory(as: UInt8.self, repeating: 0, count: max(byteCount, 1))
     }
 
-    /// Allocates `byteCount` bytes without initialising them; the caller must write every byte.
-    public init(uninitializedByteCount byteCount: Int) {
+    /// Allocates `byteCount` bytes without initialising them; the caller must write every byte. With a
+    /// `recycler`, a block of at least `StorageRecycler.minimumBlockBytes` comes from (and goes back to) it.
+    public init(uninitializedByteCount byteCount: Int, recycler: StorageRecycler? = nil) {
         self.byteCount = byteCount
-        baseAddress = UnsafeMutableRawPointer.allocate(byteCount: max(byteCount, 1), alignment: 64)
+        if let recycler, byteCount >= StorageRecycler.minimumBlockBytes {
+            let size = StorageRecycler.blockSize(for: byteCount)
+            self.blockSize = size
+            self.recycler = recycler
+            baseAddress = recycler.take(blockSize: size)
+                ?? UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 64)
+        } else {
+            self.blockSize = max(byteCount, 1)
+            self.recycler = nil
+            baseAddress = UnsafeMutableRawPointer.allocate(byteCount: max(byteCount, 1), alignment: 64)
+        }
     }
 
-    deinit { baseAddress.deallocate() }
+    deinit {
+        if let recycler, recycler.give(baseAddress, blockSize: blockSize) { return }
+        baseAddress.deallocate()
+    }
 
     public var rawBuffer: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: baseAddress, count: byteCount) }
     public var mutableRawBuffer: UnsafeMutableRawBufferPointer {

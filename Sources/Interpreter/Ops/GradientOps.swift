@@ -242,7 +242,7 @@ private func stridedSliceGradientOp(_ node: PlanNode) throws -> PlannedOp {
     let offset = isEmpty ? 0 : zip(spec.begins, elementStrides).reduce(0) { $0 + $1.0 * $1.1 }
     let steps = spec.sizes.indices.map { spec.strides[$0] * elementStrides[$0] }
     let block = Shape(spec.sizes)
-    return PlannedOp(outputs: [ValueType(.float32, full)]) { inputs in
-        [try stridedScatter(inputs[4], into: full, offset: offset, strides: steps, blockShape: block)]
+    return PlannedOp(outputs: [ValueType(.float32, full)]) { inputs, options in
+        [try stridedScatter(inputs[4], into: full, offset: offset, strides: steps, blockShape: block, recycler: options.recycler)]
     }
 }

@@ -23,8 +23,9 @@ func joinAndSplitOps() -> [OpDefinition] {
             }
             var outputShape = first
             outputShape[axis] = total
-            return PlannedOp(outputs: [ValueType(type, outputShape)]) { inputs in
-                count == 1 ? [inputs[0]] : [ArrayKernels.concatenate(Array(inputs[0..<count]), axis: axis)]
+            return PlannedOp(outputs: [ValueType(type, outputShape)]) { inputs, options in
+                count == 1 ? [inputs[0]]
+                    : [ArrayKernels.concatenate(Array(inputs[0..<count]), axis: axis, recycler: options.recycler)]
             }
         },
         OpDefinition("Pack", defaults: ["axis": .int(0)]) { node in

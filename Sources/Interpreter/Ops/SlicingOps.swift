@@ -72,7 +72,9 @@ func slicingOps() -> [OpDefinition] {
             }
             let output = ValueType(input.elementType, try checkedShape(dims, node: node))
             if flat.allSatisfy({ $0 == 0 }) { return .passThrough([output]) }
-            return PlannedOp(outputs: [output]) { inputs in [ArrayKernels.pad(inputs[0], paddings: paddings)] }
+            return PlannedOp(outputs: [output]) { inputs, options in
+                [ArrayKernels.pad(inputs[0], paddings: paddings, recycler: options.recycler)]
+            }
         },
         OpDefinition("Transpose", defaults: ["Tperm": .type(DataTypeCode(.int32))]) { node in
             try node.requireInputCount(2)
@@ -104,8 +106,8 @@ private func slicePlan(_ input: ValueType, begins: [Int], steps: [Int], sizes: [
     // Axes of size <= 1 never step, so their (possibly huge) stride is irrelevant.
     let strides = sizes.indices.map { sizes[$0] <= 1 ? 0 : steps[$0] * inputStrides[$0] }
     let sliceShape = Shape(sizes)
-    return PlannedOp(outputs: [output]) { inputs in
-        [ArrayKernels.gather(inputs[0], offset: offset, strides: strides, outputShape: sliceShape)
+    return PlannedOp(outputs: [output]) { inputs, options in
+        [ArrayKernels.gather(inputs[0], offset: offset, strides: strides, outputShape: sliceShape, recycler: options.recycler)
             .reshaped(to: finalShape)]
     }
 }

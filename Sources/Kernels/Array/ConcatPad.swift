@@ -5,12 +5,12 @@ import Tensors
 extension ArrayKernels {
     /// Joins `inputs` along `axis` (in `0..<rank`). All inputs share the element type, the rank, and
     /// every dimension except `axis`.
-    public static func concatenate(_ inputs: [Tensor], axis: Int) -> Tensor {
+    public static func concatenate(_ inputs: [Tensor], axis: Int, recycler: StorageRecycler? = nil) -> Tensor {
         precondition(!inputs.isEmpty, "concatenating no tensors")
         var outputShape = inputs[0].shape
         outputShape[axis] = inputs.reduce(0) { $0 + $1.shape[axis] }
         let outputStrides = outputShape.strides
-        return produce(inputs[0].elementType, outputShape, zeroed: false) { output in
+        return produce(inputs[0].elementType, outputShape, zeroed: false, recycler: recycler) { output in
             var position = 0
             for input in inputs {
                 let walk = StridedWalk(
@@ -47,14 +47,14 @@ extension ArrayKernels {
 
     /// Pads `input` with zeros (empty strings, `false`): `paddings[k]` elements before and after axis
     /// `k`, all non-negative.
-    public static func pad(_ input: Tensor, paddings: [(before: Int, after: Int)]) -> Tensor {
+    public static func pad(_ input: Tensor, paddings: [(before: Int, after: Int)], recycler: StorageRecycler? = nil) -> Tensor {
         precondition(paddings.count == input.shape.rank, "one padding pair per axis")
         let outputShape = Shape(zip(input.shape.dimensions, paddings).map { $0 + $1.before + $1.after })
         let outputStrides = outputShape.strides
         let offset = zip(paddings, outputStrides).reduce(0) { $0 + $1.0.before * $1.1 }
         let walk = StridedWalk(shape: input.shape.dimensions, sourceStrides: input.shape.strides,
                                destinationStrides: outputStrides, sourceOffset: 0, destinationOffset: offset)
-        return produce(input.elementType, outputShape, zeroed: true) { output in
+        return produce(input.elementType, outputShape, zeroed: true, recycler: recycler) { output in
             copy(walk, from: input, into: &output)
         }
     }

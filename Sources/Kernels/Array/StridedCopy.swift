@@ -119,11 +119,13 @@ extension ArrayKernels {
     /// A new tensor of `outputShape` whose element at index `i` is
     /// `input[offset + Σ i_k * strides[k]]` (strides in elements, possibly negative or zero).
     /// Every addressed element must lie inside `input`.
-    public static func gather(_ input: Tensor, offset: Int, strides: [Int], outputShape: Shape) -> Tensor {
+    public static func gather(
+        _ input: Tensor, offset: Int, strides: [Int], outputShape: Shape, recycler: StorageRecycler? = nil
+    ) -> Tensor {
         precondition(strides.count == outputShape.rank, "one stride per output axis")
         let walk = StridedWalk(shape: outputShape.dimensions, sourceStrides: strides,
                                destinationStrides: outputShape.strides, sourceOffset: offset, destinationOffset: 0)
-        return produce(input.elementType, outputShape, zeroed: false) { output in
+        return produce(input.elementType, outputShape, zeroed: false, recycler: recycler) { output in
             copy(walk, from: input, into: &output)
         }
     }
@@ -154,9 +156,11 @@ enum TensorBuffer {
 
 extension ArrayKernels {
     /// Makes a tensor of `type` and `shape` whose elements `body` writes. With `zeroed`, elements start
-    /// as zero (empty strings); otherwise `body` must write every element.
+    /// as zero (empty strings); otherwise `body` must write every element. Dense memory comes from
+    /// `recycler` when given.
     static func produce(
-        _ type: ElementType, _ shape: Shape, zeroed: Bool, _ body: (inout TensorBuffer) -> Void
+        _ type: ElementType, _ shape: Shape, zeroed: Bool, recycler: StorageRecycler? = nil,
+        _ body: (inout TensorBuffer) -> Void
     ) -> Tensor {
         let count = shape.elementCount
         if type == .string {
@@ -166,7 +170,8 @@ extension ArrayKernels {
             return Tensor(shape: shape, strings: strings)
         }
         let byteCount = count * (type.byteSize ?? 1)
-        let storage = zeroed ? TensorStorage(byteCount: byteCount) : TensorStorage(uninitializedByteCount: byteCount)
+        let storage = zeroed ? TensorStorage(byteCount: byteCount, recycler: recycler)
+            : TensorStorage(uninitializedByteCount: byteCount, recycler: recycler)
         var buffer = TensorBuffer.dense(storage)
         body(&buffer)
         return Tensor(elementType: type, shape: shape, storage: storage)
