@@ -27,14 +27,7 @@ public final class StorageRecycler: Sendable {
         self.capacityBytes = max(0, capacityBytes)
     }
 
-    deinit {
-        free.withLock { blocks in
-            for addresses in blocks.bySize.values {
-                for address in addresses { UnsafeMutableRawPointer(bitPattern: address)?.deallocate() }
-            }
-            blocks.bySize = [:]
-        }
-    }
+    deinit { drain() }
 
     /// Bytes of free blocks held now.
     public var cachedBytes: Int { free.withLock { $0.cachedBytes } }

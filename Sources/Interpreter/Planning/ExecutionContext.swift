@@ -2,8 +2,9 @@ import Kernels
 import Tensors
 
 /// What one run of a plan may use: a thread budget, the worker pool that lends the threads, the
-/// kernels' instruction set, and the recycler that reuses the memory of freed step results. Passed to every run (`ExecutionPlan.run`, `Graph.run`); nothing is ambient,
-/// so two runs with two contexts on two threads run at the same time, each on its own threads.
+/// kernels' instruction set, and the recycler that reuses the memory of freed step results. Passed to
+/// every run (`ExecutionPlan.run`, `Graph.run`); nothing is ambient, so two runs with two contexts on two
+/// threads run at the same time, each on its own threads.
 ///
 /// A context is used by one run at a time (its pool runs one loop at a time; a second run on the same
 /// context at once would run its kernels on one thread). Contexts are cheap to keep: the pool's workers
