@@ -26,6 +26,8 @@ let package = Package(
         .library(name: "TensorFlowHub", targets: ["TensorFlowHub"]),
         /// `tfhub serve` as a library (Hummingbird 2); a separate product, so only servers build swift-nio's server side.
         .library(name: "TensorFlowHubServing", targets: ["TensorFlowHubServing"]),
+        /// Fine-tuning (`{"train"}` graphs, optimizers, update ops) and hub-module export.
+        .library(name: "TensorFlowHubTraining", targets: ["TensorFlowHubTraining"]),
         .executable(name: "tfhub", targets: ["tfhub"]),
     ],
     dependencies: [
@@ -95,6 +97,10 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: [.swiftLanguageMode(.v6)]),
+        /// Fine-tuning a module's `{"train"}` graph with TF1's optimizers, and exporting the result as a hub module.
+        .target(
+            name: "TensorFlowHubTraining",
+            dependencies: ["TensorFlowHub", "TFProto", "TensorBundle", "Tensors", "Interpreter", "Kernels"]),
         /// Times TensorBundle on a bundle; run through scripts/bench-bundle.
         .executableTarget(name: "bundle-bench", dependencies: ["TensorBundle"]),
         /// Kernel micro-benchmark on NASNet-A mobile layer shapes, TensorFlow side by side.
@@ -102,7 +108,7 @@ let package = Package(
         .executableTarget(
             name: "tfhub",
             dependencies: [
-                "TensorFlowHub", "HubResolver", "ImageInput", "Interpreter", "Tensors", "CZlib", "TensorFlowHubServing",
+                "TensorFlowHub", "HubResolver", "ImageInput", "Interpreter", "Tensors", "CZlib", "TensorFlowHubServing", "TensorFlowHubTraining",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
