@@ -118,7 +118,7 @@ let package = Package(
         .executableTarget(
             name: "hub-resolve-probe",
             dependencies: ["HubResolver", .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "TFProtoTests", dependencies: ["TFProto", "TestSupport"]),
+        .testTarget(name: "TFProtoTests", dependencies: ["TFProto", "TestSupport", "CTFProtos", "CProtobufC"]),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors", "TestSupport"]),
         .testTarget(name: "TensorBundleTests", dependencies: ["TensorBundle", "TestSupport"]),
         .testTarget(name: "HubResolverTests", dependencies: ["HubResolver", "TestSupport"]),
@@ -129,6 +129,7 @@ let package = Package(
         .testTarget(
             name: "ServingTests", dependencies: ["TensorFlowHubServing", "TensorFlowHub", "ImageInput", "Tensors", "TestSupport"],
             swiftSettings: [.swiftLanguageMode(.v6)]),
+        .testTarget(name: "TrainingTests", dependencies: ["TensorFlowHubTraining", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "TensorFlowHub", "ImageInput", "Tensors"]),
 
         // MARK: - Fuzzing (scripts/fuzz builds fuzz-* with -sanitize=fuzzer,address -D FUZZING; plain builds replay files)

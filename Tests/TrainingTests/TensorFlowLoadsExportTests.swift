@@ -1,0 +1,34 @@
+import Foundation
+import Tensors
+import TensorFlowHubTraining
+import TestSupport
+import Testing
+
+/// TensorFlow itself loads our exports (`Tests/Fixtures/export/check_export.py`: tensorflow_hub 0.15's
+/// `hub.Module` and `tf.compat.v1.saved_model.loader.load`, both tag sets) and computes our logits and
+/// features. Needs TensorFlow, so it runs only with `TFHUB_FULL_TESTS=1` (scripts/test-full, which
+/// passes the oracle venv's interpreter as `PYTHON`).
+private let enabled = ProcessInfo.processInfo.environment["TFHUB_FULL_TESTS"] == "1"
+
+@Test(.enabled(if: enabled), arguments: exportCases)
+func tensorflowLoadsTheExport(_ c: ExportCase) throws {
+    let (output, _, _) = try export(c)
+    let ours = try temporaryFolder()
+    let images = ExportFormulas.images
+    for (tags, suffix) in [(Set<String>(), "notags"), (["train"], "train")] {
+        let module = try Module(url: output, tags: tags)
+        try NumpyFile.write(try module(images, signature: "image_classification"), to: ours.appendingPathComponent("logits_\(suffix).npy"))
+        try NumpyFile.write(try module(images, signature: "image_feature_vector"), to: ours.appendingPathComponent("features_\(suffix).npy"))
+    }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = [ProcessInfo.processInfo.environment["PYTHON"] ?? "python3",
+                         Fixtures.url("export/check_export.py").path, "--module", output.path, "--ours", ours.path]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    try process.run()
+    let report = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 0, "check_export.py on the \(c) export:\n\(report)")
+    print("check_export.py (\(c)):\n\(report)")
+}
