@@ -42,14 +42,13 @@ struct TableBuilder {
     /// The finished table: remaining data block, metaindex, index and footer.
     mutating func finish() -> [UInt8] {
         flush()
-        var metaindex = BlockBuilder(restartInterval: Self.restartInterval)
-        let metaindexHandle = writeBlock(&metaindex)
+        let metaindexHandle = writeBlock(BlockBuilder(restartInterval: Self.restartInterval).finish())
         if let handle = pendingHandle {
             Self.shortenToSuccessor(&lastKey)
             indexBlock.add(key: lastKey, value: handle)
             pendingHandle = nil
         }
-        let indexHandle = writeBlock(&indexBlock)
+        let indexHandle = writeBlock(indexBlock.finish())
         var footer = metaindexHandle + indexHandle
         footer += [UInt8](repeating: 0, count: 40 - footer.count)
         appendFixed64(&footer, IndexTable.magic)
@@ -59,12 +58,12 @@ struct TableBuilder {
 
     private mutating func flush() {
         guard !dataBlock.isEmpty else { return }
-        pendingHandle = writeBlock(&dataBlock)
+        pendingHandle = writeBlock(dataBlock.finish())
+        dataBlock = BlockBuilder(restartInterval: Self.restartInterval)
     }
 
-    /// Appends the block and its trailer; returns its encoded handle (varint offset, varint size).
-    private mutating func writeBlock(_ block: inout BlockBuilder) -> [UInt8] {
-        let contents = block.finish()
+    /// Appends a finished block and its trailer; returns its encoded handle (varint offset, varint size).
+    private mutating func writeBlock(_ contents: [UInt8]) -> [UInt8] {
         var handle: [UInt8] = []
         appendVarint(&handle, UInt64(output.count))
         appendVarint(&handle, UInt64(contents.count))
@@ -73,7 +72,6 @@ struct TableBuilder {
         let crc = contents.withUnsafeBytes { body in type.withUnsafeBytes { CRC32C.extend(CRC32C.extend(0, body), $0) } }
         output += type
         appendFixed32(&output, CRC32C.mask(crc))
-        block = BlockBuilder(restartInterval: block.restartInterval)
         return handle
     }
 

@@ -48,9 +48,10 @@ private func expectSameFiles(_ ours: URL, _ theirs: URL, sourceLocation: SourceL
     for suffix in [".index", ".data-00000-of-00001"] {
         let mine = try fileBytes(ours.path + suffix)
         let tf = try fileBytes(theirs.path + suffix)
-        let firstDifference = zip(mine, tf).firstIndex { $0 != $1 } ?? min(mine.count, tf.count)
-        #expect(mine == tf, "\(suffix): \(mine.count) vs TF's \(tf.count) bytes, first difference at byte "
-                + "\(firstDifference)", sourceLocation: sourceLocation)
+        let firstDifference = zip(mine, tf).enumerated().first { $0.element.0 != $0.element.1 }?.offset
+            ?? min(mine.count, tf.count)
+        #expect(mine == tf, "\(suffix): \(mine.count) vs TF's \(tf.count) bytes, first difference at byte \(firstDifference)",
+                sourceLocation: sourceLocation)
     }
 }
 
