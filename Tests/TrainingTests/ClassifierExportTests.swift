@@ -10,6 +10,7 @@ import Testing
 
 struct ExportCase: CustomStringConvertible, Sendable {
     let style: String
+    var imageSize = ExportFormulas.imageSize
     var description: String { style }
     var source: URL { Fixtures.url("nasnet/\(style)/module") }
     var references: URL { Fixtures.url("export/\(style)") }
@@ -18,20 +19,21 @@ struct ExportCase: CustomStringConvertible, Sendable {
 let exportCases = [ExportCase(style: "slim_v1_small"), ExportCase(style: "slim_v3_small")]
 
 /// Exports `c.source` with perturbed variables and the formula head; returns the folder and what went in.
-func export(_ c: ExportCase) throws -> (module: URL, variables: [String: Tensor], head: ClassifierHead) {
-    let source = try Module(url: c.source)
+func export(_ c: ExportCase, from sourceFolder: URL? = nil) throws -> (module: URL, variables: [String: Tensor], head: ClassifierHead) {
+    let sourceFolder = sourceFolder ?? c.source
+    let source = try Module(url: sourceFolder)
     let variables = ExportFormulas.perturbed(source.variableValues)
     let features = try #require(source.signature("image_feature_vector")?.outputs["default"]?.shape?.last ?? nil)
     let head = ExportFormulas.head(features: features)
     let output = try temporaryFolder().appendingPathComponent("tuned")
-    try ClassifierModuleWriter(source: c.source).write(to: output, variables: variables, head: head)
+    try ClassifierModuleWriter(source: sourceFolder).write(to: output, variables: variables, head: head)
     return (output, variables, head)
 }
 
 @Test(arguments: exportCases)
 func exportedModuleMatchesTensorFlow(_ c: ExportCase) throws {
     let (output, _, head) = try export(c)
-    let images = ExportFormulas.images
+    let images = ExportFormulas.images()
     for (tags, suffix) in [(Set<String>(), "notags"), (["train"], "train")] {
         let module = try Module(url: output, tags: tags)
         #expect(module.signatureNames == ["default", "image_classification", "image_feature_vector"])
@@ -56,7 +58,7 @@ func exportedModuleMatchesTensorFlow(_ c: ExportCase) throws {
 @Test(arguments: exportCases)
 func exportedFeaturesAreThePerturbedBodys(_ c: ExportCase) throws {
     let (output, variables, _) = try export(c)
-    let images = ExportFormulas.images
+    let images = ExportFormulas.images()
     for tags in [Set<String>(), ["train"]] {
         let source = try Module(url: c.source, tags: tags)
         let plan = try source.plan(
@@ -186,4 +188,19 @@ func exportedFolderHoldsTheModuleFiles(_ c: ExportCase) throws {
         name: "classifier/weights/Initializer/zeros", file: tuned.appendingPathComponent("saved_model.pb").path)) {
         try ClassifierModuleWriter(source: tuned).write(to: folder.appendingPathComponent("again"), head: head)
     }
+}
+
+/// An export that fails after files were written (here: the source's assets already hold a
+/// `labels.txt`) leaves nothing behind: no output, no temporary folder.
+@Test func failedExportLeavesNoFiles() throws {
+    let c = exportCases[0]
+    let copy = try temporaryFolder().appendingPathComponent("module")
+    try FileManager.default.copyItem(at: c.source, to: copy)
+    try FileManager.default.createDirectory(at: copy.appendingPathComponent("assets"), withIntermediateDirectories: true)
+    try Data("old\n".utf8).write(to: copy.appendingPathComponent("assets/labels.txt"))
+    let folder = try temporaryFolder()
+    #expect(throws: ModuleExportError.nameClash(name: "assets/labels.txt", file: copy.path)) {
+        try ClassifierModuleWriter(source: copy).write(to: folder.appendingPathComponent("out"), head: ExportFormulas.head(features: 192))
+    }
+    #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
 }

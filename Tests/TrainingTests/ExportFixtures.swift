@@ -38,9 +38,9 @@ enum ExportFormulas {
             classNames: (0 ..< classCount).map { "class \($0) é" })
     }
 
-    /// The nasnet fixtures' input formula: `[batch, 40, 40, 3]` in [0, 1).
-    static var images: Tensor {
-        Tensor(shape: [batch, imageSize, imageSize, 3], of: Float.self) { out in
+    /// The nasnet fixtures' input formula: `[batch, size, size, 3]` in [0, 1).
+    static func images(size: Int = imageSize) -> Tensor {
+        Tensor(shape: [batch, size, size, 3], of: Float.self) { out in
             for i in 0 ..< out.count { out[i] = Float((UInt32(truncatingIfNeeded: i) &* 2_654_435_761 &+ 12345) >> 8) / 16_777_216 }
         }
     }

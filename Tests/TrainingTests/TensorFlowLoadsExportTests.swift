@@ -10,11 +10,15 @@ import Testing
 /// passes the oracle venv's interpreter as `PYTHON`).
 private let enabled = ProcessInfo.processInfo.environment["TFHUB_FULL_TESTS"] == "1"
 
-@Test(.enabled(if: enabled), arguments: exportCases)
+/// The reduced fixtures, and the shipped full-size module (1056 features, 224 x 224).
+private let cases = exportCases + [ExportCase(style: "shipped NASNet-A mobile", imageSize: 224)]
+
+@Test(.enabled(if: enabled), arguments: cases)
 func tensorflowLoadsTheExport(_ c: ExportCase) throws {
-    let (output, _, _) = try export(c)
+    let source = c.imageSize == 224 ? Fixtures.repositoryRoot.appendingPathComponent("Modules/nasnet_mobile_feature_vector") : c.source
+    let (output, _, _) = try export(c, from: source)
     let ours = try temporaryFolder()
-    let images = ExportFormulas.images
+    let images = ExportFormulas.images(size: c.imageSize)
     for (tags, suffix) in [(Set<String>(), "notags"), (["train"], "train")] {
         let module = try Module(url: output, tags: tags)
         try NumpyFile.write(try module(images, signature: "image_classification"), to: ours.appendingPathComponent("logits_\(suffix).npy"))

@@ -6,7 +6,8 @@ Run by scripts/test-full (through the TrainingTests test `tensorflowLoadsTheExpo
 
   check_export.py --module EXPORT_DIR --ours OURS_DIR
 
-OURS_DIR holds what Module(url:) computed from the export for the formula images (export_formulas.images):
+OURS_DIR holds what Module(url:) computed from the export for the formula images at the module's size
+(export_formulas.formula_inputs(2, size, size)):
 features_{notags,train}.npy ([batch, F]) and logits_{notags,train}.npy ([batch, C]). For each tag set,
 the module is loaded two ways:
   1. tensorflow_hub 0.15 `hub.Module(path, tags=...)` (trainable for {"train"}, as fine-tuning code does):
@@ -24,7 +25,7 @@ import sys
 
 import numpy as np
 
-from export_formulas import images, import_hub
+from export_formulas import BATCH, formula_inputs, import_hub
 
 tf, hub = import_hub()
 v1 = tf.compat.v1
@@ -72,11 +73,12 @@ def main():
     parser.add_argument("--module", required=True)
     parser.add_argument("--ours", required=True)
     args = parser.parse_args()
-    batch = images()
     report, failures = {}, []
     with open(os.path.join(args.module, "assets", "labels.txt"), encoding="utf-8") as handle:
         labels = handle.read().splitlines()
     for tags, suffix in [(set(), "notags"), ({"train"}, "train")]:
+        size = hub.get_expected_image_size(hub.load_module_spec(args.module))
+        batch = formula_inputs(BATCH, size[0], size[1])
         ours_logits = np.load(os.path.join(args.ours, "logits_%s.npy" % suffix))
         ours_features = np.load(os.path.join(args.ours, "features_%s.npy" % suffix))
         info, hub_logits, hub_features = with_hub_module(args.module, tags, batch)
