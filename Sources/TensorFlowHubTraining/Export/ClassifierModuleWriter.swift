@@ -65,7 +65,7 @@ public struct ClassifierModuleWriter: Sendable {
     /// Writes the tuned module to `output`.
     ///
     /// - Parameters:
-    ///   - output: the module folder to create; its parent folder must exist.
+    ///   - output: the module folder to create (its parent folders are created if needed).
     ///   - variables: new values by checkpoint key (variable node name, e.g. `cell_0/1x1/weights`); each
     ///     must have the source checkpoint's element type and shape. Variables not given keep their values.
     ///   - head: the dense layer on the feature vector and the class names.
