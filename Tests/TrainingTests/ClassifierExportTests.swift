@@ -204,3 +204,21 @@ func exportedFolderHoldsTheModuleFiles(_ c: ExportCase) throws {
     }
     #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
 }
+
+@Test func tensorsWriteAsACheckpoint() throws {
+    let prefix = try temporaryFolder().appendingPathComponent("variables/variables")
+    let tensors: [String: Tensor] = [
+        "dense/kernel": Tensor(shape: [2, 3], scalars: (0 ..< 6).map { Float($0) / 4 }),
+        "global_step": Tensor(Int64(1234)),
+        "words": Tensor(shape: [3], strings: [Array("a".utf8), [], [0xFF]]),
+        "mask": Tensor(shape: [2], scalars: [true, false]),
+    ]
+    try BundleWriter.write(tensors, to: prefix)
+    let reader = try BundleReader(prefix: prefix)
+    #expect(reader.keys == ["dense/kernel", "global_step", "mask", "words"])
+    #expect(try reader.tensor(forKey: "dense/kernel").floats() == tensors["dense/kernel"]!.scalars(as: Float.self))
+    #expect(try reader.tensor(forKey: "dense/kernel").shape == [2, 3])
+    #expect(try reader.tensor(forKey: "global_step").int64s() == [1234])
+    #expect(try reader.tensor(forKey: "mask").dtype == .bool)
+    #expect(try reader.tensor(forKey: "words").strings() == [Array("a".utf8), [], [0xFF]])
+}

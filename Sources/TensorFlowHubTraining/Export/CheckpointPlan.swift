@@ -19,7 +19,7 @@ struct CheckpointPlan {
                 throw ModuleExportError.unknownVariable(key: key, checkpoint: indexPath)
             }
             let entry = try reader.entry(forKey: key)
-            let dtype = DataType(tensor.elementType)
+            let dtype = DataType(exporting: tensor.elementType)
             guard dtype == entry.dtype, tensor.shape.dimensions == entry.shape else {
                 throw ModuleExportError.variableMismatch(
                     key: key, expected: "\(entry.dtype) \(entry.shape)", found: "\(dtype) \(tensor.shape.dimensions)")
@@ -43,41 +43,11 @@ struct CheckpointPlan {
         let writer = try BundleWriter(prefix: prefix)
         for key in keys {
             if let tensor = values[key] {
-                try Self.add(tensor, key: key, to: writer)
+                try writer.add(key: key, tensor: tensor)
             } else if let reader {
                 try writer.add(try reader.tensor(forKey: key))
             }
         }
         try writer.finish()
-    }
-
-    static func add(_ tensor: Tensor, key: String, to writer: BundleWriter) throws {
-        if let strings = tensor.strings {
-            try writer.add(key: key, shape: tensor.shape.dimensions, strings: strings)
-        } else {
-            try tensor.withUnsafeBytes {
-                try writer.add(key: key, dtype: DataType(tensor.elementType), shape: tensor.shape.dimensions, bytes: $0)
-            }
-        }
-    }
-}
-
-fileprivate extension DataType {
-    /// TensorFlow's dtype for a tensor element type.
-    init(_ elementType: ElementType) {
-        switch elementType {
-        case .float32: self = .float
-        case .float64: self = .double
-        case .int8: self = .int8
-        case .int16: self = .int16
-        case .int32: self = .int32
-        case .int64: self = .int64
-        case .uint8: self = .uint8
-        case .uint16: self = .uint16
-        case .uint32: self = .uint32
-        case .uint64: self = .uint64
-        case .bool: self = .bool
-        case .string: self = .string
-        }
     }
 }
