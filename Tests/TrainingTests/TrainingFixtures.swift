@@ -47,8 +47,15 @@ struct TrainingCase: Decodable, CustomStringConvertible, Sendable {
         try JSONDecoder().decode(Manifest.self, from: Data(contentsOf: manifest)).configurations
     }
 
-    /// Where the configuration's TF results are (`losses.npy`, `final/variables.*`).
-    var folder: URL { Fixtures.url("training/\(name)") }
+    /// Where the configuration's TF results are (`losses.npy`, `final/variables.*`): the committed
+    /// fixtures, or for a full-size configuration (`module` set) the folder `scripts/test-full` generated
+    /// (`TFHUB_FULL_TRAINING`).
+    var folder: URL {
+        if module != nil, let generated = ProcessInfo.processInfo.environment["TFHUB_FULL_TRAINING"] {
+            return URL(fileURLWithPath: generated).appendingPathComponent(name)
+        }
+        return Fixtures.url("training/\(name)")
+    }
 
     var moduleURL: URL {
         if let module { return URL(fileURLWithPath: module) }
