@@ -132,7 +132,7 @@ let package = Package(
         .testTarget(
             name: "TrainingTests",
             dependencies: ["TensorFlowHubTraining", "TensorFlowHub", "TensorBundle", "TFProto", "Tensors", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport", "TensorFlowHub", "ImageInput", "Tensors"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport", "TensorFlowHub", "TensorFlowHubTraining", "ImageInput", "Tensors"]),
 
         // MARK: - Fuzzing (scripts/fuzz builds fuzz-* with -sanitize=fuzzer,address -D FUZZING; plain builds replay files)
         .target(

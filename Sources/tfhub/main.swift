@@ -12,7 +12,7 @@ struct TFHub: ParsableCommand {
             shipped in Modules/nasnet_mobile_feature_vector (NASNet-A mobile, synthetic weights).
             """,
         version: TFHub.version,
-        subcommands: [Info.self, Run.self, Embed.self, Classify.self, Bench.self, Cache.self, Serve.self])
+        subcommands: [Info.self, Run.self, Embed.self, Classify.self, Finetune.self, Bench.self, Cache.self, Serve.self])
 
     /// The package version `tfhub --version` prints.
     static let version = "0.3.0"

@@ -23,6 +23,22 @@ struct TrainerInputTests {
         #expect(headOnly.updates.isEmpty)
     }
 
+    @Test func aModuleWithoutATrainGraphIsNamed() throws {
+        // Copy the tiny module keeping only its {} graph.
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("no-train-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.copyItem(at: tiny, to: folder)
+        var model = try SavedModel(contentsOf: folder.appendingPathComponent("saved_model.pb"))
+        model.metaGraphs.removeAll { $0.metaInfoDef.tags == ["train"] }
+        try Data(model.serializedBytes()).write(to: folder.appendingPathComponent("saved_model.pb"))
+        #expect {
+            _ = try ClassifierTrainer(url: folder, options: FineTuningOptions(classes: 3, batchSize: 2))
+        } throws: { error in
+            guard case TrainingError.noTrainingGraph(_, let available) = error else { return false }
+            return available == [[]]
+        }
+    }
+
     @Test func optionsOutOfRangeAreRefusedByName() throws {
         let module = try Module(url: tiny, tags: ["train"])
         let cases: [(FineTuningOptions, String)] = [
