@@ -5,7 +5,7 @@ import Foundation
 struct TFHub: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tfhub",
-        abstract: "Inspect and run TensorFlow Hub modules (TF1 hub format) without TensorFlow.",
+        abstract: "Inspect, run, fine-tune and serve TensorFlow Hub modules without TensorFlow.",
         discussion: """
             HANDLE is a module folder, a .tar/.tar.gz/.tgz archive, a file:// URL or an http(s):// URL \
             (cached like tensorflow_hub does, under TFHUB_CACHE_DIR). Without HANDLE, commands use the module \
