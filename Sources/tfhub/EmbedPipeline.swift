@@ -1,0 +1,152 @@
+import ArgumentParser
+import Foundation
+import ImageInput
+import Interpreter
+import Kernels
+import Synchronization
+import TensorFlowHub
+import Tensors
+
+/// `tfhub embed`'s work: decoding, resizing and the network on the same `threads` threads.
+///
+/// The image list is cut into chunks of `batch` images and each chunk into one part per thread. Every
+/// thread takes the next part, decodes and resizes its images straight into a batch tensor
+/// (`ImageDecoder.decodeResized`) and runs the module on it with a one-thread context of its own, then
+/// takes the next part: while one thread decodes, the other computes, and no thread waits for a batch
+/// to be assembled. (Decoding first and then running each batch on all threads left the network's
+/// threads idle during decoding.) Progress advances once per chunk, in order, as before; unreadable
+/// images are reported when their chunk completes.
+struct EmbedPipeline {
+    let module: Module
+    let signature: String
+    let height: Int
+    let width: Int
+    let pixelLimit: Int
+    let threads: Int
+
+    struct Row {
+        let file: String
+        let features: [Float]
+    }
+
+    /// One part of a chunk: images `range` of the list.
+    private struct Part {
+        let chunk: Int
+        let range: Range<Int>
+    }
+
+    private struct PartResult {
+        var rows: [Row] = []
+        var failures: [String] = []
+    }
+
+    private struct State: ~Copyable {
+        var nextPart = 0
+        var results: [PartResult?]
+        var partsDone: [Int]
+        var reportedChunks = 0
+        var failureCount = 0
+        var error: (any Error)?
+    }
+
+    /// Embeds `images` in order; returns the rows of the readable ones and how many could not be read.
+    func run(_ images: [URL], batch: Int, progress: ProgressBar) throws -> (rows: [Row], failures: Int) {
+        var parts: [Part] = []
+        var chunkSizes: [Int] = [], partsPerChunk: [Int] = []
+        var start = 0
+        while start < images.count {
+            let end = min(start + batch, images.count)
+            let count = min(threads, end - start)
+            for p in 0..<count {
+                parts.append(Part(chunk: chunkSizes.count,
+                                  range: start + (end - start) * p / count ..< start + (end - start) * (p + 1) / count))
+            }
+            chunkSizes.append(end - start)
+            partsPerChunk.append(count)
+            start = end
+        }
+        var firstPart = [Int](repeating: 0, count: chunkSizes.count)
+        for (index, part) in parts.enumerated().reversed() { firstPart[part.chunk] = index }
+
+        let state = Mutex(State(results: Array(repeating: nil, count: parts.count),
+                                partsDone: Array(repeating: 0, count: chunkSizes.count)))
+        let outputKey = "default"
+        // Called with the lock held: reports every chunk whose parts are all done, in order.
+        func report(_ s: inout State) {
+            while s.reportedChunks < chunkSizes.count && s.partsDone[s.reportedChunks] == partsPerChunk[s.reportedChunks] {
+                let chunk = s.reportedChunks
+                for index in firstPart[chunk] ..< firstPart[chunk] + partsPerChunk[chunk] {
+                    for failure in s.results[index]?.failures ?? [] {
+                        progress.clearLine()
+                        printError("skipped \(failure)")
+                    }
+                }
+                progress.advance(by: chunkSizes[chunk])
+                s.reportedChunks += 1
+            }
+        }
+        func work() {
+            let context = ExecutionContext(threads: 1)
+            let imageFloats = height * width * 3
+            while true {
+                let index: Int? = state.withLock { s in
+                    guard s.error == nil, s.nextPart < parts.count else { return nil }
+                    s.nextPart += 1
+                    return s.nextPart - 1
+                }
+                guard let index else { return }
+                let part = parts[index]
+                var result = PartResult()
+                do {
+                    var files: [String] = []
+                    let storage = TensorStorage(uninitializedByteCount: part.range.count * imageFloats * 4)
+                    let base = storage.baseAddress.assumingMemoryBound(to: Float.self)
+                    for url in images[part.range] {
+                        do {
+                            try ImageDecoder.decodeResized(contentsOf: url, height: height, width: width,
+                                                           pixelLimit: pixelLimit, into: base + files.count * imageFloats)
+                            files.append(url.path)
+                        } catch {
+                            result.failures.append("\(error)")
+                        }
+                    }
+                    if !files.isEmpty {
+                        var stacked = Tensor(elementType: .float32, shape: [part.range.count, height, width, 3], storage: storage)
+                        if files.count < part.range.count {
+                            stacked = Tensor(shape: [files.count, height, width, 3], of: Float.self) { out in
+                                out.baseAddress!.update(from: base, count: files.count * imageFloats)
+                            }
+                        }
+                        let outputs = try module(["images": stacked], signature: signature, context: context)
+                        guard let features = outputs[outputKey] else {
+                            throw ValidationError("signature '\(signature)' has no '\(outputKey)' output")
+                        }
+                        let values = features.scalars(as: Float.self)
+                        let rowWidth = features.shape.dimensions.dropFirst().reduce(1, *)
+                        for (i, file) in files.enumerated() {
+                            result.rows.append(Row(file: file, features: Array(values[(i * rowWidth)..<((i + 1) * rowWidth)])))
+                        }
+                    }
+                } catch {
+                    state.withLock { s in if s.error == nil { s.error = error } }
+                    return
+                }
+                state.withLock { s in
+                    s.failureCount += result.failures.count
+                    s.results[index] = result
+                    s.partsDone[part.chunk] += 1
+                    report(&s)
+                }
+            }
+        }
+        if threads > 1 {
+            WorkerPool(threads: threads).forEach(threads, threads: threads) { _ in work() }
+        } else {
+            work()
+        }
+        return try state.withLock { s in
+            if let error = s.error { throw error }
+            return (s.results.flatMap { $0?.rows ?? [] }, s.failureCount)
+        }
+    }
+}
