@@ -227,12 +227,17 @@ struct Bench: ParsableCommand {
         let total = Double(recorder.totalNanoseconds)
         print("\nprofile, batch \(batch): time per op type, per run (sum of step times, \(recorder.runCount) runs)")
         print(cell("op", 28) + cell("steps/run", 11) + cell("ms/run", 10) + "share")
-        for entry in recorder.entries {
+        let idle = recorder.entries.first { $0.op == PlanProfile.idleEntry }
+        for entry in recorder.entries where entry.op != PlanProfile.idleEntry {
             print(cell(entry.op, 28) + cell(String(format: "%.0f", Double(entry.steps) / runCount), 11)
                   + cell(String(format: "%.2f", Double(entry.nanoseconds) / runCount / 1e6), 10)
                   + String(format: "%5.1f %%", total > 0 ? 100 * Double(entry.nanoseconds) / total : 0))
         }
         print(cell("total", 28) + cell("", 11) + String(format: "%.2f", total / runCount / 1e6))
+        if let idle {
+            print(String(format: "threads waiting for a ready step in parallel segments: %.2f ms/run (summed over threads)",
+                         Double(idle.nanoseconds) / runCount / 1e6))
+        }
     }
 
     private func runPeer(
