@@ -86,7 +86,7 @@ struct EmbedPipeline {
             }
         }
         func work() {
-            let context = ExecutionContext(threads: 1)
+            let context = ExecutionContext(threads: 1, recycler: ExecutionContextPool.inferenceRecycler())
             let imageFloats = height * width * 3
             while true {
                 let index: Int? = state.withLock { s in
