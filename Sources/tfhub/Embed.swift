@@ -113,7 +113,8 @@ struct Embed: ParsableCommand {
         let pipelineStart = Date()
         let progress = ProgressBar(total: images.count)
         let pipeline = EmbedPipeline(module: loaded, signature: signatureName, height: height, width: width,
-                                     pixelLimit: maxImagePixels, threads: loaded.planOptions.threads)
+                                     pixelLimit: maxImagePixels, threads: loaded.planOptions.threads,
+                                     partSize: max(1, loaded.planOptions.microBatch))
         let (embedded, failures) = try pipeline.run(images, batch: batch, progress: progress)
         let rows = embedded.map { (file: $0.file, features: $0.features) }
         progress.finish()

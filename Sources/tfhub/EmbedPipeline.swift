@@ -9,12 +9,13 @@ import Tensors
 
 /// `tfhub embed`'s work: decoding, resizing and the network on the same `threads` threads.
 ///
-/// The image list is cut into chunks of `batch` images and each chunk into one part per thread. Every
+/// The image list is cut into chunks of `batch` images and each chunk into parts of `partSize`. Every
 /// thread takes the next part, decodes and resizes its images straight into a batch tensor
 /// (`ImageDecoder.decodeResized`) and runs the module on it with a one-thread context of its own, then
 /// takes the next part: while one thread decodes, the other computes, and no thread waits for a batch
 /// to be assembled. (Decoding first and then running each batch on all threads left the network's
-/// threads idle during decoding.) Progress advances once per chunk, in order, as before; unreadable
+/// threads idle during decoding.) The plan is made once, by one thread, while the others decode parts
+/// ahead. Progress advances once per chunk, in order, as before; unreadable
 /// images are reported when their chunk completes.
 struct EmbedPipeline {
     let module: Module
@@ -23,6 +24,9 @@ struct EmbedPipeline {
     let width: Int
     let pixelLimit: Int
     let threads: Int
+    /// Images per network call on one thread: the micro-batch size (`PlanOptions.microBatch`), so each call
+    /// runs one plan whole, the plan `tfhub bench` runs for batches.
+    let partSize: Int
 
     struct Row {
         let file: String
@@ -40,8 +44,19 @@ struct EmbedPipeline {
         var failures: [String] = []
     }
 
+    /// A part's images, read and decoded: the batch of those that could be read, and what was wrong with
+    /// the others.
+    private struct Decoded {
+        let index: Int
+        var batch: Tensor?
+        var files: [String]
+        var failures: [String]
+    }
+
     private struct State: ~Copyable {
         var nextPart = 0
+        /// Parts decoded while the plan was being made, oldest first.
+        var decodedAhead: [Decoded] = []
         var results: [PartResult?]
         var partsDone: [Int]
         var reportedChunks = 0
@@ -56,7 +71,8 @@ struct EmbedPipeline {
         var start = 0
         while start < images.count {
             let end = min(start + batch, images.count)
-            let count = min(threads, end - start)
+            // Parts of at most `partSize` images; as even as possible.
+            let count = (end - start + partSize - 1) / partSize
             for p in 0..<count {
                 parts.append(Part(chunk: chunkSizes.count,
                                   range: start + (end - start) * p / count ..< start + (end - start) * (p + 1) / count))
@@ -85,45 +101,70 @@ struct EmbedPipeline {
                 s.reportedChunks += 1
             }
         }
-        func work() {
-            let context = ExecutionContext(threads: 1, recycler: ExecutionContextPool.inferenceRecycler())
-            let imageFloats = height * width * 3
-            while true {
-                let index: Int? = state.withLock { s in
-                    guard s.error == nil, s.nextPart < parts.count else { return nil }
-                    s.nextPart += 1
-                    return s.nextPart - 1
-                }
-                guard let index else { return }
-                let part = parts[index]
-                var result = PartResult()
+        let imageFloats = height * width * 3
+        /// Reads and decodes part `index` into a batch tensor (nil: no image of it could be read).
+        func decode(_ index: Int) -> Decoded {
+            let part = parts[index]
+            var decoded = Decoded(index: index, batch: nil, files: [], failures: [])
+            let storage = TensorStorage(uninitializedByteCount: part.range.count * imageFloats * 4)
+            let base = storage.baseAddress.assumingMemoryBound(to: Float.self)
+            for url in images[part.range] {
                 do {
-                    var files: [String] = []
-                    let storage = TensorStorage(uninitializedByteCount: part.range.count * imageFloats * 4)
-                    let base = storage.baseAddress.assumingMemoryBound(to: Float.self)
-                    for url in images[part.range] {
-                        do {
-                            try ImageDecoder.decodeResized(contentsOf: url, height: height, width: width,
-                                                           pixelLimit: pixelLimit, into: base + files.count * imageFloats)
-                            files.append(url.path)
-                        } catch {
-                            result.failures.append("\(error)")
-                        }
-                    }
-                    if !files.isEmpty {
-                        var stacked = Tensor(elementType: .float32, shape: [part.range.count, height, width, 3], storage: storage)
-                        if files.count < part.range.count {
-                            stacked = Tensor(shape: [files.count, height, width, 3], of: Float.self) { out in
-                                out.baseAddress!.update(from: base, count: files.count * imageFloats)
-                            }
-                        }
-                        let outputs = try module(["images": stacked], signature: signature, context: context)
+                    try ImageDecoder.decodeResized(contentsOf: url, height: height, width: width,
+                                                   pixelLimit: pixelLimit, into: base + decoded.files.count * imageFloats)
+                    decoded.files.append(url.path)
+                } catch {
+                    decoded.failures.append("\(error)")
+                }
+            }
+            let count = decoded.files.count
+            if count == part.range.count {
+                decoded.batch = Tensor(elementType: .float32, shape: [count, height, width, 3], storage: storage)
+            } else if count > 0 {
+                decoded.batch = Tensor(shape: [count, height, width, 3], of: Float.self) { out in
+                    out.baseAddress!.update(from: base, count: count * imageFloats)
+                }
+            }
+            return decoded
+        }
+        let planned = Atomic<Bool>(threads == 1)
+        func work(_ thread: Int) {
+            let context = ExecutionContext(threads: 1, recycler: ExecutionContextPool.inferenceRecycler())
+            if !planned.load(ordering: .acquiring) && thread == 0 {
+                // The plan for a part, made once while the other threads decode parts ahead.
+                do {
+                    _ = try module.plan(signature: signature,
+                                        inputs: ["images": ValueType(.float32, [min(partSize, images.count), height, width, 3])])
+                } catch {
+                    state.withLock { s in if s.error == nil { s.error = error } }
+                }
+                planned.store(true, ordering: .releasing)
+            }
+            while true {
+                // A part decoded ahead, else the next part.
+                let next: (ahead: Decoded?, index: Int?) = state.withLock { s in
+                    guard s.error == nil else { return (nil, nil) }
+                    if !s.decodedAhead.isEmpty { return (s.decodedAhead.removeFirst(), nil) }
+                    guard s.nextPart < parts.count else { return (nil, nil) }
+                    s.nextPart += 1
+                    return (nil, s.nextPart - 1)
+                }
+                guard var decoded = next.ahead ?? next.index.map(decode) else { return }
+                if !planned.load(ordering: .acquiring) {
+                    state.withLock { $0.decodedAhead.append(decoded) }
+                    continue
+                }
+                var result = PartResult(rows: [], failures: decoded.failures)
+                do {
+                    if let batch = decoded.batch {
+                        decoded.batch = nil
+                        let outputs = try module(["images": batch], signature: signature, context: context)
                         guard let features = outputs[outputKey] else {
                             throw ValidationError("signature '\(signature)' has no '\(outputKey)' output")
                         }
                         let values = features.scalars(as: Float.self)
                         let rowWidth = features.shape.dimensions.dropFirst().reduce(1, *)
-                        for (i, file) in files.enumerated() {
+                        for (i, file) in decoded.files.enumerated() {
                             result.rows.append(Row(file: file, features: Array(values[(i * rowWidth)..<((i + 1) * rowWidth)])))
                         }
                     }
@@ -133,16 +174,16 @@ struct EmbedPipeline {
                 }
                 state.withLock { s in
                     s.failureCount += result.failures.count
-                    s.results[index] = result
-                    s.partsDone[part.chunk] += 1
+                    s.results[decoded.index] = result
+                    s.partsDone[parts[decoded.index].chunk] += 1
                     report(&s)
                 }
             }
         }
         if threads > 1 {
-            WorkerPool(threads: threads).forEach(threads, threads: threads) { _ in work() }
+            WorkerPool(threads: threads).forEach(threads, threads: threads) { work($0) }
         } else {
-            work()
+            work(0)
         }
         return try state.withLock { s in
             if let error = s.error { throw error }
