@@ -28,6 +28,9 @@ struct EmbedPipeline {
     /// runs one plan whole, the plan `tfhub bench` runs for batches.
     let partSize: Int
 
+    /// Parts decoded ahead while the plan is being made, at most (NASNet: ~37 ms of planning, ~50 images).
+    static let maximumPartsAhead = 32
+
     struct Row {
         let file: String
         let features: [Float]
@@ -151,7 +154,12 @@ struct EmbedPipeline {
                 }
                 guard var decoded = next.ahead ?? next.index.map(decode) else { return }
                 if !planned.load(ordering: .acquiring) {
-                    state.withLock { $0.decodedAhead.append(decoded) }
+                    let ahead = state.withLock { s in
+                        s.decodedAhead.append(decoded)
+                        return s.decodedAhead.count
+                    }
+                    // At most `maximumPartsAhead` decoded parts wait for the plan.
+                    while ahead >= Self.maximumPartsAhead && !planned.load(ordering: .acquiring) { sched_yield() }
                     continue
                 }
                 var result = PartResult(rows: [], failures: decoded.failures)
