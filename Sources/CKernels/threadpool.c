@@ -63,6 +63,7 @@ struct ck_pool {
 typedef struct {
     ck_pool *pool;
     int id;
+    uint32_t seen; /* the generation when the worker was created: it joins every later loop */
 } ck_worker_start;
 
 static inline uint32_t ck_generation(uint64_t state) { return (uint32_t)(state >> 32); }
@@ -93,7 +94,9 @@ static void *ck_worker_main(void *argument) {
     ck_pool *const pool = start.pool;
     const int id = start.id;
     (void)ck_flush_denormals_begin(); /* our thread: kernels run as TensorFlow's, with denormals flushed */
-    uint32_t seen = ck_generation(atomic_load(&pool->state));
+    /* Not the generation at this point: the loop that started this worker may already be published, and
+     * the worker would skip it (a pool's first loop ran on its caller alone). */
+    uint32_t seen = start.seen;
     for (;;) {
         uint64_t s;
         int spins = 0;
@@ -139,6 +142,7 @@ static int ck_ensure_workers(ck_pool *pool, int wanted) {
         if (!start) break;
         start->pool = pool;
         start->id = have;
+        start->seen = ck_generation(atomic_load(&pool->state));
         if (pthread_create(&pool->handles[have], NULL, ck_worker_main, start)) {
             free(start);
             break;

@@ -3,13 +3,13 @@ import Tensors
 /// Bilinear resizing with half-pixel centres, as `tf.image.resize(method="bilinear", antialias=False)`
 /// (TF's `ResizeBilinear` with `half_pixel_centers=True`) computes it, in float32.
 public enum ImageResizer {
-    private struct Tap {
+    struct Tap {
         var lower: Int
         var upper: Int
         var lerp: Float
     }
 
-    private static func taps(outSize: Int, inSize: Int) -> [Tap] {
+    static func taps(outSize: Int, inSize: Int) -> [Tap] {
         let scale = Float(inSize) / Float(outSize)
         return (0..<outSize).map { i in
             let position = (Float(i) + 0.5) * scale - 0.5

@@ -20,6 +20,8 @@ struct Arguments {
     /// Fixed call count instead of timing (for `valgrind --tool=callgrind` instruction counts).
     var iterations: Int?
     var only: String?
+    /// `--fastest`: the fastest run instead of the median (less sensitive to other processes on a shared machine).
+    var fastest = false
 
     init(_ args: [String]) throws {
         var i = 1
@@ -40,6 +42,7 @@ struct Arguments {
                 guard !backends.isEmpty else { throw BenchmarkError("no available backend among \(names)") }
             case "--iterations": iterations = Int(try value())
             case "--only": only = try value()
+            case "--fastest": fastest = true
             default:
                 throw BenchmarkError(
                     "unknown argument \(args[i]); use --threads 1,2 --runs N --python PATH --all-backends --backends avx2,avx512 --only TEXT --iterations N")
@@ -58,6 +61,8 @@ struct BenchmarkError: Error, CustomStringConvertible {
 
 /// Set by `--iterations`: call each kernel exactly this many times and report the mean.
 nonisolated(unsafe) var fixedIterations: Int?
+/// Set by `--fastest`: report the fastest run instead of the median.
+nonisolated(unsafe) var reportFastest = false
 
 /// Median seconds per call over `runs` runs; each run repeats the call until it has taken >= 50 ms.
 func medianSeconds(runs: Int, _ body: () throws -> Void) rethrows -> Double {
@@ -76,10 +81,10 @@ func medianSeconds(runs: Int, _ body: () throws -> Void) rethrows -> Double {
             try body()
             iterations += 1
             elapsed = DispatchTime.now().uptimeNanoseconds - start
-        } while elapsed < 50_000_000
+        } while elapsed < (reportFastest ? 5_000_000 : 50_000_000)
         samples.append(Double(elapsed) / 1e9 / Double(iterations))
     }
-    return samples.sorted()[samples.count / 2]
+    return reportFastest ? samples.min()! : samples.sorted()[samples.count / 2]
 }
 
 func ourSeconds(_ layer: BenchmarkLayer, options: KernelOptions, runs: Int) throws -> Double {
@@ -154,9 +159,10 @@ func tensorFlowSeconds(python: String, threads: [Int], runs: Int) throws -> [Int
 do {
     let args = try Arguments(CommandLine.arguments)
     fixedIterations = args.iterations
+    reportFastest = args.fastest
     let layers = nasnetLayers.filter { args.only == nil || $0.name.contains(args.only ?? "") }
     print("command: \(CommandLine.arguments.joined(separator: " "))")
-    print("backend: \(args.backends.map(\.description).joined(separator: ", ")); medians of \(args.runs) runs; GFLOP/s (ms)")
+    print("backend: \(args.backends.map(\.description).joined(separator: ", ")); \(args.fastest ? "fastest" : "median") of \(args.runs) runs\(args.fastest ? " of >= 5 ms" : ""); GFLOP/s (ms)")
     let tf = try args.python.map { try tensorFlowSeconds(python: $0, threads: args.threads, runs: args.runs) }
     var header = "layer".padding(toLength: 34, withPad: " ", startingAt: 0) + "MFLOP".leftPadded(8)
     for backend in args.backends { for t in args.threads { header += "\(backend) \(t)T".leftPadded(20) } }

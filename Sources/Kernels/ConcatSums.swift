@@ -15,8 +15,11 @@ public enum ConcatPart {
 
 /// Concatenation of float32 `parts` along `axis`: `ConcatV2` of some `Add` results computed in one pass,
 /// writing each sum straight into its place in the output instead of into a buffer of its own. Parts
-/// share every dimension except `axis`; the two tensors of a sum have the same shape.
-public func concatenateSums(_ parts: [ConcatPart], axis: Int, options: KernelOptions = .singleThreaded) throws -> Tensor {
+/// share every dimension except `axis`; the two tensors of a sum have the same shape. With `relu`, the
+/// output is `Relu` of the concatenation (`v < 0 ? 0 : v`, as `unary(.relu, ...)`: NaN stays NaN).
+public func concatenateSums(
+    _ parts: [ConcatPart], axis: Int, relu: Bool = false, options: KernelOptions = .singleThreaded
+) throws -> Tensor {
     guard let first = parts.first else { throw KernelError.parameter(name: "parts", expected: "at least one", found: "none") }
     let rank = first.shape.rank
     guard (0..<rank).contains(axis) else {
@@ -54,7 +57,8 @@ public func concatenateSums(_ parts: [ConcatPart], axis: Int, options: KernelOpt
         Tensor(shape: outputShape, of: Float.self, recycler: options.recycler) { out in
             guard let base = out.baseAddress, out.count > 0 else { return }
             forEachChunk(of: rows, options: options, minimumChunk: max(1, parallelElementThreshold / max(1, rowWork))) { range, _ in
-                ck_concat_sums_f32(options.backend.isa, range.lowerBound, range.upperBound, parts.count, a, b, widths, base)
+                ck_concat_sums_f32(options.backend.isa, range.lowerBound, range.upperBound, parts.count, a, b, widths,
+                                   relu ? 1 : 0, base)
             }
         }
     }

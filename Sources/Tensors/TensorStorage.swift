@@ -16,10 +16,10 @@ public final class TensorStorage: @unchecked Sendable {  // written only before 
     }
 
     /// Allocates `byteCount` bytes without initialising them; the caller must write every byte. With a
-    /// `recycler`, a block of at least `StorageRecycler.minimumBlockBytes` comes from (and goes back to) it.
+    /// `recycler`, a block of at least its `smallestRecycledBytes` comes from (and goes back to) it.
     public init(uninitializedByteCount byteCount: Int, recycler: StorageRecycler? = nil) {
         self.byteCount = byteCount
-        if let recycler, byteCount >= StorageRecycler.minimumBlockBytes {
+        if let recycler, byteCount >= recycler.smallestRecycledBytes {
             let size = StorageRecycler.blockSize(for: byteCount)
             self.blockSize = size
             self.recycler = recycler

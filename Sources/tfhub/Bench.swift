@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Interpreter
+import Kernels
 import TensorFlowHub
 import Tensors
 
@@ -60,6 +61,11 @@ struct Bench: ParsableCommand {
     @Option(help: "Largest micro-batch for plans that keep examples apart (0: run batches whole).")
     var microBatch = PlanOptions().microBatch
 
+    @Option(help: ArgumentHelp(
+        "Kernel instruction set: avx512, avx2, vector or portable (default: the best this CPU has), e.g. to measure the AVX2 kernels on an AVX-512 machine.",
+        valueName: "backend"))
+    var backend: String?
+
     @Flag(help: "Print one JSON object (ours and the peers' reports) instead of the table.")
     var json = false
 
@@ -88,6 +94,12 @@ struct Bench: ParsableCommand {
         guard microBatch >= 0 else { throw ValidationError("--micro-batch must not be negative (got \(microBatch))") }
         if let callers, !(1...64).contains(callers) { throw ValidationError("--callers must be in 1...64 (got \(callers))") }
         if let classes, classes < 2 { throw ValidationError("--classes must be at least 2 (got \(classes))") }
+        if let backend {
+            guard let chosen = KernelBackend.allCases.first(where: { $0.description == backend }) else {
+                throw ValidationError("--backend must be one of \(KernelBackend.allCases.map(\.description).joined(separator: ", ")) (got \(backend))")
+            }
+            guard chosen.isAvailable else { throw ValidationError("--backend \(backend) is not available on this CPU") }
+        }
         if gradients || training, compareOrt || compareAll || callers != nil {
             throw ValidationError("--gradients and --training take --compare-tf, not --compare-ort, --compare-all or --callers")
         }
@@ -103,21 +115,25 @@ struct Bench: ParsableCommand {
         let moduleHandle = try handle ?? DefaultModule.handle()
         let options = PlanOptions(optimize: !noRewrites, microBatch: microBatch)
 
+        // With --backend: one context of that instruction set for every call (else the module lends its own).
+        let context = backend.flatMap { name in KernelBackend.allCases.first { $0.description == name } }.map {
+            ExecutionContext(threads: options.threads, backend: $0, recycler: ExecutionContextPool.inferenceRecycler())
+        }
         let loadStart = Date()
         let loaded = try Module(handle: moduleHandle, tags: module.tagSet, resolver: module.resolver, planOptions: options)
         let (height, width) = try loaded.getExpectedImageSize(signature: signature)
         let inputs = Dictionary(uniqueKeysWithValues: sizes.map { ($0, formulaImages(batch: $0, height: height, width: width)) })
-        _ = try loaded(inputs[sizes[0]]!, signature: signature)
+        _ = try loaded(inputs[sizes[0]]!, signature: signature, context: context)
         let loadSeconds = Date().timeIntervalSince(loadStart)
 
         var ours: [(batch: Int, medianMs: Double)] = []
         for size in sizes {
             let images = inputs[size]!
-            _ = try loaded(images, signature: signature)
+            _ = try loaded(images, signature: signature, context: context)
             var times: [Double] = []
             for _ in 0..<runs {
                 let start = DispatchTime.now().uptimeNanoseconds
-                _ = try loaded(images, signature: signature)
+                _ = try loaded(images, signature: signature, context: context)
                 times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
             }
             ours.append((size, median(times)))
@@ -135,7 +151,7 @@ struct Bench: ParsableCommand {
         if profile {
             for size in sizes {
                 let recorder = PlanProfile()
-                for _ in 0..<runs { _ = try loaded(inputs[size]!, signature: signature, profile: recorder) }
+                for _ in 0..<runs { _ = try loaded(inputs[size]!, signature: signature, context: context, profile: recorder) }
                 profiles.append((size, recorder))
             }
         }
@@ -234,12 +250,17 @@ struct Bench: ParsableCommand {
         let total = Double(recorder.totalNanoseconds)
         print("\nprofile, batch \(batch): time per op type, per run (sum of step times, \(recorder.runCount) runs)")
         print(cell("op", 28) + cell("steps/run", 11) + cell("ms/run", 10) + "share")
-        for entry in recorder.entries {
+        let idle = recorder.entries.first { $0.op == PlanProfile.idleEntry }
+        for entry in recorder.entries where entry.op != PlanProfile.idleEntry {
             print(cell(entry.op, 28) + cell(String(format: "%.0f", Double(entry.steps) / runCount), 11)
                   + cell(String(format: "%.2f", Double(entry.nanoseconds) / runCount / 1e6), 10)
                   + String(format: "%5.1f %%", total > 0 ? 100 * Double(entry.nanoseconds) / total : 0))
         }
         print(cell("total", 28) + cell("", 11) + String(format: "%.2f", total / runCount / 1e6))
+        if let idle {
+            print(String(format: "threads waiting for a ready step in parallel segments: %.2f ms/run (summed over threads)",
+                         Double(idle.nanoseconds) / runCount / 1e6))
+        }
     }
 
     private func runPeer(

@@ -41,6 +41,9 @@ struct Embed: ParsableCommand {
     @Option(help: "Signature to run (default: image_feature_vector, else default).")
     var signature: String?
 
+    @Flag(help: "Print the time the images took (decoding to features, module loading excluded) and the load time.")
+    var timing = false
+
     @Flag(help: "Search folders' subfolders too.")
     var recursive = false
 
@@ -102,63 +105,31 @@ struct Embed: ParsableCommand {
                 : "shard \(shard): images \(range.lowerBound + 1)...\(range.upperBound) of \(images.count)")
             images = Array(images[range])
         }
+        let loadStart = Date()
         let loaded = try loadModule(handle, options: moduleOptions)
         let signatureName = signature ?? (loaded.signature("image_feature_vector") != nil ? "image_feature_vector" : "default")
         let (height, width) = try loaded.getExpectedImageSize(signature: signatureName)
 
-        var rows: [(file: String, features: [Float])] = []
-        var failures = 0
+        let pipelineStart = Date()
         let progress = ProgressBar(total: images.count)
-        var start = 0
-        while start < images.count {
-            let chunk = images[start..<min(start + batch, images.count)]
-            start += chunk.count
-            var decoded: [(String, Tensor)] = []
-            for url in chunk {
-                do {
-                    let image = try ImageDecoder.decode(contentsOf: url, pixelLimit: maxImagePixels)
-                    decoded.append((url.path, ImageResizer.resizeBilinear(image, height: height, width: width)))
-                } catch {
-                    failures += 1
-                    progress.clearLine()
-                    printError("skipped \(error)")
-                }
-            }
-            if !decoded.isEmpty {
-                let stacked = stack(decoded.map(\.1))
-                let outputs = try loaded(["images": stacked], signature: signatureName)
-                guard let features = outputs["default"] else {
-                    throw ValidationError("signature '\(signatureName)' has no 'default' output")
-                }
-                let dims = features.shape.dimensions
-                let values = features.scalars(as: Float.self)
-                let width = dims.dropFirst().reduce(1, *)
-                for (i, (file, _)) in decoded.enumerated() {
-                    rows.append((file, Array(values[(i * width)..<((i + 1) * width)])))
-                }
-            }
-            progress.advance(by: chunk.count)
-        }
+        let pipeline = EmbedPipeline(module: loaded, signature: signatureName, height: height, width: width,
+                                     pixelLimit: maxImagePixels, threads: loaded.planOptions.threads,
+                                     partSize: max(1, loaded.planOptions.microBatch))
+        let (embedded, failures) = try pipeline.run(images, batch: batch, progress: progress)
+        let rows = embedded.map { (file: $0.file, features: $0.features) }
         progress.finish()
+        if timing {
+            let seconds = Date().timeIntervalSince(pipelineStart)
+            printError(String(format: "embedded %d images in %.3f s (%.1f img/s) on %d threads; module loaded in %.3f s",
+                              images.count, seconds, Double(images.count) / max(seconds, 1e-9),
+                              loaded.planOptions.threads, pipelineStart.timeIntervalSince(loadStart)))
+        }
         // An empty shard still writes its file, as wide as the signature's output when that is known.
         let emptyWidth = loaded.signature(signatureName)?.outputs["default"]?.shape?.last.flatMap { $0 } ?? 0
         try write(rows, to: outputFile, emptyWidth: emptyWidth)
         if failures > 0 {
             printError("\(failures) of \(images.count) images could not be read")
             throw ExitCode(1)
-        }
-    }
-
-    private func stack(_ images: [Tensor]) -> Tensor {
-        let shape = images[0].shape.dimensions
-        return Tensor(shape: Shape([images.count] + shape), of: Float.self) { out in
-            var offset = 0
-            for image in images {
-                image.withUnsafeBufferPointer(as: Float.self) { source in
-                    for (i, v) in source.enumerated() { out[offset + i] = v }
-                    offset += source.count
-                }
-            }
         }
     }
 

@@ -78,3 +78,15 @@ private let fakeGradientPeer = """
         #expect(command.contains(part), "\(command)")
     }
 }
+
+/// `bench --backend` runs every call with that instruction set (here the portable C loops, which every CPU
+/// has) and profiles it; an unknown name is refused with the list of names.
+@Test func benchRunsTheChosenBackend() throws {
+    let result = try CLIRunner.run(["bench", fixture.path, "--batch", "2", "--runs", "1", "--threads", "2",
+                                    "--backend", "portable", "--profile"])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.contains("batch 2: median latency") && result.stdout.contains("profile, batch 2"))
+    let bad = try CLIRunner.run(["bench", fixture.path, "--backend", "avx1"])
+    #expect(bad.status != 0)
+    #expect(bad.stderr.contains("avx512, avx2") || bad.stderr.contains("portable"), "\(bad.stderr)")
+}

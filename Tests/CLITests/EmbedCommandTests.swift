@@ -46,6 +46,29 @@ private let images = Fixtures.url("images")
     #expect(try NumpyFile.read(output).scalars(as: Float.self) == expected["default"]?.scalars(as: Float.self))
 }
 
+/// Decoding and the network share the threads (each thread embeds its own part of every batch): the rows,
+/// their order and the skipped files do not depend on the thread count or the batch size.
+@Test func embedGivesTheSameRowsOnOneAndThreeThreads() throws {
+    let folder = try CLIRunner.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    var outputs: [(Tensor, String, String)] = []
+    for (threads, batch) in [("1", "8"), ("3", "5"), ("3", "1")] {
+        let output = folder.appendingPathComponent("features-\(threads)-\(batch).npy")
+        let result = try CLIRunner.run(["embed", module.path, images.path, "-o", output.path, "--batch", batch],
+                                       environment: ["TFHUB_NUM_THREADS": threads])
+        #expect(result.status == 1, "four unreadable images: \(result.stderr)")
+        let names = try String(contentsOf: folder.appendingPathComponent("features-\(threads)-\(batch).files.txt"), encoding: .utf8)
+        let skipped = result.stderr.split(separator: "\n").filter { $0.hasPrefix("skipped") }.joined(separator: "\n")
+        outputs.append((try NumpyFile.read(output), names, skipped))
+    }
+    for other in outputs.dropFirst() {
+        #expect(other.0.scalars(as: Float.self) == outputs[0].0.scalars(as: Float.self))
+        #expect(other.1.split(separator: "\n").map { URL(fileURLWithPath: String($0)).lastPathComponent }
+                == outputs[0].1.split(separator: "\n").map { URL(fileURLWithPath: String($0)).lastPathComponent })
+        #expect(other.2.contains("corrupt.jpg") && other.2 == outputs[0].2)
+    }
+}
+
 @Test func embedWritesCSVAndJSONLines() throws {
     let folder = try CLIRunner.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: folder) }

@@ -291,6 +291,48 @@ func concatComputesTheSumsOnlyItReads(axis: Int32) throws {
     #expect(run.rewritten[0].shape == [2, 3, 3, 18])
 }
 
+/// A `Relu` that is a concat's only reader is applied by the concat as it writes: after a `ConcatV2` of sums
+/// (NASNet's cell output) and after a plain `ConcatV2`; not when the concat is also read (here: fetched),
+/// and not for `Relu6`. NaN stays NaN and -0 stays -0, as in the standalone `Relu`: bit for bit.
+@Test func reluOfAConcatIsAppliedByTheConcat() throws {
+    var g = GraphBuilder()
+    for name in ["x", "y"] { g.placeholder(name, [2, 3, 3, 4]) }
+    g.placeholder("z", [2, 3, 3, 2])
+    g.const("axis", ints: [3], shape: [])
+    g.const("two", floats: [2], shape: [])
+    let float: [String: AttrValue] = ["T": .type(.float)]
+    let concat = float.merging(["N": .i(2), "Tidx": .type(.int32)]) { a, _ in a }
+    g.node("sum", "Add", ["x", "y"], float)
+    g.node("c1", "ConcatV2", ["sum", "z", "axis"], concat)
+    g.node("r1", "Relu", ["c1"], float)                // the sums' concat applies it
+    g.node("r1b", "Relu", ["c1"], float)               // merged with r1
+    g.node("m", "Mul", ["r1b", "two"], float)
+    g.node("m1", "Mul", ["r1", "two"], float)
+    g.node("c2", "ConcatV2", ["x", "z", "axis"], concat)
+    g.node("r2", "Relu", ["c2"], float)                // a plain concat applies it
+    g.node("c3", "ConcatV2", ["y", "z", "axis"], concat)
+    g.node("r3", "Relu", ["c3"], float)                // c3 is fetched too: stays a step
+    g.node("c4", "ConcatV2", ["x", "y", "axis"], concat)
+    g.node("r4", "Relu6", ["c4"], float)               // Relu6: stays a step
+    var values = Seeded(state: 11)
+    var x = values.floats(72)
+    x[3] = .nan
+    x[5] = -0.0
+    let feeds: [String: Tensor] = [
+        "x": Tensor(shape: [2, 3, 3, 4], scalars: x), "y": Tensor(shape: [2, 3, 3, 4], scalars: values.floats(72)),
+        "z": Tensor(shape: [2, 3, 3, 2], scalars: values.floats(36)),
+    ]
+    let run = try runBothWays(try g.graph(), feeds: feeds, fetches: ["m1", "m", "r2", "r3", "c3", "r4"], variables: [:])
+    #expect(run.rewrittenOps["tfhub.ConcatSums"] == 2, "\(run.rewrittenOps)")
+    #expect(run.rewrittenOps["Relu"] == 1 && run.rewrittenOps["Relu6"] == 1 && run.rewrittenOps["ConcatV2"] == 2)
+    #expect(run.asWrittenOps["Relu"] == 4)
+    for (a, b) in zip(run.rewritten, run.asWritten) {
+        #expect(a.shape == b.shape)
+        #expect(a.scalars(as: Float.self).map(\.bitPattern) == b.scalars(as: Float.self).map(\.bitPattern))
+    }
+    #expect(run.rewritten[2].scalars(as: Float.self).contains { $0.isNaN })
+}
+
 // MARK: - ReLU read only by depthwise convolutions
 
 @Test func reluReadOnlyByDepthwiseConvolutionsIsAppliedWhileReading() throws {

@@ -1,6 +1,7 @@
 import CKernels
 import Dispatch
 import Foundation
+import Synchronization
 import Testing
 
 // MARK: - The kernels' fork-join pools (ck_pool_parallel_for)
@@ -105,4 +106,34 @@ func everyIndexRunsExactlyOnce(threads: Int) {
         sawWorker[caller].counts[0] = context.1 ? 1 : 0
     }
     #expect(sawWorker.map { $0.counts[0] } == [1, 1])
+}
+
+/// What the tasks of `theFirstLoopOfANewPoolRunsOnItsWorkersToo` saw.
+private final class FirstLoopProbe: Sendable {
+    let secondTaskStarted = Atomic<Bool>(false)
+    let threadOfTask = Mutex<[Int: UInt]>([:])
+}
+
+/// A pool's first loop gets its workers too: a worker started by that loop joins it (it used to wait for
+/// the next loop, so the first one, e.g. `tfhub embed`'s single loop over its threads, ran on the caller
+/// alone). Task 0 waits (at most 5 s) for task 1 to start, which then can only run on another thread.
+@Test func theFirstLoopOfANewPoolRunsOnItsWorkersToo() {
+    for _ in 0..<20 {
+        let pool = TestPool(threads: 2)
+        let probe = FirstLoopProbe()
+        ck_pool_parallel_for(pool.pointer, 2, 2, { context, index in
+            let probe = Unmanaged<FirstLoopProbe>.fromOpaque(context!).takeUnretainedValue()
+            probe.threadOfTask.withLock { $0[index] = UInt(pthread_self()) }
+            if index == 1 {
+                probe.secondTaskStarted.store(true, ordering: .releasing)
+                return
+            }
+            let deadline = DispatchTime.now().uptimeNanoseconds + 5_000_000_000
+            while !probe.secondTaskStarted.load(ordering: .acquiring) && DispatchTime.now().uptimeNanoseconds < deadline {
+                sched_yield()
+            }
+        }, Unmanaged.passUnretained(probe).toOpaque())
+        let threads = probe.threadOfTask.withLock { $0 }
+        #expect(threads.count == 2 && threads[0] != threads[1], "task 1 ran on the caller after task 0")
+    }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import Tensors
 
@@ -55,5 +56,38 @@ import Tensors
         #expect(recycler.cachedBytes == 1 << 20)
         let b = TensorStorage(uninitializedByteCount: 1 << 20, recycler: recycler)
         #expect(b.baseAddress == address && b.byteCount == 1 << 20)
+    }
+
+    @Test func aThreadGetsBackTheBlockItFreedFirst() {
+        final class Box: @unchecked Sendable { var storage: TensorStorage? }  // handed to one thread at a time
+        let recycler = StorageRecycler()
+        var mine: TensorStorage? = TensorStorage(uninitializedByteCount: 1 << 20, recycler: recycler)
+        let theirs = Box()
+        theirs.storage = TensorStorage(uninitializedByteCount: 1 << 20, recycler: recycler)
+        let myAddress = mine!.baseAddress
+        mine = nil
+        // Another thread frees a block of the same size after ours: it is the most recent, but not ours.
+        let done = DispatchSemaphore(value: 0)
+        Thread {
+            theirs.storage = nil
+            done.signal()
+        }.start()
+        done.wait()
+        #expect(recycler.cachedBytes == 2 << 20)
+        let again = TensorStorage(uninitializedByteCount: 1 << 20, recycler: recycler)
+        #expect(again.baseAddress == myAddress)
+        // With none of its own left, a thread takes another thread's block.
+        let next = TensorStorage(uninitializedByteCount: 1 << 20, recycler: recycler)
+        #expect(next.baseAddress != myAddress && recycler.cachedBytes == 0)
+    }
+
+    @Test func smallestRecycledSizeIsPerRecycler() {
+        let recycler = StorageRecycler(smallestRecycledBytes: 1 << 20)
+        var below: TensorStorage? = TensorStorage(uninitializedByteCount: (1 << 20) - 1, recycler: recycler)
+        below = nil
+        #expect(below == nil && recycler.cachedBytes == 0)
+        var atLimit: TensorStorage? = TensorStorage(uninitializedByteCount: 1 << 20, recycler: recycler)
+        atLimit = nil
+        #expect(atLimit == nil && recycler.cachedBytes == 1 << 20)
     }
 }

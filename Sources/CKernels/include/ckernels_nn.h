@@ -162,10 +162,11 @@ void ck_binary_f32(int op, const float *a, ptrdiff_t a_stride, const float *b, p
 /*
  * Concatenation of row-major parts along their last (flattened) axis, some parts being sums: row r of
  * `out` holds, part after part, a[p][r * widths[p] + j] (+ b[p][r * widths[p] + j] when b[p] is not
- * NULL) for j < widths[p]. Fills rows r_begin..r_end-1.
+ * NULL) for j < widths[p], and with `relu` each such value v as v < 0 ? 0 : v (the Relu kernel's rule: NaN
+ * stays NaN). Fills rows r_begin..r_end-1.
  */
 void ck_concat_sums_f32(int isa, ptrdiff_t r_begin, ptrdiff_t r_end, ptrdiff_t parts, const float *const *a,
-                        const float *const *b, const ptrdiff_t *widths, float *out);
+                        const float *const *b, const ptrdiff_t *widths, int relu, float *out);
 
 typedef enum { CK_RELU = 0, CK_RELU6 = 1, CK_RSQRT = 2, CK_SQRT = 3, CK_SQUARE = 4, CK_FLOOR = 5 } ck_unary_op;
 

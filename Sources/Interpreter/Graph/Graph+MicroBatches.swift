@@ -25,8 +25,10 @@ extension Graph {
 
         // Plan every micro-batch size before running, so workers never plan the same shapes twice.
         let microOptions = options
-        // Several micro-batches at once: each on one thread; one at a time: each on every thread.
-        let microContext = schedule.workers > 1 ? ExecutionContext.singleThreaded : context
+        // Several micro-batches at once: each on one thread (with the context's instruction set); one at a
+        // time: each on every thread.
+        let microContext = schedule.workers > 1
+            ? ExecutionContext(threads: 1, pool: nil, backend: context.backend, recycler: nil) : context
         var plans: [Int: ExecutionPlan] = [:]
         for size in schedule.sizes {
             let microFeeds = feeds.mapValues { tensor -> ValueType in

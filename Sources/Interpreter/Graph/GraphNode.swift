@@ -61,9 +61,11 @@ public struct TensorName: Hashable, Sendable, CustomStringConvertible {
     /// Parses `"node"` (output 0) or `"node:3"`. The suffix counts only when it is all digits, so
     /// node names may contain `:` elsewhere.
     public init(parsing text: String) throws {
-        if let colon = text.lastIndex(of: ":") {
-            let suffix = text[text.index(after: colon)...]
-            if !suffix.isEmpty, suffix.allSatisfy({ $0.isASCII && $0.isNumber }) {
+        // Searched as UTF-8 bytes: a Character search costs ~20 K instructions per name (grapheme breaking),
+        // 10 % of loading NASNet's graph.
+        if let colon = text.utf8.lastIndex(of: UInt8(ascii: ":")) {
+            let suffix = text[text.utf8.index(after: colon)...]
+            if !suffix.isEmpty, suffix.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) {
                 guard let index = Int(suffix), colon != text.startIndex else {
                     throw PlanningError.badTensorName(text)
                 }

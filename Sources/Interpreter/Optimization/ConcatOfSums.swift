@@ -8,8 +8,39 @@ import Tensors
 /// into its place in the output (`tfhub.ConcatSums`), so the sum never gets a buffer of its own and is
 /// not copied again. The fused node keeps the concat's name; its attribute `part_arity` lists, per
 /// concatenated part, 1 (a tensor) or 2 (the two summands), followed by the axis input.
+///
+/// A cell's output is read only through `Relu` (by the next two cells, whose ReLUs are merged into one):
+/// when that `Relu` is the concat's only reader, the concat applies it as it writes (attribute `relu`),
+/// and the fused node takes the ReLU's name; the ReLU step and the pre-activation buffer disappear.
 extension GraphRewriter {
     static let concatSumsOp = "tfhub.ConcatSums"
+
+    func fuseReluIntoConcat(_ nodes: [GraphNode]) -> [GraphNode] {
+        let consumers = consumerCounts(nodes)
+        let controlled = Set(nodes.flatMap(\.controlInputs))
+        let byName = Dictionary(nodes.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        var removed: Set<String> = []
+        var replaced: [String: GraphNode] = [:]
+        for relu in nodes where relu.op == "Relu" && relu.isFloat32("T") && relu.dataInputs.count == 1 {
+            let input = relu.dataInputs[0]
+            guard input.output == 0, consumers[input] == 1, !feeds.contains(input), !controlled.contains(input.node),
+                  !removed.contains(input.node), let concat = byName[input.node], concat.isFloat32("T"),
+                  concat.op == Self.concatSumsOp || concat.op == "ConcatV2", concat.dataInputs.count >= 2
+            else { continue }
+            var attributes = concat.attributes
+            if concat.op == "ConcatV2" {
+                guard concat.dataInputs.count >= 3 else { continue }
+                attributes["part_arity"] = .list(AttributeList(ints: Array(repeating: 1, count: concat.dataInputs.count - 1)))
+            }
+            attributes["relu"] = .bool(true)
+            replaced[relu.name] = GraphNode(
+                name: relu.name, op: Self.concatSumsOp,
+                inputs: concat.inputs + relu.controlInputs.map { .control($0) }, attributes: attributes,
+                origin: concat.sourceNodes + relu.sourceNodes)
+            removed.insert(concat.name)
+        }
+        return nodes.compactMap { removed.contains($0.name) ? nil : (replaced[$0.name] ?? $0) }
+    }
 
     func fuseConcatOfSums(_ nodes: [GraphNode]) -> [GraphNode] {
         let consumers = consumerCounts(nodes)
@@ -61,7 +92,7 @@ extension GraphRewriter {
 // MARK: - Planning the fused concat
 
 /// `tfhub.ConcatSums`: float32 inputs grouped by `part_arity` (1: a part; 2: two summands of a part),
-/// then the axis (an int32/int64 scalar constant). Parts share every dimension except the axis; a sum
+/// then the axis (an int32/int64 scalar constant); `relu` (optional, default false) applies `Relu`. Parts share every dimension except the axis; a sum
 /// whose summands differ in shape (a broadcasting `Add`) is added by the element-wise kernel first.
 func concatSumsOp(_ node: PlanNode) throws -> PlannedOp {
     let arity = try node.attributes.ints("part_arity")
@@ -100,6 +131,7 @@ func concatSumsOp(_ node: PlanNode) throws -> PlannedOp {
     }
     guard outputShape.checkedElementCount != nil else { throw node.invalid("output \(outputShape) is too large") }
     let sumsInPlace = exactSums
+    let relu = try node.attributes.contains("relu") ? node.attributes.bool("relu") : false
     return PlannedOp(outputs: [ValueType(.float32, outputShape)]) { inputs, options in
         var parts: [ConcatPart] = []
         parts.reserveCapacity(arity.count)
@@ -114,6 +146,6 @@ func concatSumsOp(_ node: PlanNode) throws -> PlannedOp {
             }
             index += count
         }
-        return [try concatenateSums(parts, axis: axis, options: options)]
+        return [try concatenateSums(parts, axis: axis, relu: relu, options: options)]
     }
 }

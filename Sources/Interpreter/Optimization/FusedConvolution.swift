@@ -47,7 +47,15 @@ struct FusedConvolution {
         var copy = self
         copy.filter = Tensor(shape: filter.shape, of: Float.self) { out in
             filter.withUnsafeBufferPointer(as: Float.self) { w in
-                for i in 0..<w.count { out[i] = w[i] * factor[i % c] }
+                // Row by row (HWIO: the output channel is the last axis): no division per weight, and the
+                // inner loop vectorises (~58 M instructions for NASNet's 188 filters with `i % c`).
+                factor.withUnsafeBufferPointer { f in
+                    guard c > 0, let source = w.baseAddress, let target = out.baseAddress else { return }
+                    for row in 0..<(w.count / c) {
+                        let from = source + row * c, to = target + row * c
+                        for j in 0..<c { to[j] = from[j] * f[j] }
+                    }
+                }
             }
         }
         copy.biasValues = (0..<c).map { (biasValues[$0] - p.mean[$0]) * factor[$0] + p.offset[$0] }

@@ -17,7 +17,9 @@ import Tensors
 ///    (`ConcatOfSums.swift`);
 /// 8. a `Relu`/`Relu6` that TF would fuse into the depthwise convolution or matmul and bias before it
 ///    applies TF's fused rule (`ContractionActivation.swift`);
-/// 9. a `Relu` read only by depthwise convolutions (as their input) is applied by them as they read it
+/// 9. a `Relu` that is the only reader of a `ConcatV2` (or of 7.) is applied by the concatenation as it
+///    writes (`ConcatOfSums.swift`);
+/// 10. a `Relu` read only by depthwise convolutions (as their input) is applied by them as they read it
 ///    (`ReluIntoDepthwise.swift`).
 ///
 /// Nodes keep their names where consumers or fetches can see them: a fused node takes the name of the
@@ -34,7 +36,7 @@ struct GraphRewriter {
     func rewritten() throws -> [GraphNode] {
         let merged = dropPassThroughsAndDuplicates(nodes)
         let convolutions = markContractionActivations(try fuseConvolutions(fusePadSliceSubsample(merged)))
-        return fuseReluIntoDepthwise(fuseConcatOfSums(convolutions))
+        return fuseReluIntoDepthwise(fuseReluIntoConcat(fuseConcatOfSums(convolutions)))
     }
 
     // MARK: - Pass-through nodes and duplicates

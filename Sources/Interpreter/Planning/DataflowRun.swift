@@ -22,6 +22,8 @@ final class DataflowRun: @unchecked Sendable {
     private var segment: Range<Int> = 0..<0
     private var finished = 0
     private var failure: (any Error)?
+    /// The thread (task index of the segment's loop) each step ran on, -1 before it runs.
+    private var ranOn: [Int]
     /// Ready steps plus 1 once the segment is over (finished or failed): idle threads spin on it without
     /// taking the lock.
     private let available = Atomic<Int>(0)
@@ -32,6 +34,7 @@ final class DataflowRun: @unchecked Sendable {
         self.profile = profile
         waitingProducers = plan.dependencies.segmentProducerCounts
         remainingReaders = plan.dependencies.readerCounts
+        ranOn = Array(repeating: -1, count: plan.steps.count)
     }
 
     /// Runs every segment on the threads of `context` (`pool` is its pool).
@@ -50,28 +53,36 @@ final class DataflowRun: @unchecked Sendable {
             } else {
                 ready = steps.filter { waitingProducers[$0] == 0 }
                 available.store(ready.count, ordering: .releasing)
-                pool.forEach(threads, threads: threads) { _ in self.work(options: single) }
+                pool.forEach(threads, threads: threads) { thread in self.work(thread: thread, options: single) }
                 if let failure { throw failure }
             }
         }
     }
 
-    private func work(options: KernelOptions) {
+    private func work(thread: Int, options: KernelOptions) {
         let steps = plan.steps
+        // With a profile: the time this thread waits for a ready step (none ready, or the lock).
+        var waitStart = profile == nil ? 0 : DispatchTime.now().uptimeNanoseconds
         while true {
             var spins = 0
             while available.load(ordering: .acquiring) == 0 { WorkerPool.relax(&spins) }
             lock.lock()
             if failure != nil || finished == segment.count {
                 lock.unlock()
+                if let profile { profile.record(op: PlanProfile.idleEntry, nanoseconds: DispatchTime.now().uptimeNanoseconds &- waitStart) }
                 return
             }
-            guard let step = takeReady() else {
+            guard let step = takeReady(thread: thread) else {
                 lock.unlock()
                 continue
             }
             available.subtract(1, ordering: .releasing)
             lock.unlock()
+            if let profile {
+                let now = DispatchTime.now().uptimeNanoseconds
+                profile.record(op: PlanProfile.idleEntry, nanoseconds: now &- waitStart)
+                waitStart = now
+            }
             do {
                 try plan.execute(steps[step], values: values, options: options, profile: profile)
             } catch {
@@ -84,6 +95,7 @@ final class DataflowRun: @unchecked Sendable {
             var released: [Tensor?] = []
             lock.withLock { complete(step, releasing: &released) }
             released.removeAll()  // frees the released tensors outside the lock
+            if profile != nil { waitStart = DispatchTime.now().uptimeNanoseconds }
         }
     }
 
@@ -112,14 +124,27 @@ final class DataflowRun: @unchecked Sendable {
         if newlyReady > 0 { available.add(newlyReady, ordering: .releasing) }
     }
 
-    /// Removes and returns the ready step with the highest priority. Call with `lock` held.
-    private func takeReady() -> Int? {
+    /// Removes and returns the ready step to run next on `thread`: the one with the highest priority among
+    /// those whose input was computed on this thread (it is still in this core's cache), else the one with
+    /// the highest priority. Call with `lock` held.
+    private func takeReady(thread: Int) -> Int? {
         guard !ready.isEmpty else { return nil }
         let priorities = plan.dependencies.priorities
-        var best = 0
-        for index in ready.indices.dropFirst() where priorities[ready[index]] > priorities[ready[best]] { best = index }
-        ready.swapAt(best, ready.count - 1)
-        return ready.removeLast()
+        let producers = plan.dependencies.producers
+        var best = 0, bestLocal = -1
+        for index in ready.indices {
+            let step = ready[index]
+            if index > 0 && priorities[step] > priorities[ready[best]] { best = index }
+            if producers[step].contains(where: { ranOn[$0] == thread }),
+               bestLocal < 0 || priorities[step] > priorities[ready[bestLocal]] {
+                bestLocal = index
+            }
+        }
+        let chosen = bestLocal >= 0 ? bestLocal : best
+        ready.swapAt(chosen, ready.count - 1)
+        let step = ready.removeLast()
+        ranOn[step] = thread
+        return step
     }
 }
 

@@ -17,6 +17,10 @@ public final class PlanProfile: Sendable {
 
     private let totals = Mutex(Totals())
 
+    /// The entry that sums the time threads of a multi-threaded run wait in its parallel segments for a
+    /// step to become ready (its `steps` count the waits). Not a step: `totalNanoseconds` leaves it out.
+    public static let idleEntry = "(threads waiting for a ready step)"
+
     public init() {}
 
     func record(op: String, nanoseconds: UInt64) {
@@ -40,7 +44,9 @@ public final class PlanProfile: Sendable {
     }
 
     /// The summed step time of all op types.
-    public var totalNanoseconds: UInt64 { entries.reduce(0) { $0 &+ $1.nanoseconds } }
+    public var totalNanoseconds: UInt64 {
+        entries.reduce(0) { $0 &+ ($1.op == Self.idleEntry ? 0 : $1.nanoseconds) }
+    }
 
     /// Forgets everything recorded so far.
     public func reset() {

@@ -3,6 +3,8 @@
 struct StepDependencies: Sendable {
     /// For each step, the steps that read one of its outputs, each once.
     let dependents: [[Int]]
+    /// For each step, the steps whose outputs it reads, each once (the inverse of `dependents`).
+    let producers: [[Int]]
     /// For each step, the distinct slots it reads.
     let readSlots: [[Int]]
     /// For each slot, the number of distinct steps that read it.
@@ -62,6 +64,9 @@ struct StepDependencies: Sendable {
         self.segments = segments
         self.segmentProducerCounts = segmentProducerCounts
         self.dependents = dependents
+        var producers = [[Int]](repeating: [], count: steps.count)
+        for (step, next) in dependents.enumerated() { for reader in next { producers[reader].append(step) } }
+        self.producers = producers
         self.readSlots = readSlots
         self.readerCounts = readerCounts
         self.keptSlots = keptSlots
