@@ -55,6 +55,11 @@ public struct KernelOptions: Sendable, Hashable {
     public var pool: WorkerPool?
     /// Recycles the memory of freed outputs for new ones (`nil`: the system allocator).
     public var recycler: StorageRecycler?
+    /// How many times the caller ran this plan before (0 for its first run): the per-run state of ops
+    /// that have one, which TensorFlow keeps in the op's kernel across session runs. A stateful
+    /// `RandomUniform` advances its Philox counter by `256 * count` per run, so run `r` draws what
+    /// TensorFlow's `r`-th run draws. It changes no other kernel.
+    public var runIndex: UInt64 = 0
 
     /// - Parameters:
     ///   - threads: the thread budget (at least 1; more than 1 needs a `pool`, which also caps it).
@@ -73,11 +78,15 @@ public struct KernelOptions: Sendable, Hashable {
     public static let singleThreaded = KernelOptions()
 
     /// The same backend on the calling thread alone.
-    public var singleThreadedCopy: KernelOptions { KernelOptions(threads: 1, backend: backend, recycler: recycler) }
+    public var singleThreadedCopy: KernelOptions {
+        var copy = KernelOptions(threads: 1, backend: backend, recycler: recycler)
+        copy.runIndex = runIndex
+        return copy
+    }
 
     public static func == (a: KernelOptions, b: KernelOptions) -> Bool {
         a.threads == b.threads && a.backend == b.backend && a.pool.map(ObjectIdentifier.init) == b.pool.map(ObjectIdentifier.init)
-            && a.recycler.map(ObjectIdentifier.init) == b.recycler.map(ObjectIdentifier.init)
+            && a.recycler.map(ObjectIdentifier.init) == b.recycler.map(ObjectIdentifier.init) && a.runIndex == b.runIndex
     }
 
     public func hash(into hasher: inout Hasher) {
@@ -85,6 +94,7 @@ public struct KernelOptions: Sendable, Hashable {
         hasher.combine(backend)
         hasher.combine(pool.map(ObjectIdentifier.init))
         hasher.combine(recycler.map(ObjectIdentifier.init))
+        hasher.combine(runIndex)
     }
 }
 

@@ -161,7 +161,7 @@ public final class ClassifierTrainer {
         }
         var feeds = [imagesTensor: images, TrainingHeadNodes.labels: try labelTargets(labels)]
         if options.dropoutRate > 0 { feeds[TrainingHeadNodes.dropoutMask] = try dropoutMask(run: stepCount) }
-        let outputs = try plan.run(feeds: feeds, variables: variables, context: context)
+        let outputs = try plan.run(feeds: feeds, variables: variables, context: context, runIndex: UInt64(stepCount))
         let gradients = outputs[1...trainedVariables.count]
         let updateValues = outputs[(1 + trainedVariables.count)...]
 

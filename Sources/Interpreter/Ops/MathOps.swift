@@ -80,7 +80,8 @@ private func reductionOp(_ node: PlanNode, _ operation: ReductionOperation) thro
 
 // MARK: - Random
 
-/// The first run's values of TensorFlow's stateful RandomUniform (run steps keep no state between runs).
+/// TensorFlow's stateful RandomUniform: run `options.runIndex` of the plan draws what TF's run of that
+/// number draws (the Philox counter advances by `256 * count` per run).
 private func randomUniformOp(_ node: PlanNode) throws -> PlannedOp {
     try node.requireInputCount(1)
     let dims = try node.constantInts(0, role: "shape")
@@ -94,7 +95,8 @@ private func randomUniformOp(_ node: PlanNode) throws -> PlannedOp {
     }
     let seed = try node.attributes.int("seed"), seed2 = try node.attributes.int("seed2")
     let shape = Shape(dims)
-    return PlannedOp(outputs: [ValueType(dtype, shape)]) { (_: [Tensor]) in
-        [try randomUniform(shape: shape, elementType: dtype, seed: Int64(seed), seed2: Int64(seed2))]
+    return PlannedOp(outputs: [ValueType(dtype, shape)]) { (_: [Tensor], options: KernelOptions) in
+        [try randomUniform(shape: shape, elementType: dtype, seed: Int64(seed), seed2: Int64(seed2),
+                           counterOffset: options.runIndex &* 256 &* UInt64(shape.elementCount))]
     }
 }

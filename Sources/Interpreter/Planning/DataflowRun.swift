@@ -38,9 +38,11 @@ final class DataflowRun: @unchecked Sendable {
     }
 
     /// Runs every segment on the threads of `context` (`pool` is its pool).
-    func run(context: ExecutionContext, pool: WorkerPool) throws {
+    func run(context: ExecutionContext, pool: WorkerPool, runIndex: UInt64 = 0) throws {
         let threads = context.threads
-        let shared = context.kernelOptions, single = context.singleThreadKernelOptions
+        var shared = context.kernelOptions, single = context.singleThreadKernelOptions
+        shared.runIndex = runIndex
+        single.runIndex = runIndex
         for (steps, isSerial) in plan.dependencies.segments {
             segment = steps
             finished = 0

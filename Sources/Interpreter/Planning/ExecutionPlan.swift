@@ -74,10 +74,13 @@ public struct ExecutionPlan: Sendable {
     ///   - variables: values for the variables the plan reads (`variables`), by variable node name.
     ///   - context: threads, worker pool and instruction set of this run.
     ///   - profile: when given, receives the wall time of every step, by op type.
+    ///   - runIndex: how many times the caller ran this plan before: ops with per-run state (stateful
+    ///     `RandomUniform`, e.g. dropout or drop path in a training graph) draw what TensorFlow's run of
+    ///     that number draws. 0 (the default) gives every run the first run's values.
     /// - Returns: the fetched tensors, in the order of `fetches`.
     public func run(
         feeds: [String: Tensor], variables store: any VariableStore = [String: Tensor](),
-        context: ExecutionContext = .singleThreaded, profile: PlanProfile? = nil
+        context: ExecutionContext = .singleThreaded, profile: PlanProfile? = nil, runIndex: UInt64 = 0
     ) throws -> [Tensor] {
         let values = UnsafeMutablePointer<Tensor?>.allocate(capacity: slotTypes.count)
         values.initialize(repeating: nil, count: slotTypes.count)
@@ -90,9 +93,10 @@ public struct ExecutionPlan: Sendable {
         // divisor is 0: 1 / 1e-39 is Inf); the caller's floating-point mode comes back afterwards.
         try withDenormalsFlushed {
             if context.threads > 1 && steps.count > 1, let pool = context.pool {
-                try DataflowRun(plan: self, values: values, profile: profile).run(context: context, pool: pool)
+                try DataflowRun(plan: self, values: values, profile: profile).run(context: context, pool: pool, runIndex: runIndex)
             } else {
-                let options = context.kernelOptions
+                var options = context.kernelOptions
+                options.runIndex = runIndex
                 for step in steps {
                     try execute(step, values: values, options: options, profile: profile)
                     for slot in step.releaseAfter { values[slot] = nil }
