@@ -103,7 +103,8 @@ struct Embed: ParsableCommand {
             images = Array(images[range])
         }
         let loaded = try loadModule(handle, options: moduleOptions)
-        let signatureName = signature ?? (loaded.signature("image_feature_vector") != nil ? "image_feature_vector" : "default")
+        let signatureName = signature
+            ?? (loaded.signature("image_feature_vector") != nil ? "image_feature_vector" : loaded.defaultSignatureName)
         let (height, width) = try loaded.getExpectedImageSize(signature: signatureName)
 
         var rows: [(file: String, features: [Float])] = []
@@ -126,10 +127,7 @@ struct Embed: ParsableCommand {
             }
             if !decoded.isEmpty {
                 let stacked = stack(decoded.map(\.1))
-                let outputs = try loaded(["images": stacked], signature: signatureName)
-                guard let features = outputs["default"] else {
-                    throw ValidationError("signature '\(signatureName)' has no 'default' output")
-                }
+                let features = try loaded(stacked, signature: signatureName)
                 let dims = features.shape.dimensions
                 let values = features.scalars(as: Float.self)
                 let width = dims.dropFirst().reduce(1, *)
@@ -141,7 +139,9 @@ struct Embed: ParsableCommand {
         }
         progress.finish()
         // An empty shard still writes its file, as wide as the signature's output when that is known.
-        let emptyWidth = loaded.signature(signatureName)?.outputs["default"]?.shape?.last.flatMap { $0 } ?? 0
+        let emptyWidth = loaded.signature(signatureName).flatMap { signature in
+            signature.defaultOutputKey.flatMap { signature.outputs[$0]?.shape?.last.flatMap { $0 } }
+        } ?? 0
         try write(rows, to: outputFile, emptyWidth: emptyWidth)
         if failures > 0 {
             printError("\(failures) of \(images.count) images could not be read")
