@@ -8,9 +8,9 @@ import TFProto
 ///
 /// A variable's key comes from the checkpoint's own object graph (`_CHECKPOINTABLE_OBJECT_GRAPH`, a
 /// `TrackableObjectGraph`): the saved node is matched to a checkpoint node by following the same child
-/// names from the root, and that node's `VARIABLE_VALUE` attribute names the key. Without that tensor,
-/// the key is TF's object path: the child names from the root (breadth first, first path found), each
-/// escaped (`.` -> `..`, `/` -> `.S`), joined by `/`, plus `/.ATTRIBUTES/VARIABLE_VALUE`.
+/// names from the root (breadth first), and that node's `VARIABLE_VALUE` attribute names the key, e.g.
+/// `layer_with_weights-0/kernel/.ATTRIBUTES/VARIABLE_VALUE`. A checkpoint without that tensor is
+/// name-based, which `tf.saved_model.load` does not restore SavedModels from either.
 struct ObjectCheckpoint {
     static let objectGraphKey = "_CHECKPOINTABLE_OBJECT_GRAPH"
     static let variableAttribute = "VARIABLE_VALUE"
@@ -87,35 +87,26 @@ struct ObjectCheckpoint {
         return names.isEmpty ? "<root>" : names.joined(separator: "/")
     }
 
-    /// TF's escaping of one child name in a checkpoint key (`trackable.base` `_escape_local_name`).
-    static func escaped(_ name: String) -> String {
-        name.replacingOccurrences(of: ".", with: "..").replacingOccurrences(of: "/", with: ".S")
-    }
-
     /// The checkpoint key of saved variable node `node`, and where it was read from (for errors).
     func key(ofVariable node: Int32, variable: SavedVariable) throws -> (key: String, field: String) {
         let described = "object_graph_def nodes[\(node)] (variable '\(variable.name)' at '\(path(of: node))')"
-        if let trackable {
-            guard let checkpoint = checkpointNode[node] else {
-                throw ModuleError.badObjectGraph(
-                    file: indexFile, field: Self.objectGraphKey,
-                    reason: "no object at '\(path(of: node))' for \(described)")
-            }
-            let attributes = trackable.nodes[Int(checkpoint)].attributes
-            guard let index = attributes.firstIndex(where: { $0.name == Self.variableAttribute }) else {
-                throw ModuleError.badObjectGraph(
-                    file: indexFile, field: "\(Self.objectGraphKey) nodes[\(checkpoint)]",
-                    reason: "no \(Self.variableAttribute) attribute for \(described)")
-            }
-            return (attributes[index].checkpointKey,
-                    "\(Self.objectGraphKey) nodes[\(checkpoint)].attributes[\(index)].checkpoint_key for \(described)")
-        }
-        guard let names = paths[node] else {
+        guard let trackable else {
             throw ModuleError.badObjectGraph(
-                file: indexFile, field: "object_graph_def nodes[\(node)]", reason: "no path from the root reaches \(described)")
+                file: indexFile, field: Self.objectGraphKey,
+                reason: "missing: the checkpoint is not object-based, so it names no tensor for \(described)")
         }
-        return (names.map(Self.escaped).joined(separator: "/") + "/.ATTRIBUTES/" + Self.variableAttribute,
-                "the object path of \(described)")
+        guard let checkpoint = checkpointNode[node] else {
+            throw ModuleError.badObjectGraph(
+                file: indexFile, field: Self.objectGraphKey, reason: "no object at '\(path(of: node))' for \(described)")
+        }
+        let attributes = trackable.nodes[Int(checkpoint)].attributes
+        guard let index = attributes.firstIndex(where: { $0.name == Self.variableAttribute }) else {
+            throw ModuleError.badObjectGraph(
+                file: indexFile, field: "\(Self.objectGraphKey) nodes[\(checkpoint)]",
+                reason: "no \(Self.variableAttribute) attribute for \(described)")
+        }
+        return (attributes[index].checkpointKey,
+                "\(Self.objectGraphKey) nodes[\(checkpoint)].attributes[\(index)].checkpoint_key for \(described)")
     }
 
     /// The value of saved variable node `node`, checked against its declared type and shape.

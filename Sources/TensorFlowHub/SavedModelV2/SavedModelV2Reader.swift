@@ -67,9 +67,10 @@ struct SavedModelV2Reader {
             graphDef: reader.graphDef, opList: metaGraph.metaInfoDef.strippedOpList, limits: options.graphLimits,
             functionCallsReaching: outputs, feeds: inputs)
             .freezingVariables(variables)
-        let names = Set(reader.signatures.keys).union(reader.unusable.keys)
-        let defaultSignature = names.contains(callName)
-            ? callName : names.contains("serving_default") ? "serving_default" : names.sorted().first ?? callName
+        // `__call__` (as hub.KerasLayer), else `serving_default`, else any; one that can be called first.
+        let defaultSignature = [Array(reader.signatures.keys), Array(reader.unusable.keys)].lazy.compactMap { names in
+            names.contains(callName) ? callName : names.contains("serving_default") ? "serving_default" : names.sorted().first
+        }.first ?? callName
         var histogram: [String: Int] = [:]
         for node in metaGraph.graphDef.node { histogram[node.op, default: 0] += 1 }
         for function in metaGraph.graphDef.library.function {
