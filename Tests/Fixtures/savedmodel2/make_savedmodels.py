@@ -36,12 +36,10 @@ OUT/savedmodel. --references-only recomputes the references of an existing OUT/s
 
 import argparse
 import collections
-import importlib
 import json
 import os
 import subprocess
 import sys
-import types
 
 import numpy as np
 
@@ -56,23 +54,8 @@ SIZES = {("mobilenet_v2", "small"): 32, ("resnet", "small"): 32, ("nasnet", "sma
 
 
 def import_tf_and_hub():
-    """TensorFlow in eager mode and tensorflow_hub 0.15 (with the estimator stub it needs on TF 2.21).
-    Without TensorFlow in this interpreter, re-executes the script with the oracle venv's Python."""
-    try:
-        import tensorflow as tf
-    except ImportError:
-        python = oracle_hub._oracle_python()
-        if python is None or os.environ.get("ORACLE_REEXEC"):
-            sys.exit("TensorFlow not found: set PYTHON or create .venv-oracle")
-        os.environ["ORACLE_REEXEC"] = "1"
-        os.execv(python, [python] + sys.argv)
-    stub = types.ModuleType("tensorflow.compat.v1.estimator")
-    stub.Exporter = object
-    stub.BestExporter = object
-    sys.modules["tensorflow.compat.v1.estimator"] = stub
-    setattr(importlib.import_module("tensorflow.compat.v1"), "estimator", stub)
-    import tensorflow_hub as hub
-    return tf, hub
+    """TensorFlow in eager mode and tensorflow_hub 0.15 (oracle_hub's estimator stub)."""
+    return oracle_hub.import_hub(eager=True)
 
 
 # MARK: - Models
