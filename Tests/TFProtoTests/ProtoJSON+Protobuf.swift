@@ -19,6 +19,7 @@ extension ProtoJSON {
             "collection_def": try Self.map(m.collectionDef) { try json($0) },
             "signature_def": Self.map(m.signatureDef) { json($0) },
             "asset_file_def": Self.list(m.assetFileDef) { json($0) },
+            "object_graph_def": try m.objectGraphDef.map { try json($0) },
         ])
     }
 
