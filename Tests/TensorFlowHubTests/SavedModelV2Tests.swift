@@ -96,6 +96,11 @@ func savedModelV2OffersTheSameAPIAsAHubModule(_ fixture: SavedModelV2Fixture) th
     #expect(module.checkSignatures().isEmpty, "\(module.checkSignatures())")
     // Every Keras variable (moving statistics too) is captured, bound once to its VarHandleOp.
     #expect(module.variableSummary.count == (try fixture.manifest["variables"] as? Int))
+    // The inlined call keeps examples apart, so a batch runs in micro-batches as a TF1 module's does.
+    for (signature, key) in [("__call__", "inputs"), ("serving_default", input)] {
+        let plan = try module.plan(signature: signature, inputs: [key: ValueType(.float32, [8, size, size, 3])])
+        #expect(plan.separableBatch == 8, "\(signature)")
+    }
     let ops = module.signatureOpHistogram
     for call in ["PartitionedCall", "StatefulPartitionedCall"] { #expect(ops[call] == nil, "\(call)") }
     #expect(module.opHistogram["StatefulPartitionedCall", default: 0] > 0)
