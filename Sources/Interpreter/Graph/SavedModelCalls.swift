@@ -104,31 +104,4 @@ public enum SavedModelCalls {
             ]))
         return nodes
     }
-
-    /// The ops of `functions` and of every library function they call (through call ops, `If`
-    /// branches, or ops naming a function) that the interpreter does not implement, with the
-    /// function and node holding each; empty when every op is supported.
-    public static func unsupportedOps(reachedFrom functions: [String], library: FunctionDefLibrary) -> [PlanningError.UnsupportedOp] {
-        var byName: [String: FunctionDef] = [:]
-        for function in library.function { byName[function.signature.name] = function }
-        var seen: Set<String> = []
-        var pending = functions
-        var found: [PlanningError.UnsupportedOp] = []
-        let registry = OpRegistry.standard
-        while let name = pending.popLast() {
-            guard seen.insert(name).inserted, let function = byName[name] else { continue }
-            for node in function.nodeDef {
-                if byName[node.op] != nil {
-                    pending.append(node.op)
-                    continue
-                }
-                for value in node.attr.values {
-                    if case .func(let callee) = value { pending.append(callee.name) }
-                }
-                if FunctionCall.callOps.contains(node.op) { continue }
-                if registry[node.op] == nil { found.append(.init(op: node.op, node: node.name, function: name)) }
-            }
-        }
-        return found.sorted { ($0.function ?? "", $0.node) < ($1.function ?? "", $1.node) }
-    }
 }
