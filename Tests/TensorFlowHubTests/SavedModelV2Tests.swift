@@ -119,8 +119,9 @@ private func edgeInputs(batch: Int) -> Tensor {
     }
 }
 
-/// A `__call__` with a `training` argument and a dict of outputs, signatures with several outputs, and
-/// variables in a dict whose keys need escaping in the checkpoint (`params/dense..kernel.S0`).
+/// A `__call__` with a `training` argument and a dict of outputs, signatures with several outputs,
+/// variables in a dict whose keys need escaping in the checkpoint (`params/dense..kernel.S0`) and a
+/// captured constant (a `SavedConstant`: the graph's `Const` node).
 @Test(arguments: [1, 8])
 func structuredCallAndSignaturesOfATFModule(batch: Int) throws {
     let module = try Module(url: edge("tiny"))
@@ -226,4 +227,23 @@ func structuredCallAndSignaturesOfATFModule(batch: Int) throws {
     #expect(file == folder.appendingPathComponent("saved_model.pb").path)
     #expect(field == "signature_def['ragged'].inputs['x']")
     #expect(reason.contains("composite tensor (RaggedTensorSpec)"), "\(reason)")
+}
+
+/// A `__call__` capturing a lookup table (a resource) cannot be called here; the dense signature can.
+@Test func aCallCapturingAResourceIsUnusableAndSaysWhy() throws {
+    let folder = edge("table_call")
+    let module = try Module(url: folder)
+    #expect(module.signatureNames == ["__call__", "serving_default"])
+    #expect(module.defaultSignatureName == "serving_default")
+    let x = edgeInputs(batch: 2)
+    let tripled = try #require(try module(["x": x])["y"])
+    #expect(maxAbsDifference(tripled, Tensor(shape: [2, 6], scalars: x.scalars(as: Float.self).map { $0 * 3 })) == 0)
+    let error = try #require(throws: ModuleError.self) { try module(["x": x], signature: "__call__") }
+    guard case let .badObjectGraph(file, field, reason) = error else {
+        Issue.record("expected badObjectGraph, got \(error)")
+        return
+    }
+    #expect(file == folder.appendingPathComponent("saved_model.pb").path)
+    #expect(field.contains("bound_inputs"), "\(field)")
+    #expect(reason.contains("a resource") && reason.contains("table"), "\(reason)")
 }

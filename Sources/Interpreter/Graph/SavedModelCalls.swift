@@ -67,6 +67,11 @@ public enum SavedModelCalls {
         return VariableHandle(node: name, dtype: dtype, shape: shape)
     }
 
+    /// Whether `node` is a `Const` node of the graph (what a captured `SavedConstant` names).
+    public static func isConstant(_ node: String, in nodes: [String: NodeDef]) -> Bool {
+        nodes[node]?.op == "Const"
+    }
+
     /// The nodes that call `function` as a `StatefulPartitionedCall` named `callNode`: a `Placeholder`
     /// `<callNode>/<argument name>` per argument, a `VarHandleOp` per `.new` capture, and the call, whose
     /// data inputs are the placeholders then the captures. Output `i` of the call is the function's

@@ -70,7 +70,23 @@ extension SavedModelV2Reader {
         var captures: [SavedModelCalls.Capture] = []
         var added: [(node: Int32, handle: String)] = []
         for id in bound {
-            let variable = try savedVariable(id, field: "\(concreteField).bound_inputs")
+            let object = try savedObject(id, field: "\(concreteField).bound_inputs")
+            if case .constant(let constant)? = object.kind {
+                // A captured constant: the graph's `Const` node it names.
+                guard SavedModelCalls.isConstant(constant.operation, in: nodes) else {
+                    throw ModuleError.badObjectGraph(
+                        file: file, field: "object_graph_def nodes[\(id)].constant.operation",
+                        reason: "'\(constant.operation)' is not a Const node of the graph")
+                }
+                captures.append(.existing(node: constant.operation))
+                continue
+            }
+            guard case .variable(let variable)? = object.kind else {
+                throw ModuleError.badObjectGraph(
+                    file: file, field: "\(concreteField).bound_inputs",
+                    reason: "it captures node \(id) ('\(checkpoint.path(of: id))'), a \(Self.kindName(object)); only variables "
+                        + "and constants can be captured by a call this interpreter makes")
+            }
             if let handle = handles[id] {
                 captures.append(.existing(node: handle))
             } else {

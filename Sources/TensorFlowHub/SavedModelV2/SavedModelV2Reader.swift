@@ -98,13 +98,19 @@ struct SavedModelV2Reader {
                 continue
             }
             let signature = try Signature(name: name, definition: definition)
-            // The calls this signature's outputs come from, with their captures.
+            // The calls this signature's outputs come from, with their captures. A capture that cannot be
+            // bound (a lookup table, say) makes this signature unusable, not the module.
             let reached = reachedNodes(from: signature.outputs.values.map(\.tensorName))
-            for site in callSites where reached.contains(site.node) {
-                guard let function = objects.concreteFunctions[site.function] else { continue }
-                try bindCaptures(
-                    function.boundInputs, to: site.dataInputs,
-                    field: "object_graph_def concrete_functions['\(site.function)'].bound_inputs (called by '\(site.node)')")
+            do {
+                for site in callSites where reached.contains(site.node) {
+                    guard let function = objects.concreteFunctions[site.function] else { continue }
+                    try bindCaptures(
+                        function.boundInputs, to: site.dataInputs,
+                        field: "object_graph_def concrete_functions['\(site.function)'].bound_inputs (called by '\(site.node)')")
+                }
+            } catch let error as ModuleError {
+                unusable[name] = error
+                continue
             }
             signatures[name] = signature
         }
@@ -143,14 +149,16 @@ struct SavedModelV2Reader {
     }
 
     /// Binds the variables a call captures (its last `bound.count` data inputs) to the object graph's
-    /// variable nodes.
+    /// variable nodes. Other captures (constants, resources, assets) stay as the graph wires them: a
+    /// captured constant is a `Const` node of the graph; a resource's ops are planned like any other.
     mutating func bindCaptures(_ bound: [Int32], to inputs: [String], field: String) throws {
         guard bound.count <= inputs.count else {
             throw ModuleError.badObjectGraph(
                 file: file, field: field, reason: "\(bound.count) bound inputs, but the call has \(inputs.count) inputs")
         }
         for (tensor, node) in zip(inputs.suffix(bound.count), bound) {
-            let variable = try savedVariable(node, field: field)
+            _ = try savedObject(node, field: field)
+            guard case .variable(let variable)? = objects.nodes[Int(node)].kind else { continue }
             guard let handle = SavedModelCalls.variableHandle(producing: tensor, in: nodes) else {
                 throw ModuleError.badObjectGraph(
                     file: file, field: field,
@@ -169,17 +177,36 @@ struct SavedModelV2Reader {
         }
     }
 
-    func savedVariable(_ node: Int32, field: String) throws -> SavedVariable {
+    /// Object-graph node `node`, checked to exist.
+    func savedObject(_ node: Int32, field: String) throws -> SavedObject {
         guard node >= 0, Int(node) < objects.nodes.count else {
             throw ModuleError.badObjectGraph(
                 file: file, field: field, reason: "node \(node) is not in object_graph_def (\(objects.nodes.count) nodes)")
         }
-        guard case .variable(let variable)? = objects.nodes[Int(node)].kind else {
-            let kind = objects.nodes[Int(node)].kind.map { "\($0)".prefix { $0 != "(" } } ?? "nothing"
+        return objects.nodes[Int(node)]
+    }
+
+    /// The name of an object's kind as the proto spells it (`variable`, `constant`, `resource`, ...).
+    static func kindName(_ object: SavedObject) -> String {
+        switch object.kind {
+        case .userObject?: return "user_object"
+        case .asset?: return "asset"
+        case .function?: return "function"
+        case .variable?: return "variable"
+        case .bareConcreteFunction?: return "bare_concrete_function"
+        case .constant?: return "constant"
+        case .resource?: return "resource"
+        case .capturedTensor?: return "captured_tensor"
+        case nil: return "object without a kind"
+        }
+    }
+
+    func savedVariable(_ node: Int32, field: String) throws -> SavedVariable {
+        let object = try savedObject(node, field: field)
+        guard case .variable(let variable)? = object.kind else {
             throw ModuleError.badObjectGraph(
                 file: file, field: field,
-                reason: "bound input node \(node) ('\(checkpoint.path(of: node))') is a \(kind), not a variable; "
-                    + "only variables can be captured")
+                reason: "bound input node \(node) ('\(checkpoint.path(of: node))') is a \(Self.kindName(object)), not a variable")
         }
         return variable
     }

@@ -9,13 +9,16 @@ Fixtures (each OUT/<name>/savedmodel, references OUT/<name>/*.npy, OUT/manifest.
   tiny              x [-1, 6] -> a reusable SavedModel: `__call__(x, training=False)` (traced with
                     training True and False; True adds 1) returning {"hidden", "logits"} from nested
                     tf.functions on variables held in a dict whose keys need escaping in checkpoint
-                    keys ("dense.kernel/0" -> `params/dense..kernel.S0`); signatures `serving_default`
-                    ({"x"} -> {"logits"}) and `both` ({"x"} -> {"hidden", "logits"}).
+                    keys ("dense.kernel/0" -> `params/dense..kernel.S0`) and a captured constant
+                    (`shift`, a SavedConstant); signatures `serving_default` ({"x"} -> {"logits"}) and
+                    `both` ({"x"} -> {"hidden", "logits"}).
   tiny_no_object_graph  `tiny` with its checkpoint rewritten without `_CHECKPOINTABLE_OBJECT_GRAPH`
                     (TensorFlow then falls back to a name-based restore and fails: recorded).
   missing_key       `tiny` with the checkpoint's `params/dense..kernel.S0` tensor renamed, so the key the
                     checkpoint's object graph names is missing.
   unsupported_op    serving_default calls a tf.function using Cumsum that calls one using Erf.
+  table_call        `__call__` looks a key up in a tf.lookup.StaticHashTable (a captured resource),
+                    beside a dense `serving_default` (x [-1, 6] -> 3x).
   ragged_call       `__call__` takes a tf.RaggedTensor (a TypeSpec in its canonicalized input
                     signature: not a dense tensor), beside a dense `serving_default` (x [-1, 6] -> 2x).
   composite_signature  `ragged_call` plus a signature_def entry `ragged` whose input is encoded as
@@ -62,10 +65,12 @@ def make_tiny(tf):
                 "dense.bias": tf.Variable(rng.normal(0, 0.5, (5,)).astype(np.float32)),
             }
             self.head = tf.Variable(rng.normal(0, 0.5, (5, 3)).astype(np.float32))
+            self.shift = tf.constant(rng.normal(0, 0.5, (5,)).astype(np.float32))
 
         @tf.function
         def hidden(self, x):
-            return tf.nn.relu(tf.nn.bias_add(tf.matmul(x, self.params["dense.kernel/0"]), self.params["dense.bias"]))
+            z = tf.nn.bias_add(tf.matmul(x, self.params["dense.kernel/0"]), self.params["dense.bias"])
+            return tf.nn.relu(z + self.shift)
 
         @tf.function
         def __call__(self, x, training=False):
@@ -99,6 +104,24 @@ def make_unsupported(tf):
 
     module = Unsupported()
     serving = tf.function(lambda x: {"y": module.outer(x)},
+                          input_signature=[tf.TensorSpec([None, 6], tf.float32, name="x")])
+    return module, {"serving_default": serving}
+
+
+def make_table(tf):
+    class Table(tf.Module):
+        def __init__(self):
+            super().__init__()
+            self.scale = tf.Variable(np.float32(3.0))
+            self.table = tf.lookup.StaticHashTable(
+                tf.lookup.KeyValueTensorInitializer(tf.constant(["a", "b"]), tf.constant([1.0, 2.0])), -1.0)
+
+        @tf.function(input_signature=[tf.TensorSpec([None, 6], tf.float32, name="x")])
+        def __call__(self, x):
+            return x * self.table.lookup(tf.constant("b"))
+
+    module = Table()
+    serving = tf.function(lambda x: {"y": x * module.scale},
                           input_signature=[tf.TensorSpec([None, 6], tf.float32, name="x")])
     return module, {"serving_default": serving}
 
@@ -219,7 +242,7 @@ def main():
     manifest["fixtures"]["missing_key"] = {
         "missing": renamed, "tensorflow_error": tensorflow_error(os.path.join(missing, "savedmodel"))}
 
-    for name, make in [("unsupported_op", make_unsupported), ("ragged_call", make_ragged)]:
+    for name, make in [("unsupported_op", make_unsupported), ("table_call", make_table), ("ragged_call", make_ragged)]:
         path = folder(name)
         module, signatures = make(tf)
         tf.saved_model.save(module, os.path.join(path, "savedmodel"), signatures=signatures)
@@ -236,15 +259,28 @@ def main():
             manifest["fixtures"]["composite_signature"] = {
                 "tensorflow_signatures": sorted(hub.load(os.path.join(composite, "savedmodel")).signatures.keys())}
         if name == "unsupported_op":
-            # The library functions of saved_model.pb holding each unsupported op.
+            # The library functions serving_default reaches that hold each unsupported op (the library
+            # may hold other traces of the same tf.function).
             from tensorflow.core.protobuf import saved_model_pb2
 
             sm = saved_model_pb2.SavedModel()
             with open(os.path.join(path, "savedmodel", "saved_model.pb"), "rb") as f:
                 sm.ParseFromString(f.read())
-            manifest["fixtures"][name]["functions"] = {
-                node.op: function.signature.name for function in sm.meta_graphs[0].graph_def.library.function
-                for node in function.node_def if node.op in ("Erf", "Cumsum")}
+            graph = sm.meta_graphs[0].graph_def
+            library = {function.signature.name: function for function in graph.library.function}
+            pending = [n.attr["f"].func.name for n in graph.node if n.name == "StatefulPartitionedCall"]
+            seen, holders = set(), {}
+            while pending:
+                function = library[pending.pop()]
+                if function.signature.name in seen:
+                    continue
+                seen.add(function.signature.name)
+                for node in function.node_def:
+                    if node.op in ("Erf", "Cumsum"):
+                        holders[node.op] = function.signature.name
+                    if "f" in node.attr and node.attr["f"].func.name:
+                        pending.append(node.attr["f"].func.name)
+            manifest["fixtures"][name]["functions"] = holders
 
     with open(os.path.join(args.out, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=1, sort_keys=True)
