@@ -100,7 +100,7 @@ let package = Package(
         /// Fine-tuning a module's `{"train"}` graph with TF1's optimizers, and exporting the result as a hub module.
         .target(
             name: "TensorFlowHubTraining",
-            dependencies: ["TensorFlowHub", "TFProto", "TensorBundle", "Tensors", "Interpreter", "Kernels"]),
+            dependencies: ["TensorFlowHub", "TFProto", "TensorBundle", "Tensors", "Interpreter", "Kernels", "ImageInput"]),
         /// Times TensorBundle on a bundle; run through scripts/bench-bundle.
         .executableTarget(name: "bundle-bench", dependencies: ["TensorBundle"]),
         /// Kernel micro-benchmark on NASNet-A mobile layer shapes, TensorFlow side by side.
@@ -118,7 +118,7 @@ let package = Package(
         .executableTarget(
             name: "hub-resolve-probe",
             dependencies: ["HubResolver", .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "TFProtoTests", dependencies: ["TFProto", "TestSupport"]),
+        .testTarget(name: "TFProtoTests", dependencies: ["TFProto", "TestSupport", "CTFProtos", "CProtobufC"]),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors", "TestSupport"]),
         .testTarget(name: "TensorBundleTests", dependencies: ["TensorBundle", "TestSupport"]),
         .testTarget(name: "HubResolverTests", dependencies: ["HubResolver", "TestSupport"]),
@@ -129,7 +129,10 @@ let package = Package(
         .testTarget(
             name: "ServingTests", dependencies: ["TensorFlowHubServing", "TensorFlowHub", "ImageInput", "Tensors", "TestSupport"],
             swiftSettings: [.swiftLanguageMode(.v6)]),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport", "TensorFlowHub", "ImageInput", "Tensors"]),
+        .testTarget(
+            name: "TrainingTests",
+            dependencies: ["TensorFlowHubTraining", "TensorFlowHub", "TensorBundle", "TFProto", "Tensors", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport", "TensorFlowHub", "TensorFlowHubTraining", "ImageInput", "Tensors"]),
 
         // MARK: - Fuzzing (scripts/fuzz builds fuzz-* with -sanitize=fuzzer,address -D FUZZING; plain builds replay files)
         .target(

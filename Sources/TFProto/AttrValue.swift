@@ -134,8 +134,8 @@ func swiftAttrMap<Entry: AttrEntry>(
 
 /// The protoc-c entry structs of `map<string, AttrValue>` fields.
 protocol AttrEntry {
-    var key: UnsafeMutablePointer<CChar>! { get }
-    var value: UnsafeMutablePointer<Tensorflow__AttrValue>! { get }
+    var key: UnsafeMutablePointer<CChar>! { get set }
+    var value: UnsafeMutablePointer<Tensorflow__AttrValue>! { get set }
 }
 
 extension Tensorflow__NameAttrList__AttrEntry: AttrEntry {}

@@ -40,13 +40,21 @@ public final class Module: Sendable {
     public let defaultSignatureName: String
     let unusableSignatures: [String: ModuleError]
 
-    /// The graph as written, with the module's variables bound for plans optimized for inference
-    /// (read as constants there); plans as written read them from `variables`, the same tensors.
-    let graph: Graph
+    /// The graph variant as written, with the module's variables bound for plans optimized for inference
+    /// (read as constants there); plans as written (`PlanOptions(optimize: false)`) read them from a
+    /// variable store at run time, e.g. `variableValues` or a fine-tuning copy.
+    public let graph: Graph
     let variables: [String: Tensor]
     /// The variable node names of the graph variant's `trainable_variables` collection, in its order
     /// (what fine-tuning updates; batch-norm moving statistics are not in it).
     public let trainableVariables: [String]
+    /// The node names of the graph variant's `update_ops` collection, in its order: what training runs
+    /// beside each step (batch norm's moving averages, `AssignMovingAvg`; see `Graph.variableUpdates`).
+    /// Empty for the inference graph.
+    public let updateOps: [String]
+    /// The tensor names of the `regularization_losses` collection (e.g. TF-Slim's L2 weight decay),
+    /// which training adds to its loss.
+    public let regularizationLosses: [String]
     /// Kernel threads and plan-time rewrites for every call.
     public let planOptions: PlanOptions
     /// Contexts of `planOptions.threads` threads for calls that pass none, one per concurrent call.
@@ -93,6 +101,8 @@ public final class Module: Sendable {
         self.graph = contents.graph
         self.variables = contents.variables
         self.trainableVariables = contents.trainableVariables
+        self.updateOps = contents.updateOps
+        self.regularizationLosses = contents.regularizationLosses
         self.planOptions = planOptions
         self.contexts = ExecutionContextPool(threads: planOptions.threads)
     }

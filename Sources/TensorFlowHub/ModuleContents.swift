@@ -26,6 +26,10 @@ struct ModuleContents {
     let variables: [String: Tensor]
     /// Variable node names of the `trainable_variables` collection.
     let trainableVariables: [String]
+    /// Node names of the `update_ops` collection, in its order.
+    let updateOps: [String]
+    /// Tensor names of the `regularization_losses` collection, in its order.
+    let regularizationLosses: [String]
 
     /// Resolves `handle` and reads the module. A cached copy (from an archive or a URL) whose files
     /// fail to decode or to pass their checksums is broken, not the module: it is moved out of the
@@ -92,7 +96,14 @@ struct ModuleContents {
             signatures: signatures, unusableSignatures: [:], defaultSignature: defaultSignature,
             imageModuleInfo: try Attachments(metaGraph: metaGraph, file: file).imageModuleInfo(file: file),
             opHistogram: graphDef.node.reduce(into: [:]) { $0[$1.op, default: 0] += 1 },
-            graph: graph, variables: variables, trainableVariables: try VariableLoader.trainableNames(metaGraph))
+            graph: graph, variables: variables, trainableVariables: try VariableLoader.trainableNames(metaGraph),
+            updateOps: nodeList(metaGraph, "update_ops"), regularizationLosses: nodeList(metaGraph, "regularization_losses"))
+    }
+
+    /// The names of a `node_list` collection (`tf.GraphKeys`), or none.
+    private static func nodeList(_ metaGraph: MetaGraphDef, _ collection: String) -> [String] {
+        guard case .nodeList(let names)? = metaGraph.collectionDef[collection]?.kind else { return [] }
+        return names
     }
 }
 

@@ -13,6 +13,11 @@ import Tensors
 /// load, the requests that arrived during a call would otherwise leave at once, without the clients
 /// whose answers that call just sent, and 32 clients settle into two alternating batches of 16.
 ///
+/// A batch also runs, before its timeout, as soon as it holds as many rows as the previous batch of its
+/// kind did: clients that were answered together come back together, so a lone client is not made to
+/// wait for company it never has, while 32 clients still meet in one batch. The first batch of a kind
+/// waits for `maxBatchSize` rows or the timeout.
+///
 /// Module calls are CPU-bound and run on the worker thread, never on Swift's cooperative pool or the
 /// event loops; one call at a time, each on all of the module's kernel threads.
 final class BatchScheduler: @unchecked Sendable {
@@ -25,6 +30,8 @@ final class BatchScheduler: @unchecked Sendable {
     private var soloCount: UInt64 = 0
     /// When the last module call ended (the batch timeout of requests queued during it starts here).
     private var idleSince = Date.distantPast
+    /// Rows of the last batch of each kind: the next batch of that kind runs once it has as many.
+    private var previousRows: [Key: Int] = [:]
 
     private let maxBatchSize: Int
     private let batchTimeout: TimeInterval
@@ -150,12 +157,14 @@ final class BatchScheduler: @unchecked Sendable {
                 if rows >= maxBatchSize { break }
             }
             let batchDeadline = max(head.enqueued, idleSince).addingTimeInterval(batchTimeout)
-            if rows < maxBatchSize, !stopping, Date() < batchDeadline {
+            let target = min(maxBatchSize, previousRows[head.key] ?? maxBatchSize)
+            if rows < target, !stopping, Date() < batchDeadline {
                 let firstExpiry = queue.compactMap { $0.deadline?.date }.min() ?? batchDeadline
                 _ = condition.wait(until: min(batchDeadline, firstExpiry))
                 continue
             }
             let jobs = chosen.map { queue[$0] }
+            if head.key.solo == 0 { previousRows[head.key] = rows }
             for index in chosen.reversed() { queue.remove(at: index) }
             metrics.queueDepth(queue.count)
             running += 1

@@ -31,7 +31,7 @@ public struct ServingConfiguration: Sendable {
     public var drainDelaySeconds: Double
 
     public init(
-        host: String = "127.0.0.1", port: Int = 8501, maxBatchSize: Int = 32, batchTimeoutMicros: Int = 1000,
+        host: String = "127.0.0.1", port: Int = 8501, maxBatchSize: Int = 32, batchTimeoutMicros: Int = 20_000,
         maxQueueSize: Int = 128, requestTimeoutMicros: Int = 0, maxBodyBytes: Int = 64 << 20, maxTensorElements: Int = 1 << 26,
         maxImagePixels: Int = ImageDecoder.defaultPixelLimit, defaultSignature: String = "default",
         retryAfterSeconds: Int = 1, drainDelaySeconds: Double = 0

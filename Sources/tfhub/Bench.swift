@@ -68,8 +68,13 @@ struct Bench: ParsableCommand {
         valueName: "gradients"))
     var gradients = false
 
-    @Option(help: "Classes of the --gradients classifier head.")
-    var classes = 1000
+    @Flag(help: ArgumentHelp(
+        "Time a whole fine-tuning step instead (forward, backward, update ops, momentum SGD; zero head of --classes classes, default tags 'train', batch 32; with --compare-tf, TensorFlow's TF1 loop, bench_tf_training.py).",
+        valueName: "training"))
+    var training = false
+
+    @Option(help: "Classes of the --gradients / --training classifier head (default 1000 / 5).")
+    var classes: Int?
 
     @Option(help: ArgumentHelp(
         "Also measure N callers running the module at once, each on its own thread with its own context of --threads threads, next to one caller (first --batch size).",
@@ -82,16 +87,18 @@ struct Bench: ParsableCommand {
         if let threads, !(1...256).contains(threads) { throw ValidationError("--threads must be in 1...256 (got \(threads))") }
         guard microBatch >= 0 else { throw ValidationError("--micro-batch must not be negative (got \(microBatch))") }
         if let callers, !(1...64).contains(callers) { throw ValidationError("--callers must be in 1...64 (got \(callers))") }
-        guard classes >= 1 else { throw ValidationError("--classes must be at least 1 (got \(classes))") }
-        if gradients, compareOrt || compareAll || callers != nil {
-            throw ValidationError("--gradients takes --compare-tf, not --compare-ort, --compare-all or --callers")
+        if let classes, classes < 2 { throw ValidationError("--classes must be at least 2 (got \(classes))") }
+        if gradients || training, compareOrt || compareAll || callers != nil {
+            throw ValidationError("--gradients and --training take --compare-tf, not --compare-ort, --compare-all or --callers")
         }
+        if gradients && training { throw ValidationError("choose one of --gradients and --training") }
         try validateThreadEnvironment()
     }
 
     func run() throws {
         if let threads { setenv("TFHUB_NUM_THREADS", String(threads), 1) }
         if gradients { return try runGradients() }
+        if training { return try runTraining() }
         let sizes = batches.isEmpty ? [1, 32] : batches
         let moduleHandle = try handle ?? DefaultModule.handle()
         let options = PlanOptions(optimize: !noRewrites, microBatch: microBatch)

@@ -98,13 +98,13 @@ extension Bench {
         let loadSeconds = Date().timeIntervalSince(loadStart)
         let recorder = profile ? PlanProfile() : nil
         var ours = try GradientBenchmark(
-            module: loaded, signature: signature, batch: batch, classes: classes, runs: runs, threads: threadCount,
+            module: loaded, signature: signature, batch: batch, classes: classes ?? 1000, runs: runs, threads: threadCount,
             profile: recorder
         ).measure()
         ours.command = CommandLine.arguments.joined(separator: " ")
         var theirs: GradientBenchmark.Result?
         if compareTf {
-            var arguments = [loaded.directory.path, "--batch", String(batch), "--classes", String(classes), "--runs",
+            var arguments = [loaded.directory.path, "--batch", String(batch), "--classes", String(classes ?? 1000), "--runs",
                              String(runs), "--threads", String(threadCount), "--signature", signature, "--json"]
             for tag in tags.sorted() { arguments += ["--tags", tag] }
             theirs = try runPeerScript("bench_tf_gradients.py", pythonVariable: "PYTHON", venv: ".venv-oracle", arguments: arguments)
@@ -120,7 +120,7 @@ extension Bench {
             return
         }
         print("module \(loaded.directory.path), tags \(tags.sorted()), signature '\(signature)', forward+backward step, "
-              + "batch \(batch), \(classes) classes, \(ours.targets) gradients, \(threadCount) threads, \(runs) runs (median)")
+              + "batch \(batch), \(classes ?? 1000) classes, \(ours.targets) gradients, \(threadCount) threads, \(runs) runs (median)")
         func cell(_ text: String, _ width: Int) -> String { text.padding(toLength: width, withPad: " ", startingAt: 0) }
         print(cell("", 30) + cell("tfhub (Swift)", 18) + (theirs == nil ? "" : cell("TensorFlow 2.21", 18) + "ours/theirs"))
         func line(_ label: String, _ value: (GradientBenchmark.Result) -> Double, _ format: String, ratio: Bool = true) {

@@ -10,8 +10,8 @@ struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Serve a module over HTTP: TF Serving REST (/v1) and the Open Inference Protocol v2 (/v2).",
         discussion: """
-            Concurrent requests are batched (up to --max-batch-size rows, or as many as arrive within \
-            --batch-timeout-micros of the oldest); past --max-queue-size waiting requests the server answers 503 \
+            Concurrent requests are batched (up to --max-batch-size rows, as many as the previous batch held, or \
+            as many as arrive within --batch-timeout-micros of the oldest); past --max-queue-size waiting requests the server answers 503 \
             with Retry-After. JPEG/PNG files ({"b64": ...} in TF Serving JSON, BYTES tensors in v2) are decoded \
             and resized for image inputs as `tfhub embed` does. SIGTERM or SIGINT drains: /v2/health/ready and \
             /v2/models/NAME/ready answer 503 (TF Serving status: UNLOADING) while the listener stays open, for at \
@@ -48,7 +48,7 @@ struct Serve: ParsableCommand {
     var maxBatchSize = 32
 
     @Option(help: "How long the oldest waiting request waits for a batch to fill, in microseconds.")
-    var batchTimeoutMicros = 1000
+    var batchTimeoutMicros = 20_000
 
     @Option(help: "Most requests waiting for a batch; more are answered 503 with Retry-After.")
     var maxQueueSize = 128

@@ -177,7 +177,7 @@ func badNumbersAreRefusedWithTheOptionNamed(arguments: [String], message: String
     #expect(bench.stderr.contains("Did you mean 'bench'?"), "\(bench.stderr)")
     let unknown = try CLIRunner.run(["frobnicate"])
     #expect(unknown.status == 64)
-    #expect(unknown.stderr.contains("the subcommands are info, run, embed, bench, cache, serve, help"), "\(unknown.stderr)")
+    #expect(unknown.stderr.contains("the subcommands are info, run, embed, classify, finetune, bench, cache, serve, help"), "\(unknown.stderr)")
     #expect(try CLIRunner.run(["help", "embed"]).status == 0)
 }
 

@@ -69,6 +69,34 @@ private func metric(_ text: String, _ name: String) -> Double? {
         }
     }
 
+    /// The first batch waits for the timeout; once two requests came together, the next two run as
+    /// soon as both are there (clients answered together come back together), long before the timeout.
+    @Test func aBatchRunsOnceItHasAsManyRowsAsThePreviousOne() async throws {
+        let eight = try fixtureImages(batch: 8)
+        let row = Tensor(shape: [1, 40, 40, 3], scalars: Array(eight.scalars(as: Float.self)[0..<4800]))
+        var configuration = ServingConfiguration()
+        configuration.maxBatchSize = 4
+        configuration.batchTimeoutMicros = 3_000_000
+        try await withServer(configuration) { port, _ in
+            func pair() async throws -> (seconds: Double, statuses: [Int]) {
+                let start = Date()
+                async let a = binaryInfer(port: port, images: row)
+                async let b = binaryInfer(port: port, images: row)
+                let statuses = try await [a.status, b.status]
+                return (Date().timeIntervalSince(start), statuses)
+            }
+            let first = try await pair()
+            #expect(first.statuses == [200, 200])
+            #expect(first.seconds >= 2.9, "the first batch of two waits for the 3 s timeout (max 4 rows)")
+            let second = try await pair()
+            #expect(second.statuses == [200, 200])
+            #expect(second.seconds < 2.0, "two rows like the previous batch: no wait for the timeout (\(second.seconds) s)")
+            let metrics = try await LoopbackHTTP.send("GET", port: port, path: "/metrics").text
+            #expect(metric(metrics, "tfhub_batch_requests_count") == 2, "\(metrics)")
+            #expect(metric(metrics, "tfhub_batch_size_sum") == 4)
+        }
+    }
+
     @Test func aFullQueueAnswers503WithRetryAfterAndTheServerRecovers() async throws {
         let images = try fixtureImages(batch: 8)
         var configuration = ServingConfiguration()

@@ -49,6 +49,9 @@ public enum PlanningError: Error, CustomStringConvertible, Sendable, Equatable {
     /// A function body or call that cannot be inlined (a body input naming nothing, an op without an
     /// OpDef, an attribute placeholder the call does not set, an argument count mismatch).
     case invalidFunction(function: String, node: String, reason: String)
+    /// Nodes named as variable updates (a module's `update_ops`) that are not assignments to a variable,
+    /// all of them at once: each entry names the node, its op and what is wrong.
+    case notVariableUpdates([String])
 
     public struct UnsupportedOp: Hashable, Sendable, CustomStringConvertible {
         public let op: String
@@ -123,6 +126,9 @@ public enum PlanningError: Error, CustomStringConvertible, Sendable, Equatable {
             return "node '\(node)': function calls are recursive: " + chain.joined(separator: " -> ")
         case .invalidFunction(let function, let node, let reason):
             return "function '\(function)', node '\(node)': \(reason)"
+        case .notVariableUpdates(let problems):
+            return "not assignments to a variable (Assign, AssignAdd, AssignSub or their resource forms): "
+                + problems.joined(separator: "; ")
         }
     }
 }
