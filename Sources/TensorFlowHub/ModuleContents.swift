@@ -72,7 +72,8 @@ struct ModuleContents {
                 directory: directory, format: format, tags: Set(metaGraph.metaInfoDef.tags),
                 availableTagSets: files.tagSets, signatures: read.signatures, unusableSignatures: read.unusable,
                 defaultSignature: read.defaultSignature, imageModuleInfo: nil, opHistogram: read.opHistogram,
-                graph: read.graph, variables: read.variables, trainableVariables: read.trainableVariables)
+                graph: read.graph, variables: read.variables, trainableVariables: read.trainableVariables,
+                updateOps: [], regularizationLosses: [])
         }
 
         var graphDef = metaGraph.graphDef

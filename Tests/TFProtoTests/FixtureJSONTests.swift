@@ -192,3 +192,10 @@ private func tf2Renderer() throws -> ProtoJSON {
     let keys = graph.nodes.flatMap(\.attributes).map(\.checkpointKey)
     #expect(keys.contains("params/w..0.Sa/.ATTRIBUTES/VARIABLE_VALUE"), "\(keys)")
 }
+
+/// The checkpoint's object graph, which TF serialized on its own, re-encodes to TF's exact bytes.
+@Test func trackableObjectGraphReencodesToTFBytes() throws {
+    let entry = try JSONValue.load(fixture("tf2_object_graph.json"))
+    let bytes = try #require(Data(base64Encoded: entry["bytes"]?.stringValue ?? "")).map { $0 }
+    #expect(try TrackableObjectGraph(serializedBytes: bytes).serializedBytes() == bytes)
+}

@@ -112,6 +112,7 @@ extension ProtoJSON {
         case .typeSpec(let t):
             return .object(["type_spec_value": Self.object([
                 "type_spec_class": enumField("tensorflow.TypeSpecProto.TypeSpecClass", t.typeSpecClass),
+                "type_state": t.typeState.map { json($0) },
                 "type_spec_class_name": Self.stringField(t.typeSpecClassName),
                 "num_flat_components": Self.int32Field(t.numFlatComponents),
             ])])

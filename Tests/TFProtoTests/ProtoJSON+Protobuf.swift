@@ -97,6 +97,7 @@ extension ProtoJSON {
                 "type_spec": c.typeSpec.map {
                     Self.object([
                         "type_spec_class": enumField("tensorflow.TypeSpecProto.TypeSpecClass", $0.typeSpecClass),
+                        "type_state": $0.typeState.map { json($0) },
                         "type_spec_class_name": Self.stringField($0.typeSpecClassName),
                         "num_flat_components": Self.int32Field($0.numFlatComponents),
                     ])
