@@ -2,9 +2,11 @@ import Foundation
 
 // MARK: - Is this folder a complete module?
 
-/// Checks a folder for the files a TF1 hub module needs, without parsing them: `tfhub_module.pb`,
-/// `saved_model.pb`, and, when `variables/variables.index` exists, every data shard its siblings'
-/// names imply (`variables.data-SSSSS-of-NNNNN` for all S < N, one N for all shards).
+/// Checks a folder for the files a module needs, without parsing them: `saved_model.pb` (a TF2
+/// SavedModel, what `hub.load` reads, needs nothing else; tensorflow_hub 0.15 accepts any non-empty
+/// folder), `tfhub_module.pb` when present (a TF1 hub module) a regular file too, and, when
+/// `variables/variables.index` exists, every data shard its siblings' names imply
+/// (`variables.data-SSSSS-of-NNNNN` for all S < N, one N for all shards).
 package enum ModuleFolderValidator {
     /// nil when the folder is a complete module, otherwise what is wrong with it.
     package static func problem(in folder: String) -> String? {
@@ -13,12 +15,17 @@ package enum ModuleFolderValidator {
         case .directory: break
         default: return "it is a file, not a folder"
         }
-        for required in ["tfhub_module.pb", "saved_model.pb"] {
-            switch POSIX.kind(of: folder + "/" + required) {
-            case .regularFile: continue
-            case .missing: return "\(required) is missing"
-            default: return "\(required) is not a regular file"
-            }
+        switch POSIX.kind(of: folder + "/saved_model.pb") {
+        case .regularFile: break
+        case .missing:
+            return POSIX.kind(of: folder + "/saved_model.pbtxt") == .regularFile
+                ? "saved_model.pb is missing (saved_model.pbtxt, the text format, is not read)"
+                : "saved_model.pb is missing"
+        default: return "saved_model.pb is not a regular file"
+        }
+        switch POSIX.kind(of: folder + "/tfhub_module.pb") {
+        case .regularFile, .missing: break
+        default: return "tfhub_module.pb is not a regular file"
         }
         let variables = folder + "/variables"
         guard POSIX.kind(of: variables + "/variables.index") == .regularFile else {

@@ -21,8 +21,9 @@ import Logging
 ///
 /// The cache is `TFHUB_CACHE_DIR`, else `<tempdir>/tfhub_modules` (Python's `gettempdir` rules), laid
 /// out exactly like tensorflow_hub's, so either side reuses entries the other wrote.
-/// A folder counts as a module when it holds `tfhub_module.pb`, `saved_model.pb` and, if
-/// `variables/variables.index` exists, all `variables.data-SSSSS-of-NNNNN` shards.
+/// A folder counts as a module when it holds `saved_model.pb` (a TF1 hub module also `tfhub_module.pb`, a
+/// TF2 SavedModel nothing else) and, if `variables/variables.index` exists, all
+/// `variables.data-SSSSS-of-NNNNN` shards.
 public struct ModuleResolver: Sendable {
     /// The cache root (created on first download).
     public let cacheDirectory: URL

@@ -9,7 +9,7 @@ public enum ResolverError: Error, CustomStringConvertible, Sendable {
     case unsupportedHandle(handle: String, reason: String)
     /// `TFHUB_MODEL_LOAD_FORMAT` holds a value the resolver cannot honour for this handle.
     case unsupportedLoadFormat(handle: String, value: String)
-    /// A folder (given, cached or just extracted) is not a complete TF1 hub module.
+    /// A folder (given, cached or just extracted) is not a complete module (no `saved_model.pb`, missing shards).
     case invalidModule(location: String, problem: String)
     /// The cache folder cannot be created or written; reported at once, never retried.
     case cacheNotWritable(path: String, reason: String)
@@ -48,7 +48,7 @@ public enum ResolverError: Error, CustomStringConvertible, Sendable {
             return "Module handle '\(handle)': TFHUB_MODEL_LOAD_FORMAT=\(value) is not supported; "
                 + "expected COMPRESSED or AUTO (or unset)."
         case let .invalidModule(location, problem):
-            return "\(location) is not a valid TF1 hub module: \(problem)."
+            return "\(location) is not a valid module (TF1 hub module or SavedModel): \(problem)."
         case let .cacheNotWritable(path, reason):
             return "The module cache \(path) is not writable: \(reason). "
                 + "Set TFHUB_CACHE_DIR to a writable folder."
@@ -58,7 +58,7 @@ public enum ResolverError: Error, CustomStringConvertible, Sendable {
             return "Downloading \(url) failed: HTTP \(status)\(via)\(snippet)."
         case let .htmlPage(source):
             return "\(source) returned an HTML page, not a module archive (.tar.gz). "
-                + "The model may have moved or be unavailable in the TF1 hub format."
+                + "The model may have moved (tfhub.dev models now live on Kaggle)."
         case let .notAnArchive(source, found):
             return "\(source) is not a module archive: expected gzip (1f 8b) or tar data, found \(found)."
         case let .unsupportedCompression(source, format):

@@ -52,11 +52,14 @@ public struct MetaGraphDef: Hashable, Sendable {
     /// Signatures by key (`default`, `image_feature_vector`, ...).
     public var signatureDef: [String: SignatureDef]
     public var assetFileDef: [AssetFileDef]
+    /// TF2 only (field 7): the objects, functions and variables `tf.saved_model.load` restores; `nil`
+    /// in TF1 hub modules.
+    public var objectGraphDef: SavedObjectGraph?
 
     public init(
         metaInfoDef: MetaInfoDef? = nil, graphDef: GraphDef? = nil, saverDef: SaverDef? = nil,
         collectionDef: [String: CollectionDef] = [:], signatureDef: [String: SignatureDef] = [:],
-        assetFileDef: [AssetFileDef] = []
+        assetFileDef: [AssetFileDef] = [], objectGraphDef: SavedObjectGraph? = nil
     ) {
         self.metaInfoDef = metaInfoDef ?? MetaInfoDef()
         self.hasMetaInfoDef = metaInfoDef != nil
@@ -67,6 +70,7 @@ public struct MetaGraphDef: Hashable, Sendable {
         self.collectionDef = collectionDef
         self.signatureDef = signatureDef
         self.assetFileDef = assetFileDef
+        self.objectGraphDef = objectGraphDef
     }
 }
 
@@ -102,7 +106,8 @@ extension MetaGraphDef: ProtoMessage {
             signatureDef: swiftMap(c.n_signature_def, c.signature_def) {
                 (swiftString($0.key), swiftMessage($0.value, SignatureDef.init) ?? SignatureDef())
             },
-            assetFileDef: swiftMessages(c.n_asset_file_def, c.asset_file_def, AssetFileDef.init))
+            assetFileDef: swiftMessages(c.n_asset_file_def, c.asset_file_def, AssetFileDef.init),
+            objectGraphDef: swiftMessage(c.object_graph_def, SavedObjectGraph.init))
     }
 }
 

@@ -82,15 +82,20 @@ public struct TensorInfo: Hashable, Sendable {
 // MARK: - TypeSpecProto
 
 /// The type of a TF2 composite tensor (`tensorflow.TypeSpecProto`, struct.proto).
-/// Not copied: field 2 (`type_state`, a nested `StructuredValue`).
 public struct TypeSpecProto: Hashable, Sendable {
     /// A `TypeSpecProto.TypeSpecClass` value (1 = sparse, 3 = ragged, ...).
     public var typeSpecClass: Int32
+    /// The spec's own state (shape, dtype, ragged rank, ...), as the spec class serializes it.
+    public var typeState: StructuredValue?
     public var typeSpecClassName: String
     public var numFlatComponents: Int32
 
-    public init(typeSpecClass: Int32 = 0, typeSpecClassName: String = "", numFlatComponents: Int32 = 0) {
+    public init(
+        typeSpecClass: Int32 = 0, typeState: StructuredValue? = nil, typeSpecClassName: String = "",
+        numFlatComponents: Int32 = 0
+    ) {
         self.typeSpecClass = typeSpecClass
+        self.typeState = typeState
         self.typeSpecClassName = typeSpecClassName
         self.numFlatComponents = numFlatComponents
     }
@@ -182,8 +187,8 @@ extension TypeSpecProto: ProtoMessage {
 
     init(_ c: Tensorflow__TypeSpecProto) {
         self.init(
-            typeSpecClass: swiftEnum(c.type_spec_class), typeSpecClassName: swiftString(c.type_spec_class_name),
-            numFlatComponents: c.num_flat_components)
+            typeSpecClass: swiftEnum(c.type_spec_class), typeState: swiftMessage(c.type_state, StructuredValue.init),
+            typeSpecClassName: swiftString(c.type_spec_class_name), numFlatComponents: c.num_flat_components)
     }
 }
 

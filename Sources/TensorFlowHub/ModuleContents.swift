@@ -10,8 +10,15 @@ import TFProto
 /// variables.
 struct ModuleContents {
     let directory: URL
+    let format: ModuleFormat
+    /// The tag set of the graph variant read.
+    let tags: Set<String>
     let availableTagSets: [Set<String>]
     let signatures: [String: Signature]
+    /// Signatures that cannot be called, with the error a call gives (TF2: non-tensor inputs, ...).
+    let unusableSignatures: [String: ModuleError]
+    /// What calls that name no signature run.
+    let defaultSignature: String
     let imageModuleInfo: ImageModuleInfo?
     let opHistogram: [String: Int]
     /// The graph as written, with the variables bound for inference plans.
@@ -58,12 +65,22 @@ struct ModuleContents {
         let files = try ModuleFiles(directory: directory, protoLimits: options.protoLimits)
         let metaGraph = try files.metaGraph(tags: tags)
         let file = files.savedModelPath
+        let format = files.format(of: metaGraph)
+        if format == .savedModelV2 {
+            let read = try SavedModelV2Reader.read(directory: directory, file: file, metaGraph: metaGraph, options: options)
+            return ModuleContents(
+                directory: directory, format: format, tags: Set(metaGraph.metaInfoDef.tags),
+                availableTagSets: files.tagSets, signatures: read.signatures, unusableSignatures: read.unusable,
+                defaultSignature: read.defaultSignature, imageModuleInfo: nil, opHistogram: read.opHistogram,
+                graph: read.graph, variables: read.variables, trainableVariables: read.trainableVariables,
+                updateOps: [], regularizationLosses: [])
+        }
 
         var graphDef = metaGraph.graphDef
         try Assets.patch(&graphDef, metaGraph: metaGraph, directory: directory, file: file)
 
         var signatures: [String: Signature] = [:]
-        for (name, definition) in metaGraph.signatureDef {
+        for (name, definition) in metaGraph.signatureDef where !SavedModelV2Reader.internalSignatures.contains(name) {
             signatures[name] = try Signature(name: name, definition: definition)
         }
         let variables = try VariableLoader.load(directory: directory, metaGraph: metaGraph)
@@ -73,8 +90,11 @@ struct ModuleContents {
             functionCallsReaching: signatures.values.flatMap { $0.outputs.values.map(\.tensorName) },
             feeds: signatures.values.flatMap { $0.inputs.values.map(\.tensorName) })
             .freezingVariables(variables)
+        let defaultSignature = format == .hubModule || signatures["default"] != nil
+            ? "default" : signatures["serving_default"] != nil ? "serving_default" : signatures.keys.sorted().first ?? "default"
         return ModuleContents(
-            directory: directory, availableTagSets: files.tagSets, signatures: signatures,
+            directory: directory, format: format, tags: Set(metaGraph.metaInfoDef.tags), availableTagSets: files.tagSets,
+            signatures: signatures, unusableSignatures: [:], defaultSignature: defaultSignature,
             imageModuleInfo: try Attachments(metaGraph: metaGraph, file: file).imageModuleInfo(file: file),
             opHistogram: graphDef.node.reduce(into: [:]) { $0[$1.op, default: 0] += 1 },
             graph: graph, variables: variables, trainableVariables: try VariableLoader.trainableNames(metaGraph),
@@ -89,13 +109,18 @@ struct ModuleContents {
 }
 
 extension Module {
-    /// Reads every file of the module folder `directory` as loading does (both protobuf files, every
+    /// Reads every file of the module folder `directory` as loading does (the protobuf files, every
     /// graph variant, every variable with its checkpoint checksums) and throws the first problem;
     /// for checking cached copies (`tfhub cache verify`).
     public static func verifyFiles(in directory: URL, options: LoadOptions = .default) throws {
         let files = try ModuleFiles(directory: directory, protoLimits: options.protoLimits)
         for tags in files.tagSets {
-            _ = try VariableLoader.load(directory: directory, metaGraph: try files.metaGraph(tags: tags))
+            let metaGraph = try files.metaGraph(tags: tags)
+            if files.format(of: metaGraph) == .savedModelV2 {
+                _ = try SavedModelV2Reader.read(
+                    directory: directory, file: files.savedModelPath, metaGraph: metaGraph, options: options)
+            }
+            _ = try VariableLoader.load(directory: directory, metaGraph: metaGraph)
         }
     }
 }

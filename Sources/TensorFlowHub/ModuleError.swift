@@ -1,7 +1,9 @@
+import Interpreter
+
 /// Why a hub module could not be loaded or called. Each case names the file, signature, input or
 /// variable concerned and what was expected.
 public enum ModuleError: Error, CustomStringConvertible, Sendable, Equatable {
-    /// The folder lacks a file every TF1 hub module has.
+    /// The folder lacks a file every module has (`saved_model.pb`).
     case missingFile(directory: String, file: String)
     /// `tfhub_module.pb` declares a format other than `FORMAT_V3` (3).
     case unsupportedFormat(file: String, format: Int32)
@@ -35,11 +37,24 @@ public enum ModuleError: Error, CustomStringConvertible, Sendable, Equatable {
     case imageSizeUnavailable(reason: String)
     /// The signature has no `default` output, which the single-tensor call returns.
     case noDefaultOutput(signature: String, outputs: [String])
+    /// TF2: the checkpoint has no tensor under the key the object graph names for a variable (`field`:
+    /// where the key came from, e.g. `_CHECKPOINTABLE_OBJECT_GRAPH nodes[170].attributes[0].checkpoint_key`).
+    case missingCheckpointKey(file: String, key: String, field: String)
+    /// TF2: the object graph (of `saved_model.pb`, or the checkpoint's) does not hold together: a bound
+    /// input naming no variable, a call with fewer inputs than captures, a function the library lacks,
+    /// a variable whose checkpoint value has another type or shape.
+    case badObjectGraph(file: String, field: String, reason: String)
+    /// A signature (or a saved function) takes or returns something other than dense tensors, e.g. a
+    /// ragged or sparse tensor: `field` names the input or output.
+    case unsupportedSignature(file: String, field: String, reason: String)
+    /// The ops a signature needs that this interpreter does not implement, all of them, each with its
+    /// node and the library function it was inlined from.
+    case unsupportedOps(file: String, signature: String, ops: [PlanningError.UnsupportedOp])
 
     public var description: String {
         switch self {
         case .missingFile(let directory, let file):
-            return "\(directory): not a TF1 hub module: \(file) is missing"
+            return "\(directory): not a hub module or SavedModel: \(file) is missing"
         case .unsupportedFormat(let file, let format):
             return "\(file): unsupported module def format \(format) (expected FORMAT_V3 = 3)"
         case .unsupportedFeatures(let file, let features):
@@ -75,6 +90,16 @@ public enum ModuleError: Error, CustomStringConvertible, Sendable, Equatable {
             return reason
         case .noDefaultOutput(let signature, let outputs):
             return "signature '\(signature)' has no 'default' output (it has \(outputs)); call it with a dictionary"
+        case .missingCheckpointKey(let file, let key, let field):
+            return "\(file): no tensor '\(key)' in the checkpoint, named by \(field)"
+        case .badObjectGraph(let file, let field, let reason):
+            return "\(file): \(field): \(reason)"
+        case .unsupportedSignature(let file, let field, let reason):
+            return "\(file): \(field): \(reason)"
+        case .unsupportedOps(let file, let signature, let ops):
+            let types = Set(ops.map(\.op)).sorted()
+            return "\(file): signature '\(signature)' needs unsupported ops \(types.joined(separator: ", ")): "
+                + ops.map(\.description).joined(separator: ", ")
         }
     }
 }

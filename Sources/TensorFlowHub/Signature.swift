@@ -8,6 +8,18 @@ public struct Signature: Sendable, Equatable {
     /// Outputs by key, e.g. `"default"`: float32 `[batch, features]`.
     public let outputs: [String: TensorSpec]
 
+    init(name: String, inputs: [String: TensorSpec], outputs: [String: TensorSpec]) {
+        self.name = name
+        self.inputs = inputs
+        self.outputs = outputs
+    }
+
+    /// The output the single-tensor call returns: `default`, else the only output; `nil` otherwise.
+    public var defaultOutputKey: String? {
+        if outputs["default"] != nil { return "default" }
+        return outputs.count == 1 ? outputs.keys.first : nil
+    }
+
     init(name: String, definition: SignatureDef) throws {
         self.name = name
         func specs(_ infos: [String: TensorInfo]) throws -> [String: TensorSpec] {

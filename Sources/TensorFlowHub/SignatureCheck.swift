@@ -20,6 +20,10 @@ extension Module {
     public func checkSignatures() -> [SignatureProblem] {
         var problems: [SignatureProblem] = []
         for name in signatureNames {
+            if let problem = unusableSignatures[name] {
+                problems.append(SignatureProblem(signature: name, reason: "\(problem)"))
+                continue
+            }
             guard let signature = signatures[name] else { continue }
             var inputs: [String: ValueType] = [:]
             var unusable: String?

@@ -50,7 +50,7 @@ enum VariableLoader {
     }
 
     /// The checkpoint value as a `Tensor`, or `nil` for dtypes the interpreter cannot hold (half, complex, ...).
-    private static func tensor(from stored: BundleTensor) throws -> Tensor? {
+    static func tensor(from stored: BundleTensor) throws -> Tensor? {
         guard let elementType = ElementType(stored.dtype) else { return nil }
         let shape = Shape(stored.shape)
         if elementType == .string { return Tensor(shape: shape, strings: try stored.strings()) }

@@ -35,7 +35,7 @@ struct Bench: ParsableCommand {
     @Option(help: "Worker threads for the kernels (sets TFHUB_NUM_THREADS; default: active processors).")
     var threads: Int?
 
-    @Option(help: "Signature to run.")
+    @Option(help: "Signature to run ('default', or for a module without one its default signature: '__call__' or 'serving_default' of a TF2 SavedModel).")
     var signature = "default"
 
     @Flag(help: "Also run TensorFlow on the same module in the same run (needs the oracle venv).")
@@ -121,6 +121,8 @@ struct Bench: ParsableCommand {
         }
         let loadStart = Date()
         let loaded = try Module(handle: moduleHandle, tags: module.tagSet, resolver: module.resolver, planOptions: options)
+        let signature = self.signature == "default" && loaded.signature("default") == nil
+            ? loaded.defaultSignatureName : self.signature
         let (height, width) = try loaded.getExpectedImageSize(signature: signature)
         let inputs = Dictionary(uniqueKeysWithValues: sizes.map { ($0, formulaImages(batch: $0, height: height, width: width)) })
         _ = try loaded(inputs[sizes[0]]!, signature: signature, context: context)
@@ -161,12 +163,12 @@ struct Bench: ParsableCommand {
         if compareTf || compareAll {
             others.append(("TensorFlow 2.21", try runPeer(
                 script: "bench_tf.py", pythonVariable: "PYTHON", venv: ".venv-oracle",
-                module: loaded.directory.path, batches: sizes, threads: threadCount)))
+                module: loaded.directory.path, signature: loaded.signature(signature), batches: sizes, threads: threadCount)))
         }
         if compareOrt || compareAll {
             others.append(("ONNX Runtime", try runPeer(
                 script: "bench_ort.py", pythonVariable: "ORT_PYTHON", venv: ".venv-onnx",
-                module: loaded.directory.path, batches: sizes, threads: threadCount)))
+                module: loaded.directory.path, signature: loaded.signature(signature), batches: sizes, threads: threadCount)))
         }
 
         if json {
@@ -264,9 +266,12 @@ struct Bench: ParsableCommand {
     }
 
     private func runPeer(
-        script name: String, pythonVariable: String, venv: String, module: String, batches: [Int], threads: Int
+        script name: String, pythonVariable: String, venv: String, module: String, signature: Signature?, batches: [Int],
+        threads: Int
     ) throws -> PeerReport {
-        var arguments = [module, "--runs", String(runs), "--threads", String(threads), "--signature", signature, "--json"]
+        var arguments = [module, "--runs", String(runs), "--threads", String(threads), "--signature",
+                         signature?.name ?? self.signature, "--json"]
+        if let output = signature?.defaultOutputKey, output != "default" { arguments += ["--output", output] }
         for batch in batches { arguments += ["--batch", String(batch)] }
         if name == "bench_tf.py" {
             for tag in self.module.tagSet.sorted() { arguments += ["--tags", tag] }

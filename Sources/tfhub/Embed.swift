@@ -107,7 +107,8 @@ struct Embed: ParsableCommand {
         }
         let loadStart = Date()
         let loaded = try loadModule(handle, options: moduleOptions)
-        let signatureName = signature ?? (loaded.signature("image_feature_vector") != nil ? "image_feature_vector" : "default")
+        let signatureName = signature
+            ?? (loaded.signature("image_feature_vector") != nil ? "image_feature_vector" : loaded.defaultSignatureName)
         let (height, width) = try loaded.getExpectedImageSize(signature: signatureName)
 
         let pipelineStart = Date()
@@ -125,7 +126,9 @@ struct Embed: ParsableCommand {
                               loaded.planOptions.threads, pipelineStart.timeIntervalSince(loadStart)))
         }
         // An empty shard still writes its file, as wide as the signature's output when that is known.
-        let emptyWidth = loaded.signature(signatureName)?.outputs["default"]?.shape?.last.flatMap { $0 } ?? 0
+        let emptyWidth = loaded.signature(signatureName).flatMap { signature in
+            signature.defaultOutputKey.flatMap { signature.outputs[$0]?.shape?.last.flatMap { $0 } }
+        } ?? 0
         try write(rows, to: outputFile, emptyWidth: emptyWidth)
         if failures > 0 {
             printError("\(failures) of \(images.count) images could not be read")

@@ -89,7 +89,15 @@ struct EmbedPipeline {
 
         let state = Mutex(State(results: Array(repeating: nil, count: parts.count),
                                 partsDone: Array(repeating: 0, count: chunkSizes.count)))
-        let outputKey = "default"
+        // The signature's one input and its default output (`default`, or its only output: TF2 SavedModels
+        // name theirs after the layer).
+        let definition = module.signature(signature)
+        guard let inputKey = definition?.inputs.count == 1 ? definition?.inputs.keys.first : nil else {
+            throw ValidationError("signature '\(signature)' needs exactly one image input to embed images")
+        }
+        guard let outputKey = definition?.defaultOutputKey else {
+            throw ValidationError("signature '\(signature)' has no 'default' output and more than one output")
+        }
         // Called with the lock held: reports every chunk whose parts are all done, in order.
         func report(_ s: inout State) {
             while s.reportedChunks < chunkSizes.count && s.partsDone[s.reportedChunks] == partsPerChunk[s.reportedChunks] {
@@ -137,7 +145,7 @@ struct EmbedPipeline {
                 // The plan for a part, made once while the other threads decode parts ahead.
                 do {
                     _ = try module.plan(signature: signature,
-                                        inputs: ["images": ValueType(.float32, [min(partSize, images.count), height, width, 3])])
+                                        inputs: [inputKey: ValueType(.float32, [min(partSize, images.count), height, width, 3])])
                 } catch {
                     state.withLock { s in if s.error == nil { s.error = error } }
                 }
@@ -166,7 +174,7 @@ struct EmbedPipeline {
                 do {
                     if let batch = decoded.batch {
                         decoded.batch = nil
-                        let outputs = try module(["images": batch], signature: signature, context: context)
+                        let outputs = try module([inputKey: batch], signature: signature, context: context)
                         guard let features = outputs[outputKey] else {
                             throw ValidationError("signature '\(signature)' has no '\(outputKey)' output")
                         }

@@ -22,7 +22,7 @@ struct Info: ParsableCommand {
     func run() throws {
         let loaded = try loadModule(handle, options: module)
         show("module:      \(loaded.directory.path)")
-        show("format:      TF1 hub format (tfhub_module.pb FORMAT_V3)")
+        show("format:      \(loaded.format)")
         let variants = loaded.availableTagSets.map { "{" + $0.sorted().joined(separator: ", ") + "}" }
         show("tag sets:    \(variants.joined(separator: "  "))   loaded: {\(loaded.tags.sorted().joined(separator: ", "))}")
         if let size = try? loaded.getExpectedImageSize() {
@@ -34,7 +34,7 @@ struct Info: ParsableCommand {
         show("variables:   \(count), \(formatBytes(bytes))")
         for name in loaded.signatureNames {
             guard let signature = loaded.signature(name) else { continue }
-            show("signature '\(name)':")
+            show("signature '\(name)'\(name == loaded.defaultSignatureName ? " (default)" : ""):")
             for (key, spec) in signature.inputs.sorted(by: { $0.key < $1.key }) { show("    input  \(key): \(spec)") }
             for (key, spec) in signature.outputs.sorted(by: { $0.key < $1.key }) { show("    output \(key): \(spec)") }
         }

@@ -69,7 +69,7 @@ enum DefaultModule {
         if argument.hasSuffix(".tar") || argument.hasSuffix(".tar.gz") || argument.hasSuffix(".tgz") { return true }
         var isDirectory: ObjCBool = false
         return FileManager.default.fileExists(atPath: argument, isDirectory: &isDirectory) && isDirectory.boolValue
-            && FileManager.default.fileExists(atPath: (argument as NSString).appendingPathComponent("tfhub_module.pb"))
+            && FileManager.default.fileExists(atPath: (argument as NSString).appendingPathComponent("saved_model.pb"))
     }
 }
 

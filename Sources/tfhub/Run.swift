@@ -13,8 +13,8 @@ struct Run: ParsableCommand {
 
     @OptionGroup var module: ModuleOptions
 
-    @Option(help: "Signature to run.")
-    var signature = "default"
+    @Option(help: "Signature to run (default: the module's default, 'default' for TF1 hub modules, '__call__' or 'serving_default' for TF2 SavedModels).")
+    var signature: String?
 
     @Option(name: .customLong("input"), help: ArgumentHelp("An input as NAME=file.npy (repeatable).", valueName: "NAME=FILE"))
     var inputs: [String] = []
@@ -39,7 +39,7 @@ struct Run: ParsableCommand {
             try NPZWriter.write(outputs, to: file.url)
         } else {
             guard outputs.count == 1, let only = outputs.first else {
-                throw ValidationError("signature '\(signature)' has \(outputs.count) outputs "
+                throw ValidationError("signature '\(signature ?? loaded.defaultSignatureName)' has \(outputs.count) outputs "
                     + "(\(outputs.keys.sorted().joined(separator: ", "))); write them with -o FILE.npz")
             }
             try OutputFile.write(Data(NumpyFile.encode(only.value)), to: file.url)

@@ -41,6 +41,15 @@ import Testing
         FuzzTarget.cleanUp()
     }
 
+    /// TF2 SavedModels (no tfhub_module.pb) go through the savedmodel target's SavedModel path.
+    @Test func savedModelV2FixturesReplay() throws {
+        for path in ["savedmodel2/edge/tiny/savedmodel", "savedmodel2/edge/ragged_call/savedmodel",
+                     "savedmodel2/resnet_small/savedmodel", "proto/tf2_module"] {
+            FuzzTarget.savedmodel.run(try [UInt8](Data(contentsOf: Fixtures.url(path).appendingPathComponent("saved_model.pb"))))
+        }
+        FuzzTarget.cleanUp()
+    }
+
     @Test func archiveFixturesReplay() throws {
         var count = 0
         for group in ["resolver/archives", "resolver/malicious"] {

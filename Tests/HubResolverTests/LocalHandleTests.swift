@@ -114,7 +114,7 @@ func resolver(cache: URL, limits: ExtractionLimits = ExtractionLimits(), staleLo
                 try resolver(cache: cache).resolve(archive.path)
             } throws: { error in
                 guard case ResolverError.invalidModule? = error as? ResolverError else { return false }
-                return "\(error)".contains("tfhub_module.pb is missing") && "\(error)".contains("inside 'mymodule/'")
+                return "\(error)".contains("saved_model.pb is missing") && "\(error)".contains("inside 'mymodule/'")
             }
             #expect(listing(cache) == [])
         }
@@ -133,7 +133,6 @@ func resolver(cache: URL, limits: ExtractionLimits = ExtractionLimits(), staleLo
     }
 
     @Test(arguments: [
-        ("tfhub_module.pb", "tfhub_module.pb is missing"),
         ("saved_model.pb", "saved_model.pb is missing"),
         ("variables/variables.data-00000-of-00001", "no variables.data-SSSSS-of-NNNNN file"),
     ])
@@ -147,6 +146,25 @@ func resolver(cache: URL, limits: ExtractionLimits = ExtractionLimits(), staleLo
             } throws: { error in
                 guard case ResolverError.invalidModule? = error as? ResolverError else { return false }
                 return "\(error)".contains(message) && "\(error)".contains(module.path)
+            }
+        }
+    }
+
+    /// A TF2 SavedModel has no `tfhub_module.pb`; tensorflow_hub 0.15 (`hub.load`) takes such folders.
+    @Test func aSavedModelFolderWithoutTfhubModulePbIsAccepted() throws {
+        try withScratch { scratch in
+            let module = scratch.sub("module")
+            try copyModule(to: module)
+            try FileManager.default.removeItem(at: module.appendingPathComponent("tfhub_module.pb"))
+            #expect(try resolver(cache: scratch.sub("cache")).resolve(module.path).standardizedFileURL.path
+                == module.standardizedFileURL.path)
+            // Only the text format: named as such, since it is not read.
+            try FileManager.default.moveItem(
+                at: module.appendingPathComponent("saved_model.pb"), to: module.appendingPathComponent("saved_model.pbtxt"))
+            #expect {
+                try resolver(cache: scratch.sub("cache")).resolve(module.path)
+            } throws: { error in
+                "\(error)".contains("saved_model.pb is missing (saved_model.pbtxt, the text format, is not read)")
             }
         }
     }

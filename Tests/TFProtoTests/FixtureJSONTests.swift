@@ -140,3 +140,62 @@ private func expectSame(_ expected: JSONValue, _ actual: JSONValue, _ what: Stri
     graph.node[index].input.append("extra")
     #expect(differences(expected: expected, actual: render.json(graph)).count == 2)
 }
+
+// MARK: - TF2 object graphs (generate_tf2.py)
+
+private func tf2Renderer() throws -> ProtoJSON {
+    var renderer = try renderer()
+    if case .object(let extra) = try JSONValue.load(fixture("tf2_enum_names.json")) {
+        for (name, values) in extra {
+            if case .object(let table) = values { renderer.enumNames[name] = table.compactMapValues(\.stringValue) }
+        }
+    }
+    return renderer
+}
+
+/// A TF2 SavedModel with every kind of object a tf.Module gives (variables, functions with specs,
+/// signatures, an asset, constants, a resource): every field of `object_graph_def` equals TF's JSON.
+@Test func tf2SavedModelObjectGraphMatchesTFJSON() throws {
+    let model = try SavedModel(contentsOf: fixture("tf2_module/saved_model.pb"))
+    expectSame(try JSONValue.load(fixture("tf2_module.saved_model.json")), try tf2Renderer().json(model), "tf2 saved_model.pb")
+
+    let objects = try #require(model.metaGraphs.first?.objectGraphDef)
+    var kinds: Set<String> = []
+    for node in objects.nodes {
+        if let kind = node.kind { kinds.insert(String("\(kind)".prefix { $0 != "(" })) }
+    }
+    #expect(kinds == ["userObject", "variable", "asset", "resource", "function", "bareConcreteFunction", "constant"])
+    // The root's `__call__` was traced twice: training=True and training=False, as Python bools.
+    let call = try #require(objects.nodes.first?.child("__call__"))
+    guard case .function(let function)? = objects.nodes[Int(call)].kind else {
+        Issue.record("__call__ is not a function")
+        return
+    }
+    #expect(function.concreteFunctions.count == 2)
+    let trainings = function.concreteFunctions.compactMap { name -> StructuredValue? in
+        guard case .tuple(let pair)? = objects.concreteFunctions[name]?.canonicalizedInputSignature,
+              case .tuple(let args) = pair.first, args.count > 1 else { return nil }
+        return args[1]
+    }
+    #expect(Set(trainings) == [.bool(true), .bool(false)])
+    // TF 2.21 leaves `self` out of a method's arguments (and is_method unset); older writers kept both.
+    #expect(function.functionSpec?.fullargspec?[field: "args"] == .list([.string("x"), .string("training"), .string("scale")]))
+    #expect(function.functionSpec?.isMethod == false)
+}
+
+/// The checkpoint's `_CHECKPOINTABLE_OBJECT_GRAPH` (a TrackableObjectGraph) decodes as TF reads it.
+@Test func trackableObjectGraphMatchesTFJSON() throws {
+    let entry = try JSONValue.load(fixture("tf2_object_graph.json"))
+    let bytes = try #require(Data(base64Encoded: entry["bytes"]?.stringValue ?? "")).map { $0 }
+    let graph = try TrackableObjectGraph(serializedBytes: bytes)
+    expectSame(try #require(entry["json"]), try renderer().json(graph), "_CHECKPOINTABLE_OBJECT_GRAPH")
+    let keys = graph.nodes.flatMap(\.attributes).map(\.checkpointKey)
+    #expect(keys.contains("params/w..0.Sa/.ATTRIBUTES/VARIABLE_VALUE"), "\(keys)")
+}
+
+/// The checkpoint's object graph, which TF serialized on its own, re-encodes to TF's exact bytes.
+@Test func trackableObjectGraphReencodesToTFBytes() throws {
+    let entry = try JSONValue.load(fixture("tf2_object_graph.json"))
+    let bytes = try #require(Data(base64Encoded: entry["bytes"]?.stringValue ?? "")).map { $0 }
+    #expect(try TrackableObjectGraph(serializedBytes: bytes).serializedBytes() == bytes)
+}

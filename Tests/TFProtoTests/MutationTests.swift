@@ -37,6 +37,13 @@ private func embedded(_ file: String, type: String) -> [UInt8] {
     return [UInt8](data)
 }
 
+/// The checkpoint object graph of tf2_object_graph.json.
+private func objectGraphBytes() -> [UInt8] {
+    guard let entry = try? JSONValue.load(Fixtures.url("proto/tf2_object_graph.json")),
+          let data = Data(base64Encoded: entry["bytes"]?.stringValue ?? "") else { return [] }
+    return [UInt8](data)
+}
+
 private func decoder<M: ProtoMessage>(_ type: M.Type) -> @Sendable (UnsafeRawBufferPointer) throws -> Void {
     { _ = try M(serializedBytes: $0) }
 }
@@ -45,6 +52,11 @@ let mutationFixtures: [MutationFixture] = [
     MutationFixture(name: "attrs_graph.pb", bytes: load("attrs_graph.pb"), decode: decoder(GraphDef.self)),
     MutationFixture(name: "saved_model.pb", bytes: load("hub_module/saved_model.pb"), decode: decoder(SavedModel.self)),
     MutationFixture(name: "tfhub_module.pb", bytes: load("hub_module/tfhub_module.pb"), decode: decoder(ModuleDef.self)),
+    MutationFixture(name: "tf2 saved_model.pb", bytes: load("tf2_module/saved_model.pb"), decode: decoder(SavedModel.self)),
+    MutationFixture(
+        name: "TrackableObjectGraph",
+        bytes: objectGraphBytes(),
+        decode: decoder(TrackableObjectGraph.self)),
     MutationFixture(name: "VariableDef", bytes: embedded("nested.json", type: "tensorflow.VariableDef"),
                     decode: decoder(VariableDef.self)),
     MutationFixture(name: "ModuleAttachment", bytes: embedded("nested.json", type: "tensorflow_hub.ModuleAttachment"),

@@ -19,6 +19,7 @@ extension ProtoJSON {
             "collection_def": try Self.map(m.collectionDef) { try json($0) },
             "signature_def": Self.map(m.signatureDef) { json($0) },
             "asset_file_def": Self.list(m.assetFileDef) { json($0) },
+            "object_graph_def": try m.objectGraphDef.map { try json($0) },
         ])
     }
 
@@ -96,6 +97,7 @@ extension ProtoJSON {
                 "type_spec": c.typeSpec.map {
                     Self.object([
                         "type_spec_class": enumField("tensorflow.TypeSpecProto.TypeSpecClass", $0.typeSpecClass),
+                        "type_state": $0.typeState.map { json($0) },
                         "type_spec_class_name": Self.stringField($0.typeSpecClassName),
                         "num_flat_components": Self.int32Field($0.numFlatComponents),
                     ])

@@ -9,7 +9,7 @@ import TFProto
 /// enums by name (a number when the value has no name), oneof members written even when default.
 /// Enum names come from TF's descriptors (enum_names.json), not from this package.
 struct ProtoJSON {
-    let enumNames: [String: [String: String]]
+    var enumNames: [String: [String: String]]
 
     init(enumNamesFile: URL) throws {
         var names: [String: [String: String]] = [:]

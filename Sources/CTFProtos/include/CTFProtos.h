@@ -4,6 +4,7 @@
 #define CTFPROTOS_H
 
 #include "google/protobuf/any.pb-c.h"
+#include "google/protobuf/wrappers.pb-c.h"
 #include "tensorflow/core/framework/attr_value.pb-c.h"
 #include "tensorflow/core/framework/full_type.pb-c.h"
 #include "tensorflow/core/framework/function.pb-c.h"
@@ -20,9 +21,11 @@
 #include "tensorflow/core/framework/versions.pb-c.h"
 #include "tensorflow/core/protobuf/meta_graph.pb-c.h"
 #include "tensorflow/core/protobuf/saved_model.pb-c.h"
+#include "tensorflow/core/protobuf/saved_object_graph.pb-c.h"
 #include "tensorflow/core/protobuf/saver.pb-c.h"
 #include "tensorflow/core/protobuf/struct.pb-c.h"
 #include "tensorflow/core/protobuf/tensor_bundle.pb-c.h"
+#include "tensorflow/core/protobuf/trackable_object_graph.pb-c.h"
 #include "tensorflow_hub/image_module_info.pb-c.h"
 #include "tensorflow_hub/module_attachment.pb-c.h"
 #include "tensorflow_hub/module_def.pb-c.h"

@@ -30,6 +30,7 @@ extension FunctionInliner {
             var inputs = try node.input.map { try body.resolve($0, in: node, callOutputs: callOutputs) }
             if !inputs.contains(where: { !$0.hasPrefix("^") }) { inputs += call.controlInputs }
             let outer = NodeDef(name: outerName, op: node.op, input: inputs, attr: attributes)
+            functionOf[outerName] = call.function
             if let nested = try FunctionCall(node: outer, library: library, condition: { try self.constantCondition($0) }) {
                 let outputs = try expand(nested, node: outerName, chain: chain)
                 replaceCall(outerName, op: node.op, call: nested, outputs: outputs)

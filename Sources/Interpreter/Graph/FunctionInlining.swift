@@ -29,17 +29,20 @@ struct FunctionInliner {
     /// The element types of those outputs, when known (variants and resources are not waited for by
     /// control dependencies on the call).
     var callOutputTypes: [String: [DataType]] = [:]
+    /// The library function whose body each node inlining made comes from (the innermost one), by node name.
+    var functionOf: [String: String] = [:]
 
-    /// The graph's nodes with the calls `fetches` reach inlined (all calls when `fetches` is `nil`).
+    /// The graph's nodes with the calls `fetches` reach inlined (all calls when `fetches` is `nil`), and
+    /// the function each inlined node comes from (`functionOf`).
     ///
     /// - Throws: `PlanningError.unknownFunction`, `.recursiveFunction`, `.invalidFunction`, `.invalidNode`
     ///   (an `If` on a run-time condition), `.tooManyNodes` when inlining exceeds `maximumNodeCount`.
     static func inline(
         _ graphNodes: [NodeDef], library functionLibrary: FunctionDefLibrary, opList: OpList?,
         fetches: [String]?, feeds: [String], maximumNodeCount: Int
-    ) throws -> [NodeDef] {
+    ) throws -> (nodes: [NodeDef], functionOf: [String: String]) {
         let library = FunctionLibrary(library: functionLibrary, opList: opList)
-        guard !library.isEmpty else { return graphNodes }
+        guard !library.isEmpty else { return (graphNodes, [:]) }
         var table: [String: NodeDef] = [:]
         for node in graphNodes where table[node.name] == nil { table[node.name] = node }
         var inliner = FunctionInliner(
@@ -54,13 +57,14 @@ struct FunctionInliner {
             let outputs = try inliner.expand(call, node: name, chain: [])
             inliner.replaceCall(name, op: node.op, call: call, outputs: outputs)
         }
-        guard !inliner.callOutputs.isEmpty else { return graphNodes }
+        guard !inliner.callOutputs.isEmpty else { return (graphNodes, [:]) }
         let names = graphNodes.map(\.name).filter { inliner.nodes[$0] != nil } + inliner.added
         var seen: Set<String> = []
-        return names.compactMap { name in
+        let nodes = names.compactMap { name -> NodeDef? in
             guard seen.insert(name).inserted, let node = inliner.nodes[name] else { return nil }
             return inliner.resolvingCallOutputs(node)
         }
+        return (nodes, inliner.functionOf)
     }
 
     /// The nodes `roots` depend on, inputs before the nodes that use them, not following fed nodes.

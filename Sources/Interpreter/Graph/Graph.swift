@@ -39,7 +39,8 @@ public final class Graph: Sendable {
             let merged = node.attributes
                 .merging(opDefaults[node.op] ?? [:]) { own, _ in own }
                 .merging(registry[node.op]?.defaults ?? [:]) { own, _ in own }
-            table[node.name] = GraphNode(name: node.name, op: node.op, inputs: node.inputs, attributes: merged)
+            table[node.name] = GraphNode(
+                name: node.name, op: node.op, inputs: node.inputs, attributes: merged, function: node.function)
         }
         self.nodes = table
         self.registry = registry

@@ -28,7 +28,7 @@ extension Graph {
         guard graphDef.node.count <= limits.maximumNodeCount else {
             throw PlanningError.tooManyNodes(count: graphDef.node.count, limit: limits.maximumNodeCount)
         }
-        let graphNodes = try FunctionInliner.inline(
+        let (graphNodes, functionOf) = try FunctionInliner.inline(
             graphDef.node, library: graphDef.library, opList: opList, fetches: fetches, feeds: feeds,
             maximumNodeCount: limits.maximumNodeCount)
         let byteLimit = limits.maximumTensorByteCount
@@ -40,7 +40,8 @@ extension Graph {
             GraphNode(
                 name: node.name, op: node.op,
                 inputs: try node.input.map { try NodeInputReference(parsing: $0) },
-                attributes: node.attr.mapValues { AttributeValue($0, maximumTensorByteCount: byteLimit) })
+                attributes: node.attr.mapValues { AttributeValue($0, maximumTensorByteCount: byteLimit) },
+                function: functionOf[node.name])
         }
         try self.init(
             nodes: nodes, opDefaults: opDefaults, maximumTensorByteCount: byteLimit,

@@ -9,6 +9,9 @@ struct GraphNode: Sendable {
     /// Data inputs (in order), then control inputs.
     let inputs: [NodeInputReference]
     let attributes: [String: AttributeValue]
+    /// The library function whose body this node was inlined from (the innermost), or `nil` for a node
+    /// of the graph itself.
+    var function: String? = nil
     /// Tensors a plan-time rewrite attached to the node it created (a fused convolution's folded filter
     /// and bias), by name; empty in the graph as written.
     var parameters: [String: Tensor] = [:]

@@ -20,7 +20,9 @@ func controlOps() -> [OpDefinition] {
         },
         identity("Identity"),
         identity("StopGradient"),
-        OpDefinition("IdentityN", traits: OpTraits(forwardsInputs: true)) { node in
+        // Per example as `Identity` when it has one input (an inlined call with one output, which a TF2
+        // signature fetches); with several batched inputs `.firstInput` keeps the plan whole.
+        OpDefinition("IdentityN", traits: .forwarding) { node in
             let types = try node.attributes.dataTypes("T")
             try node.requireInputCount(types.count)
             for (index, type) in types.enumerated() where type.elementType != node.inputs[index].elementType {

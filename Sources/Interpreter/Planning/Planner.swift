@@ -45,7 +45,9 @@ struct Planner {
                 marks[name] = .done
                 return
             }
-            if graph.registry[node.op] == nil { unsupported.append(.init(op: node.op, node: node.name)) }
+            if graph.registry[node.op] == nil {
+                unsupported.append(.init(op: node.op, node: node.name, function: node.function))
+            }
             marks[name] = .visiting
             stack.append((node, edges(of: node), 0))
         }
@@ -127,7 +129,7 @@ struct Planner {
 
     private func plan(_ node: GraphNode, into builder: inout PlanBuilder, separability: inout BatchSeparability) throws {
         guard let definition = graph.registry.definitionIncludingFused(node.op) else {
-            throw PlanningError.unsupportedOps([.init(op: node.op, node: node.name)])
+            throw PlanningError.unsupportedOps([.init(op: node.op, node: node.name, function: node.function)])
         }
         let dataInputs = node.dataInputs
         var inputSlots: [Int] = []

@@ -3,7 +3,8 @@ import Tensors
 /// A graph that cannot be planned: every case names the node (and op) at fault and says what was
 /// expected and what was found.
 public enum PlanningError: Error, CustomStringConvertible, Sendable, Equatable {
-    /// Ops of the needed subgraph that have no implementation, all of them at once: `(op, node)` pairs.
+    /// Ops of the needed subgraph that have no implementation, all of them at once: `(op, node)` pairs,
+    /// with the library function a node was inlined from.
     case unsupportedOps([UnsupportedOp])
     /// Nodes referenced as inputs (or fetched) that the graph does not contain.
     case missingNodes([MissingNode])
@@ -55,11 +56,15 @@ public enum PlanningError: Error, CustomStringConvertible, Sendable, Equatable {
     public struct UnsupportedOp: Hashable, Sendable, CustomStringConvertible {
         public let op: String
         public let node: String
-        public init(op: String, node: String) {
+        /// The library function whose body holds the node (the innermost, when calls nest), or `nil`
+        /// for a node of the graph itself.
+        public let function: String?
+        public init(op: String, node: String, function: String? = nil) {
             self.op = op
             self.node = node
+            self.function = function
         }
-        public var description: String { "\(op) (\(node))" }
+        public var description: String { "\(op) (\(node)\(function.map { ", in function '\($0)'" } ?? ""))" }
     }
 
     public struct MissingNode: Hashable, Sendable, CustomStringConvertible {

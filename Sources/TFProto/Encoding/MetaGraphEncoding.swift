@@ -41,6 +41,7 @@ extension MetaGraphDef: ProtoEncodable {
         }
         c.pointee.n_asset_file_def = assetFileDef.count
         c.pointee.asset_file_def = arena.messages(assetFileDef) { $0.encode(in: arena) }
+        c.pointee.object_graph_def = objectGraphDef?.encode(in: arena)
         return c
     }
 }

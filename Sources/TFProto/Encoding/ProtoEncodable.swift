@@ -17,8 +17,8 @@ internal import CProtobufC
 /// try ModuleDef(format: .v3).write(to: moduleURL.appendingPathComponent("tfhub_module.pb"))
 /// ```
 ///
-/// Fields the Swift values do not hold (`GraphDef.version`, `GraphDef.debug_info`,
-/// `TypeSpecProto.type_state`, `MetaGraphDef.object_graph_def`, unknown fields) are not written.
+/// Fields the Swift values do not hold (`GraphDef.version`, `GraphDef.debug_info`, unknown fields) are
+/// not written.
 public protocol ProtoEncodable: ProtoMessage {
     /// Builds this value's libprotobuf-c struct in `arena`. Implementation detail.
     func _cMessage(in arena: CArena) -> UnsafeMutableRawPointer

@@ -91,6 +91,7 @@ extension TypeSpecProto: ProtoEncodable {
     func encode(in arena: CArena) -> UnsafeMutablePointer<Tensorflow__TypeSpecProto> {
         let c = arena.message(tensorflow__type_spec_proto__init)
         c.pointee.type_spec_class = cEnum(typeSpecClass)
+        c.pointee.type_state = typeState?.encode(in: arena)
         c.pointee.type_spec_class_name = arena.string(typeSpecClassName)
         c.pointee.num_flat_components = numFlatComponents
         return c

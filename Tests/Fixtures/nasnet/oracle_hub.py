@@ -3,8 +3,8 @@
 Generated with: tensorflow-cpu 2.21.0, tf-keras 2.21.0, tensorflow-hub 0.15.0, numpy 2.4.6
 (exact pins: Tests/Fixtures/oracle-requirements.txt).
 
-- `import_hub()`: tensorflow_hub 0.15.0 imports `tf.compat.v1.estimator`, which TF >= 2.16 lacks;
-  a stub module is registered first (see /work/shared/docs/oracle.md).
+- `import_hub(eager=False)`: tensorflow_hub 0.15.0 imports `tf.compat.v1.estimator`, which TF >= 2.16
+  lacks; a stub module is registered first (see /work/shared/docs/oracle.md). Graph mode unless `eager`.
 - `formula_inputs(n, h, w)`: the deterministic image batch the Swift tests rebuild without a file:
   value at flat index i of an [n, h, w, 3] batch is
   `((i * 2654435761 + seed) mod 2**32 >> 8) / 2**24` (uint32 wraparound), seed 12345.
@@ -33,8 +33,9 @@ def _oracle_python():
     return None
 
 
-def import_hub():
-    """Returns (tf, hub) with graph mode on and the estimator stub registered.
+def import_hub(eager=False):
+    """Returns (tf, hub) with graph mode on (eager mode with `eager=True`, for TF2 SavedModels and
+    `hub.load`) and the estimator stub registered.
     Without TensorFlow in this interpreter, re-executes the script with the oracle venv's."""
     try:
         import tensorflow as tf
@@ -53,7 +54,8 @@ def import_hub():
     setattr(importlib.import_module("tensorflow.compat.v1"), "estimator", stub)
     import tensorflow_hub as hub
 
-    tf.compat.v1.disable_eager_execution()
+    if not eager:
+        tf.compat.v1.disable_eager_execution()
     return tf, hub
 
 

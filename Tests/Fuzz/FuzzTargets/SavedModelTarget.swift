@@ -20,6 +20,13 @@ enum SavedModelTarget {
         return folder
     }()
 
+    /// The same bytes without `tfhub_module.pb`: a SavedModel, read as TF2 when it has an object graph.
+    static let savedModelFolder: URL = {
+        let folder = Scratch.root.appendingPathComponent("savedmodel", isDirectory: true)
+        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder
+    }()
+
     static func run(_ bytes: UnsafeRawBufferPointer) {
         _ = try? ModuleDef(serializedBytes: bytes)
         guard let savedModel = try? SavedModel(serializedBytes: bytes) else { return }
@@ -38,5 +45,11 @@ enum SavedModelTarget {
         for tags: Set<String> in [[], ["train"]] {
             _ = try? Module(handle: moduleFolder.path, tags: tags, options: options)
         }
+        // The SavedModel path (TF2 object graph, signatures' captures, __call__), without tfhub_module.pb.
+        if mkdir(savedModelFolder.path, 0o755) != 0, errno == ENOENT {  // again after a cleanUp removed the scratch root
+            try? FileManager.default.createDirectory(at: savedModelFolder, withIntermediateDirectories: true)
+        }
+        Scratch.write(bytes, to: savedModelFolder.appendingPathComponent("saved_model.pb"))
+        _ = try? Module(handle: savedModelFolder.path, options: options)
     }
 }

@@ -598,7 +598,7 @@ const ProtobufCMessageDescriptor tensorflow__meta_graph_def__signature_def_entry
   (ProtobufCMessageInit) tensorflow__meta_graph_def__signature_def_entry__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor tensorflow__meta_graph_def__field_descriptors[6] =
+static const ProtobufCFieldDescriptor tensorflow__meta_graph_def__field_descriptors[7] =
 {
   {
     "meta_info_def",
@@ -672,19 +672,32 @@ static const ProtobufCFieldDescriptor tensorflow__meta_graph_def__field_descript
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "object_graph_def",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tensorflow__MetaGraphDef, object_graph_def),
+    &tensorflow__saved_object_graph__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned tensorflow__meta_graph_def__field_indices_by_name[] = {
   5,   /* field[5] = asset_file_def */
   3,   /* field[3] = collection_def */
   1,   /* field[1] = graph_def */
   0,   /* field[0] = meta_info_def */
+  6,   /* field[6] = object_graph_def */
   2,   /* field[2] = saver_def */
   4,   /* field[4] = signature_def */
 };
 static const ProtobufCIntRange tensorflow__meta_graph_def__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 6 }
+  { 0, 7 }
 };
 const ProtobufCMessageDescriptor tensorflow__meta_graph_def__descriptor =
 {
@@ -694,7 +707,7 @@ const ProtobufCMessageDescriptor tensorflow__meta_graph_def__descriptor =
   "Tensorflow__MetaGraphDef",
   "tensorflow",
   sizeof(Tensorflow__MetaGraphDef),
-  6,
+  7,
   tensorflow__meta_graph_def__field_descriptors,
   tensorflow__meta_graph_def__field_indices_by_name,
   1,  tensorflow__meta_graph_def__number_ranges,

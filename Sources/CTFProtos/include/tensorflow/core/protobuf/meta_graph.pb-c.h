@@ -20,6 +20,7 @@ PROTOBUF_C__BEGIN_DECLS
 #include "tensorflow/core/framework/tensor.pb-c.h"
 #include "tensorflow/core/framework/tensor_shape.pb-c.h"
 #include "tensorflow/core/framework/types.pb-c.h"
+#include "tensorflow/core/protobuf/saved_object_graph.pb-c.h"
 #include "tensorflow/core/protobuf/saver.pb-c.h"
 #include "tensorflow/core/protobuf/struct.pb-c.h"
 
@@ -117,16 +118,16 @@ struct  Tensorflow__MetaGraphDef
   Tensorflow__MetaGraphDef__CollectionDefEntry **collection_def;
   size_t n_signature_def;
   Tensorflow__MetaGraphDef__SignatureDefEntry **signature_def;
-  /*
-   * Field 7 (object_graph_def, a TF2 SavedObjectGraph) is left out on purpose: TF1 hub
-   * modules never write it, and the parser skips it as an unknown field when present.
-   */
   size_t n_asset_file_def;
   Tensorflow__AssetFileDef **asset_file_def;
+  /*
+   * TF2 only: the objects, functions and variables `tf.saved_model.load` restores.
+   */
+  Tensorflow__SavedObjectGraph *object_graph_def;
 };
 #define TENSORFLOW__META_GRAPH_DEF__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&tensorflow__meta_graph_def__descriptor) \
-    , NULL, NULL, NULL, 0,NULL, 0,NULL, 0,NULL }
+    , NULL, NULL, NULL, 0,NULL, 0,NULL, 0,NULL, NULL }
 
 
 struct  Tensorflow__CollectionDef__NodeList
