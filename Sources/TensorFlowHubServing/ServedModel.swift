@@ -22,6 +22,11 @@ public struct ServedModel: Sendable {
     func signature(_ requested: String?, defaultName: String) throws -> (name: String, signature: Signature) {
         var name = requested.flatMap { $0.isEmpty ? nil : $0 } ?? defaultName
         if module.signature(name) == nil, name == "serving_default" { name = defaultName }
+        // No signature asked for, and the module has no `defaultName` (a TF2 SavedModel): TF Serving's
+        // `serving_default`, else the module's own default (`__call__`).
+        if requested.map({ $0.isEmpty || $0 == "serving_default" }) ?? true, module.signature(name) == nil {
+            name = module.signature("serving_default") != nil ? "serving_default" : module.defaultSignatureName
+        }
         guard let signature = module.signature(name) else {
             throw ServingError.unknownSignature(model: self.name, signature: name, available: module.signatureNames)
         }

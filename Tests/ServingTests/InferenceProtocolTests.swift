@@ -35,6 +35,32 @@ import TestSupport
         }
     }
 
+    /// A TF2 SavedModel has no `default` signature: a request that names none gets `serving_default`, as
+    /// from TF Serving, on both protocols, and its model metadata describes that signature.
+    @Test func aTF2SavedModelServesServingDefault() async throws {
+        let module = try Module(url: Fixtures.url("savedmodel2/nasnet_small/savedmodel"))
+        let images = try fixtureImages(batch: 2)
+        let expected = try module(["input_1": images], signature: "serving_default")["global_average_pooling2d"]!
+        let repository = ModelRepository([ServedModel(name: "tf2", version: 1, module: module)])
+        try await withServer(repository: repository) { port, _ in
+            let metadata = try #require(try await LoopbackHTTP.send("GET", port: port, path: "/v2/models/tf2").json() as? [String: Any])
+            #expect(((metadata["inputs"] as? [[String: Any]])?.first?["name"] as? String) == "input_1", "\(metadata)")
+            let v2 = try await LoopbackHTTP.send("POST", port: port, path: "/v2/models/tf2/infer", body: try jsonBody([
+                "inputs": [["name": "input_1", "datatype": "FP32", "shape": [2, 40, 40, 3],
+                            "data": images.scalars(as: Float.self).map(Double.init)]],
+            ]))
+            #expect(v2.status == 200, "\(v2.text)")
+            let output = try #require(((try v2.json() as? [String: Any])?["outputs"] as? [[String: Any]])?.first)
+            #expect(output["name"] as? String == "global_average_pooling2d")
+            #expect(sameBits(floats(output["data"]), expected.scalars(as: Float.self)))
+            let rest = try await LoopbackHTTP.send("POST", port: port, path: "/v1/models/tf2:predict", body: try jsonBody([
+                "inputs": nestedJSON(images),
+            ]))
+            #expect(rest.status == 200, "\(rest.text)")
+            #expect(sameBits(floats((try rest.json() as? [String: Any])?["outputs"]), expected.scalars(as: Float.self)))
+        }
+    }
+
     @Test func binaryTensorsInAndOut() async throws {
         let images = try fixtureImages(batch: 1)
         let expected = try slimModule(["images": images], signature: "image_feature_vector")
