@@ -8,9 +8,10 @@ import Tensors
 /// border are computed again here from the in-image taps alone (bias, then the fused clamp: NaN becomes
 /// `lo` only when an activation is fused, as `CK_CLAMP1`).
 ///
-/// - Parameters: `output` NHWC `geometry.outputShape`; `input` NHWC; `filter` HWIO; `bias` out channels.
+/// - Parameters: `output`: pixel p of `geometry.outputShape` at `output + p * pixelStride`; `input` NHWC;
+///   `filter` HWIO; `bias` out channels.
 func recomputeBorderPixels(
-    _ output: UnsafeMutableBufferPointer<Float>, input: UnsafeBufferPointer<Float>, filter: Tensor,
+    _ output: UnsafeMutablePointer<Float>, pixelStride: Int, input: UnsafeBufferPointer<Float>, filter: Tensor,
     geometry: Conv2DGeometry, bias: UnsafePointer<Float>?, activation: FusedActivation
 ) {
     let i = geometry.inputShape, o = geometry.outputShape, f = geometry.filterShape
@@ -39,7 +40,7 @@ func recomputeBorderPixels(
                             }
                         }
                     }
-                    let outBase = ((n * o[1] + y) * o[2] + x) * o[3]
+                    let outBase = ((n * o[1] + y) * o[2] + x) * pixelStride
                     for c in 0..<o[3] { output[outBase + c] = activation.apply(sums[c]) }
                 }
             }
@@ -48,6 +49,6 @@ func recomputeBorderPixels(
 }
 
 /// Whether a float32 tensor holds no NaN and no infinity.
-func isAllFinite(_ tensor: Tensor) -> Bool {
+public func isAllFinite(_ tensor: Tensor) -> Bool {
     tensor.withUnsafeBufferPointer(as: Float.self) { $0.allSatisfy(\.isFinite) }
 }
