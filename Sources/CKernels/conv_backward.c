@@ -2,9 +2,11 @@
 
 #include <string.h>
 
+#include "ck_gemm_tn.h"
+
 /*
  * Gradients of Conv2D on the GEMM kernels (NHWC activations, HWIO filters; K = k_h * k_w * in_c).
- *   filter: dw (K x out_c) = im2col(x)^T (K x P) x dy (P x out_c), over tiles of P output pixels;
+ *   filter: dw (K x out_c) += im2col(x)^T (K x P) x dy (P x out_c) per tile of P output pixels (gemm_tn.c);
  *   input:  cols (P x K) = dy (P x out_c) x W^T (out_c x K), then each row scattered onto its window (col2im).
  * A 1x1 stride-1 unpadded convolution's im2col is the input itself, so its tiles are read in place.
  */
@@ -24,36 +26,21 @@ static int ck_bwd_is_pointwise(const ck_window *w) {
            w->pad_left == 0 && w->out_h == w->in_h && w->out_w == w->in_w;
 }
 
-static ptrdiff_t ck_packed_panel_floats(ptrdiff_t n) { return (n + CK_GEMM_NR - 1) / CK_GEMM_NR * CK_GEMM_NR; }
-
-/* dst (cols x rows) = src (rows x cols, row stride lds) transposed, in 16 x 16 blocks. */
-static void ck_transpose(ptrdiff_t rows, ptrdiff_t cols, const float *restrict src, ptrdiff_t lds, float *restrict dst) {
-    for (ptrdiff_t i0 = 0; i0 < rows; i0 += 16) {
-        const ptrdiff_t i1 = i0 + 16 < rows ? i0 + 16 : rows;
-        for (ptrdiff_t j0 = 0; j0 < cols; j0 += 16) {
-            const ptrdiff_t j1 = j0 + 16 < cols ? j0 + 16 : cols;
-            for (ptrdiff_t i = i0; i < i1; i++)
-                for (ptrdiff_t j = j0; j < j1; j++) dst[j * rows + i] = src[i * lds + j];
-        }
-    }
-}
-
 /* MARK: - Filter gradient */
 
 size_t ck_conv2d_backprop_filter_scratch_count(const ck_window *w) {
     const ptrdiff_t kdim = w->k_h * w->k_w * w->in_c, tile = ck_bwd_tile(kdim);
     const size_t cols = ck_bwd_is_pointwise(w) ? 0 : (size_t)(tile * kdim);
-    return cols + (size_t)(kdim * tile) + (size_t)(tile * ck_packed_panel_floats(w->out_c)) + (size_t)(kdim * w->out_c);
+    return cols + ck_gemm_tn_scratch_count(tile);
 }
 
+/* Per tile of pixels, dw += patch^T dy with the tile's products summed from 0 (ck_gemm_tn_acc). */
 void ck_conv2d_backprop_filter_rows(int isa, const ck_window *w, const float *input, const float *dy, float *dw,
                                     ptrdiff_t p_begin, ptrdiff_t p_end, float *scratch) {
     const ptrdiff_t kdim = w->k_h * w->k_w * w->in_c, oc = w->out_c, tile = ck_bwd_tile(kdim);
     const int pointwise = ck_bwd_is_pointwise(w);
     float *cols = scratch;
-    float *cols_t = cols + (pointwise ? 0 : tile * kdim);
-    float *packed = cols_t + kdim * tile;
-    float *part = packed + tile * ck_packed_panel_floats(oc);
+    float *gemm_scratch = cols + (pointwise ? 0 : tile * kdim);
     for (ptrdiff_t p0 = p_begin; p0 < p_end; p0 += tile) {
         const ptrdiff_t rows = p_end - p0 < tile ? p_end - p0 : tile;
         const float *patch = input + p0 * w->in_c;
@@ -61,11 +48,7 @@ void ck_conv2d_backprop_filter_rows(int isa, const ck_window *w, const float *in
             ck_im2col_rows(w, input, p0, p0 + rows, cols);
             patch = cols;
         }
-        ck_transpose(rows, kdim, patch, kdim, cols_t);
-        ck_gemm_pack_b(rows, oc, dy + p0 * oc, oc, packed);
-        ck_gemm_rows(isa, 0, kdim, rows, oc, cols_t, rows, packed, NULL, -__builtin_inff(), __builtin_inff(), part, oc);
-        const ptrdiff_t count = kdim * oc;
-        for (ptrdiff_t i = 0; i < count; i++) dw[i] += part[i];
+        ck_gemm_tn_acc(isa, kdim, oc, rows, patch, kdim, dy + p0 * oc, oc, dw, oc, gemm_scratch);
     }
 }
 

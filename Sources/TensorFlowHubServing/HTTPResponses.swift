@@ -36,12 +36,18 @@ extension Request {
     /// The whole body, refused past `limit` bytes (`ServingError.bodyTooLarge`), from its
     /// `Content-Length` before anything is read when it has one.
     func collectBody(limit: Int) async throws -> [UInt8] {
-        if let length = headers[.contentLength].flatMap(Int.init), length > limit {
-            throw ServingError.bodyTooLarge(limit: limit)
-        }
+        let declared = headers[.contentLength].flatMap(Int.init)
+        if let declared, declared > limit { throw ServingError.bodyTooLarge(limit: limit) }
         do {
-            let buffer = try await body.collect(upTo: limit)
-            return Array(buffer.readableBytesView)
+            // With a declared length the bytes go straight into an array of that capacity (one copy);
+            // accumulating into a growing buffer first cost two or three copies of a 600 KB image.
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(declared ?? 0)
+            for try await fragment in body {
+                guard bytes.count + fragment.readableBytes <= limit else { throw ServingError.bodyTooLarge(limit: limit) }
+                fragment.withUnsafeReadableBytes { bytes.append(contentsOf: $0) }
+            }
+            return bytes
         } catch let error as HTTPError where error.status == .contentTooLarge {
             throw ServingError.bodyTooLarge(limit: limit)
         }

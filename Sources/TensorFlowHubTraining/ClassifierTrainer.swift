@@ -122,17 +122,15 @@ public final class ClassifierTrainer {
         url: URL, options: FineTuningOptions, resolver: ModuleResolver = ModuleResolver(),
         planOptions: PlanOptions = PlanOptions()
     ) throws {
-        let module = try Module(url: url, tags: [], resolver: resolver, planOptions: planOptions)
-        if options.trainsBody {
-            guard module.availableTagSets.contains(["train"]) else {
-                throw TrainingError.noTrainingGraph(
-                    module: module.directory.path, available: module.availableTagSets.map { $0.sorted() })
-            }
-            let training = try Module(url: url, tags: ["train"], resolver: resolver, planOptions: planOptions)
-            try self.init(module: training, options: options, threads: planOptions.threads)
-        } else {
-            try self.init(module: module, options: options, threads: planOptions.threads)
+        let tags: Set<String> = options.trainsBody ? ["train"] : []
+        let module: Module
+        do {
+            module = try Module(url: url, tags: tags, resolver: resolver, planOptions: planOptions)
+        } catch ModuleError.noSuchGraphVariant(let file, _, let available) where options.trainsBody {
+            throw TrainingError.noTrainingGraph(module: URL(fileURLWithPath: file).deletingLastPathComponent().path,
+                                                available: available)
         }
+        try self.init(module: module, options: options, threads: planOptions.threads)
     }
 
     /// The module's variables (without the head's) by checkpoint key: what an export writes into the

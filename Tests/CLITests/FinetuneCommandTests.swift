@@ -2,6 +2,7 @@ import Foundation
 import ImageInput
 import Tensors
 import TensorFlowHubTraining
+import TFProto
 import Testing
 import TestSupport
 
@@ -135,6 +136,20 @@ private func metrics(_ url: URL) throws -> [[String: Double]] {
     #expect(result.status == 0, "\(result.stderr)")
     #expect(!FileManager.default.fileExists(atPath: existing.appendingPathComponent("marker").path))
     #expect(FileManager.default.fileExists(atPath: existing.appendingPathComponent("saved_model.pb").path))
+
+    // A module without a {"train"} graph: named, with the way out.
+    let inferenceOnly = work.appendingPathComponent("inference-only")
+    try FileManager.default.copyItem(at: tiny, to: inferenceOnly)
+    var model = try SavedModel(contentsOf: inferenceOnly.appendingPathComponent("saved_model.pb"))
+    model.metaGraphs.removeAll { $0.metaInfoDef.tags == ["train"] }
+    try Data(model.serializedBytes()).write(to: inferenceOnly.appendingPathComponent("saved_model.pb"))
+    result = try CLIRunner.run(["finetune", data.path, "--module", inferenceOnly.path, "-o",
+                                work.appendingPathComponent("out2").path, "--steps", "1", "--batch-size", "2"])
+    #expect(result.status != 0 && result.stderr.contains("no {\"train\"} graph") && result.stderr.contains("--head-only"),
+            "\(result.stderr)")
+    result = try CLIRunner.run(["finetune", data.path, "--module", inferenceOnly.path, "-o",
+                                work.appendingPathComponent("out2").path, "--steps", "1", "--batch-size", "2", "--head-only"])
+    #expect(result.status == 0, "\(result.stderr)")
 
     // Options out of range.
     for bad in [["--optimizer", "lbfgs"], ["--dropout", "1"], ["--label-smoothing", "2"], ["--head-init", "ones"]] {

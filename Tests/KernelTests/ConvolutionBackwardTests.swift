@@ -27,6 +27,9 @@ let backwardCases: [BackwardCase] = [
     BackwardCase(input: [1, 12, 10, 33], kernel: (7, 7), outChannels: 8, multiplier: 1, strides: (1, 1), dilations: (1, 1), padding: .same),
     BackwardCase(input: [2, 9, 9, 10], kernel: (3, 3), outChannels: 5, multiplier: 2, strides: (1, 2), dilations: (1, 1), padding: .valid),
     BackwardCase(input: [2, 11, 10, 12], kernel: (3, 3), outChannels: 4, multiplier: 1, strides: (1, 1), dilations: (2, 2), padding: .same),
+    // Several 256-pixel tiles, channel counts with partial vectors and row tiles (the filter gradient's GEMM).
+    BackwardCase(input: [2, 15, 14, 37], kernel: (1, 1), outChannels: 50, multiplier: 1, strides: (1, 1), dilations: (1, 1), padding: .valid),
+    BackwardCase(input: [2, 20, 18, 21], kernel: (3, 3), outChannels: 44, multiplier: 1, strides: (1, 1), dilations: (1, 1), padding: .same),
     BackwardCase(input: [1, 6, 7, 9], kernel: (3, 2), outChannels: 3, multiplier: 1, strides: (1, 1), dilations: (1, 1),
                  padding: .explicit(top: 1, bottom: 2, left: 0, right: 1)),
 ]
