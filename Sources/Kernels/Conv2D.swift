@@ -126,25 +126,16 @@ public func conv2D(
 }
 
 /// `conv2D` writing its result into `destination` (`geometry.outputShape`'s pixels, row-major over batch,
-/// height and width) instead of a new tensor; with `addend`, each written pixel becomes `addend + result`
-/// (or `result + addend` unless `addendFirst`), then with `relu` `v < 0 ? 0 : v` (NaN stays NaN): the sum a
-/// concatenation of sums computes for this part, written straight into its slice. `addend` is NHWC of the
-/// output's shape.
+/// height and width, each pixel's channels consecutive) instead of a new tensor: a whole NHWC tensor, or a
+/// channel slice of a wider one (a part of a concatenation along channels).
 public func conv2D(
     _ input: Tensor, filter: PackedMatrix, geometry: Conv2DGeometry, bias: Tensor? = nil,
-    activation: FusedActivation = .none, into destination: PixelDestination, addend: Tensor? = nil,
-    addendFirst: Bool = false, relu: Bool = false, options: KernelOptions = .singleThreaded
+    activation: FusedActivation = .none, into destination: PixelDestination, options: KernelOptions = .singleThreaded
 ) throws {
     try checkConv2D(input, filter: filter, geometry: geometry, bias: bias)
     let fs = geometry.filterShape, channels = fs[3]
     guard destination.pixelStride >= channels else {
         throw KernelError.parameter(name: "pixel stride", expected: ">= \(channels)", found: "\(destination.pixelStride)")
-    }
-    if let addend {
-        try requireFloat32(addend, "addend")
-        guard addend.shape == geometry.outputShape else {
-            throw KernelError.parameter(name: "addend shape", expected: "\(geometry.outputShape)", found: "\(addend.shape)")
-        }
     }
     var window = geometry.window
     let (lo, hi) = activation.bounds
@@ -152,32 +143,19 @@ public func conv2D(
     guard pixels > 0, channels > 0 else { return }
     let scratchCount = ck_conv2d_scratch_count(&window)
     let outBase = destination.base, ldo = destination.pixelStride
-    let finishesPixels = addend != nil || relu
     input.withUnsafeBufferPointer(as: Float.self) { inp in
         withOptionalPointer(bias) { biasPointer in
-            withOptionalPointer(addend) { addendPointer in
-                let perPixel = saturatingProduct(fs[0], fs[1], fs[2], fs[3])
-                // Without a non-finite filter, the sum is added chunk by chunk while the chunk is in cache.
-                let addsInChunks = finishesPixels && filter.nonFiniteSource == nil
-                forEachChunk(of: pixels, options: options,
-                             minimumChunk: max(16, minimumChunk(workPerItem: perPixel))) { range, _ in
-                    let scratch = scratchCount > 0 ? UnsafeMutablePointer<Float>.allocate(capacity: scratchCount) : nil
-                    defer { scratch?.deallocate() }
-                    ck_conv2d_rows(options.backend.isa, &window, inp.baseAddress, filter.pointer, biasPointer,
-                                   lo, hi, outBase, ldo, range.lowerBound, range.upperBound, scratch)
-                    if addsInChunks {
-                        ck_add_rows_f32(options.backend.isa, range.lowerBound, range.upperBound, channels, addendPointer,
-                                        channels, addendFirst ? 1 : 0, relu ? 1 : 0, outBase, ldo)
-                    }
-                }
-                if let source = filter.nonFiniteSource {
-                    recomputeBorderPixels(outBase, pixelStride: ldo, input: inp, filter: source, geometry: geometry,
-                                          bias: biasPointer, activation: activation)
-                    if finishesPixels {
-                        ck_add_rows_f32(options.backend.isa, 0, pixels, channels, addendPointer, channels,
-                                        addendFirst ? 1 : 0, relu ? 1 : 0, outBase, ldo)
-                    }
-                }
+            let perPixel = saturatingProduct(fs[0], fs[1], fs[2], fs[3])
+            forEachChunk(of: pixels, options: options,
+                         minimumChunk: max(16, minimumChunk(workPerItem: perPixel))) { range, _ in
+                let scratch = scratchCount > 0 ? UnsafeMutablePointer<Float>.allocate(capacity: scratchCount) : nil
+                defer { scratch?.deallocate() }
+                ck_conv2d_rows(options.backend.isa, &window, inp.baseAddress, filter.pointer, biasPointer,
+                               lo, hi, outBase, ldo, range.lowerBound, range.upperBound, scratch)
+            }
+            if let source = filter.nonFiniteSource {
+                recomputeBorderPixels(outBase, pixelStride: ldo, input: inp, filter: source, geometry: geometry,
+                                      bias: biasPointer, activation: activation)
             }
         }
     }

@@ -64,6 +64,9 @@ struct Bench: ParsableCommand {
     @Flag(help: "Plan the graph as written, without plan-time rewrites (for comparison).")
     var noRewrites = false
 
+    @Flag(help: "Let every step allocate its outputs instead of planning them into one block per run (for comparison).")
+    var noArena = false
+
     @Option(help: "Largest micro-batch for plans that keep examples apart (0: run batches whole).")
     var microBatch = PlanOptions().microBatch
 
@@ -119,7 +122,7 @@ struct Bench: ParsableCommand {
         if training { return try runTraining() }
         let sizes = batches.isEmpty ? [1, 32] : batches
         let moduleHandle = try handle ?? DefaultModule.handle()
-        let options = PlanOptions(optimize: !noRewrites, microBatch: microBatch)
+        let options = PlanOptions(optimize: !noRewrites, microBatch: microBatch, arena: !noArena)
 
         // With --backend: one context of that instruction set for every call (else the module lends its own).
         let context = backend.flatMap { name in KernelBackend.allCases.first { $0.description == name } }.map {
@@ -249,7 +252,8 @@ struct Bench: ParsableCommand {
                 "runs as \($0.ranges.count) micro-batches of up to \(runBatch) (examples kept apart), "
                     + "\($0.workers) at once; per micro-batch: "
             } ?? "")
-                  + "\(plan.stepCount) steps, largest live set of step results \(formatBytes(peak.bytes)) (at \(peak.node))")
+                  + "\(plan.stepCount) steps, largest live set of step results \(formatBytes(peak.bytes)) (at \(peak.node)), "
+                  + "arena \(formatBytes(plan.arenaByteCount)) (\(plan.channelSlicesInPlace) results written into their concat's channels)")
         }
     }
 

@@ -62,11 +62,13 @@ private func conv2DOp(_ node: PlanNode) throws -> PlannedOp {
     let cache = PackedMatrixCache()
     let output = ValueType(.float32, geometry.outputShape)
     let channels = geometry.outputShape[3]
-    return PlannedOp(outputs: [output], estimatedCost: convolutionCost(output, filter: filter.shape)) { io, options in
+    var op = PlannedOp(outputs: [output], estimatedCost: convolutionCost(output, filter: filter.shape)) { io, options in
         let filter = try packed ?? cache.packed(io.input(1)) { try PackedMatrix(convolutionFilter: $0) }
-        try conv2D(io.input(0), filter: filter, geometry: geometry,
-                   into: PixelDestination(base: io.floats(0), pixelStride: channels), options: options)
+        try conv2D(io.input(0), filter: filter, geometry: geometry, into: io.pixelDestination(0, channels: channels),
+                   options: options)
     }
+    op.writesChannelSlices = true
+    return op
 }
 
 /// `DepthwiseConv2dNative`, and `tfhub.ReluDepthwiseConv2D` (the same attributes, of `relu(input)`).
@@ -255,7 +257,8 @@ final class PackedMatrixCache: Sendable {
     private let last = Mutex<(source: TensorStorage, packed: PackedMatrix)?>(nil)
 
     func packed(_ weights: Tensor, pack: (Tensor) throws -> PackedMatrix) throws -> PackedMatrix {
-        guard let storage = weights.storage else { return try pack(weights) }
+        // An arena view keeps its identity from run to run while its bytes change: never cached.
+        guard let storage = weights.storage, !storage.isView else { return try pack(weights) }
         let hit: PackedMatrix? = last.withLock { $0?.source === storage ? $0?.packed : nil }
         if let hit { return hit }
         let fresh = try pack(weights)

@@ -1,3 +1,4 @@
+import Kernels
 import Synchronization
 import Tensors
 
@@ -11,8 +12,17 @@ import Tensors
 struct ArenaLayout: Sendable {
     /// Per slot: the byte offset of its value in the arena, or -1.
     let offsets: [Int]
+    /// Slots that a step writes straight into a channel slice of another slot (a convolution writing its
+    /// part of a concatenation along channels, `PlannedOp.channelSliceInputs`): no value of their own.
+    let slices: [Int: ChannelSlice]
     /// The arena's size in bytes.
     let byteCount: Int
+
+    /// Where a slot without a value of its own is written: channels `channelOffset...` of `container` (NHWC).
+    struct ChannelSlice: Sendable {
+        let container: Int
+        let channelOffset: Int
+    }
 
     /// Plans with more steps than this keep their results out of the arena (the ancestor sets take
     /// steps^2 / 8 bytes while planning).
@@ -24,6 +34,7 @@ struct ArenaLayout: Sendable {
         var offsets = [Int](repeating: -1, count: slotTypes.count)
         guard steps.count <= Self.maximumStepCount else {
             self.offsets = offsets
+            slices = [:]
             byteCount = 0
             return
         }
@@ -35,6 +46,9 @@ struct ArenaLayout: Sendable {
             for slot in step.outputs { producer[slot] = index }
             for slot in Set(step.inputs) { readers[slot].append(index) }
         }
+        let slices = Self.channelSlices(steps: steps, slotTypes: slotTypes, fetched: fetched, producer: producer, readers: readers)
+        var parts: [Int: [Int]] = [:]
+        for (slot, slice) in slices { parts[slice.container, default: []].append(slot) }
         // ancestors[i]: bit j set when step i depends on step j, directly or not.
         let words = (steps.count + 63) / 64
         var ancestors = [UInt64](repeating: 0, count: steps.count * words)
@@ -48,29 +62,64 @@ struct ArenaLayout: Sendable {
             ancestors[other * words + step / 64] & (1 << UInt64(step % 64)) != 0
         }
 
-        struct Placed { let slot: Int; let offset: Int; let size: Int; let touchedBy: [Int] }
+        struct Placed { let offset: Int; let size: Int; let touchedBy: [Int] }
         var placed: [Placed] = []
         var end = 0
-        for (index, step) in steps.enumerated() where step.write != nil {
-            for slot in step.outputs where !fetched.contains(slot) {
+        for step in steps where step.write != nil {
+            for output in step.outputs where !fetched.contains(output) {
+                // A slice's container is placed when its first writer runs.
+                let slot = slices[output]?.container ?? output
+                guard offsets[slot] < 0 else { continue }
                 let type = slotTypes[slot]
                 guard let elementSize = type.elementType.byteSize, type.shape.elementCount > 0 else { continue }
                 let size = (type.shape.elementCount * elementSize + Self.alignment - 1) / Self.alignment * Self.alignment
-                // Bytes still in use when this step writes: results not all of whose users come before it.
-                var busy = placed.filter { other in !other.touchedBy.allSatisfy { isAncestor($0, of: index) } }
-                    .map { (start: $0.offset, end: $0.offset + $0.size) }
+                let writers = [producer[slot]] + (parts[slot] ?? []).map { producer[$0] }
+                // Bytes still in use when any writer of this slot runs: results not all of whose users come before it.
+                var busy = placed.filter { other in
+                    !writers.allSatisfy { writer in other.touchedBy.allSatisfy { isAncestor($0, of: writer) } }
+                }.map { (start: $0.offset, end: $0.offset + $0.size) }
                 busy.sort { $0.start < $1.start }
                 var offset = 0
                 for range in busy where range.start < offset + size {
                     offset = max(offset, range.end)
                 }
-                placed.append(Placed(slot: slot, offset: offset, size: size, touchedBy: [producer[slot]] + readers[slot]))
+                placed.append(Placed(offset: offset, size: size, touchedBy: writers + readers[slot]))
                 offsets[slot] = offset
                 end = max(end, offset + size)
             }
         }
         self.offsets = offsets
+        self.slices = slices.filter { offsets[$0.value.container] >= 0 }
         byteCount = end
+    }
+
+    /// The step inputs written in place: per step that accepts inputs in its output's channel slices, each
+    /// such input computed by a step that can write a channel slice, read by that step alone, once, and
+    /// fetched by nobody; at most one per group.
+    private static func channelSlices(
+        steps: [ExecutionPlan.Step], slotTypes: [ValueType], fetched: Set<Int>, producer: [Int], readers: [[Int]]
+    ) -> [Int: ChannelSlice] {
+        var slices: [Int: ChannelSlice] = [:]
+        for (index, step) in steps.enumerated() where step.write != nil && !step.channelSliceInputs.isEmpty {
+            guard step.outputs.count == 1, let container = step.outputs.first, !fetched.contains(container) else { continue }
+            let whole = slotTypes[container]
+            guard whole.elementType == .float32, whole.shape.rank == 4, whole.shape.elementCount > 0 else { continue }
+            var groups = Set<Int>()
+            for candidate in step.channelSliceInputs where !groups.contains(candidate.group) && candidate.input < step.inputs.count {
+                let slot = step.inputs[candidate.input]
+                let type = slotTypes[slot]
+                guard !fetched.contains(slot), slices[slot] == nil, readers[slot] == [index],
+                      step.inputs.lazy.filter({ $0 == slot }).count == 1,
+                      producer[slot] >= 0, steps[producer[slot]].writesChannelSlices, steps[producer[slot]].outputs == [slot],
+                      type.elementType == .float32, type.shape.rank == 4,
+                      (0..<3).allSatisfy({ type.shape[$0] == whole.shape[$0] }),
+                      candidate.channelOffset >= 0, candidate.channelOffset + type.shape[3] <= whole.shape[3]
+                else { continue }
+                slices[slot] = ChannelSlice(container: container, channelOffset: candidate.channelOffset)
+                groups.insert(candidate.group)
+            }
+        }
+        return slices
     }
 }
 
@@ -91,10 +140,19 @@ final class Arena: @unchecked Sendable {  // used by one run at a time (ArenaPoo
     let memory: ArenaMemory
     /// Per slot: a view of its bytes, or nil for slots outside the arena.
     let views: [Tensor?]
+    /// Per slot written into a channel slice of another (`ArenaLayout.slices`): where its first pixel goes,
+    /// and the distance between pixels in floats (the container's channel count); nil otherwise.
+    let sliceDestinations: [PixelDestination?]
 
     init(layout: ArenaLayout, slotTypes: [ValueType]) {
         let memory = ArenaMemory(byteCount: layout.byteCount)
         self.memory = memory
+        var destinations = [PixelDestination?](repeating: nil, count: slotTypes.count)
+        for (slot, slice) in layout.slices {
+            let base = (memory.base + layout.offsets[slice.container]).assumingMemoryBound(to: Float.self)
+            destinations[slot] = PixelDestination(base: base + slice.channelOffset, pixelStride: slotTypes[slice.container].shape[3])
+        }
+        sliceDestinations = destinations
         views = zip(layout.offsets, slotTypes).map { offset, type in
             guard offset >= 0 else { return nil }
             let storage = TensorStorage(

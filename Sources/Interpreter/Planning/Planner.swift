@@ -124,7 +124,7 @@ struct Planner {
         }
         let fetchSlots = try fetches.map { try builder.slot(for: $0, consumer: nil) }
         let separableBatch = separability.fetchesAreBatched(fetchSlots) ? separability.batch : nil
-        return try builder.finish(fetches: fetches, separableBatch: separableBatch, usesArena: options.optimize)
+        return try builder.finish(fetches: fetches, separableBatch: separableBatch, usesArena: options.optimize && options.arena)
     }
 
     private func plan(_ node: GraphNode, into builder: inout PlanBuilder, separability: inout BatchSeparability) throws {

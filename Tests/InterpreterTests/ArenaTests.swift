@@ -1,0 +1,115 @@
+import Foundation
+import Interpreter
+import TFProto
+import TensorBundle
+import Tensors
+import Testing
+import TestSupport
+
+// MARK: - Step results planned into one block per run (ArenaLayout)
+
+/// The reduced NASNet module of `style` ({} graph), variables frozen, with its feed and fetch names.
+private func frozenNASNet(_ style: String) throws -> (graph: Graph, input: String, fetch: String) {
+    let folder = Fixtures.url("nasnet/\(style)")
+    let savedModel = try SavedModel(
+        serializedBytes: [UInt8](Data(contentsOf: folder.appendingPathComponent("module/saved_model.pb"))))
+    let meta = try #require(savedModel.metaGraphs.first { $0.metaInfoDef.tags.isEmpty })
+    let graph = try Graph(graphDef: meta.graphDef, opList: meta.metaInfoDef.strippedOpList)
+    let signature = try #require(meta.signatureDef["image_feature_vector"])
+    let input = try #require(signature.inputs["images"]?.name)
+    let fetch = try #require(signature.outputs["default"]?.name)
+    let size = try NumpyFile.read(folder.appendingPathComponent("inputs_b1.npy")).shape
+    let needed = try graph.plan(feeds: [input: ValueType(.float32, size)], fetches: [fetch]).variables
+    let bundle = try BundleReader(prefix: folder.appendingPathComponent("module/variables/variables"))
+    var variables: [String: Tensor] = [:]
+    for name in needed.keys {
+        let stored = try bundle.tensor(forKey: name)
+        variables[name] = Tensor(shape: Shape(stored.shape), scalars: try stored.floats())
+    }
+    return (graph.freezingVariables(variables), input, fetch)
+}
+
+@Test(arguments: ["slim_v1_small", "slim_v3_small", "keras_small"])
+func arenaRunsEqualAllocatingRunsAndReturnOwnedResults(style: String) throws {
+    let (graph, input, fetch) = try frozenNASNet(style)
+    let first = try NumpyFile.read(Fixtures.url("nasnet/\(style)/inputs_b8.npy"))
+    // A second batch of other values: the arena's bytes are overwritten by the second run.
+    let second = Tensor(shape: first.shape, scalars: first.scalars(as: Float.self).map { 1 - $0 })
+    for (threads, microBatch) in [(1, 0), (2, 0), (2, 2), (3, 3)] {
+        let allocating = PlanOptions(threads: threads, microBatch: microBatch, arena: false)
+        let arena = PlanOptions(threads: threads, microBatch: microBatch, arena: true)
+        let expected = try [first, second].map { try graph.run(feeds: [input: $0], fetches: [fetch], options: allocating)[0] }
+        let firstResult = try graph.run(feeds: [input: first], fetches: [fetch], options: arena)[0]
+        let kept = firstResult.scalars(as: Float.self)
+        let secondResult = try graph.run(feeds: [input: second], fetches: [fetch], options: arena)[0]
+        let label = "\(threads) threads, micro-batch \(microBatch)"
+        #expect(kept == expected[0].scalars(as: Float.self), "\(label): first run")
+        #expect(secondResult.scalars(as: Float.self) == expected[1].scalars(as: Float.self), "\(label): second run")
+        #expect(firstResult.scalars(as: Float.self) == kept, "\(label): the first result changed after the second run")
+        #expect(kept != secondResult.scalars(as: Float.self))
+    }
+}
+
+/// A plan with a step result in the arena keeps that result's tensor (same storage object) from run to
+/// run while its bytes change: a convolution whose filter is computed must pack it again on every run.
+@Test func computedFilterInTheArenaIsPackedOnEveryRun() throws {
+    var b = GraphBuilder()
+    b.placeholder("x", [1, 3, 3, 2])
+    b.placeholder("w", [1, 1, 2, 2])
+    b.node("relu_w", "Relu", ["w"], floatT)
+    b.node("conv", "Conv2D", ["x", "relu_w"], floatT.merging([
+        "strides": .list(AttrValue.ListValue(i: [1, 1, 1, 1])), "padding": .s(Array("VALID".utf8)),
+    ]) { $1 })
+    let graph = try b.graph()
+    let x = floats((0..<18).map { Float($0) / 4 }, [1, 3, 3, 2])
+    let filters = [floats([1, 2, 3, 4], [1, 1, 2, 2]), floats([-1, 0.5, 2, -3], [1, 1, 2, 2]), floats([0, 1, 1, 0], [1, 1, 2, 2])]
+    for filter in filters {
+        let got = try graph.run(feeds: ["x": x, "w": filter], fetches: ["conv"], options: PlanOptions(threads: 1, arena: true))[0]
+        let want = try graph.run(feeds: ["x": x, "w": filter], fetches: ["conv"], options: PlanOptions(threads: 1, arena: false))[0]
+        #expect(got.scalars(as: Float.self) == want.scalars(as: Float.self))
+    }
+}
+
+/// Convolutions whose only reader is a concatenation along channels write their part (or one summand of
+/// a part) straight into the concatenation's output; the concatenation adds the other summand and applies
+/// the ReLU there. Results equal the allocating plan's bit for bit, NaN and infinities included, whichever
+/// summand is the convolution.
+@Test(arguments: [false, true])
+func convolutionsWriteIntoTheirConcatChannels(convolutionSecond: Bool) throws {
+    func ints(_ values: Int64...) -> AttrValue { .list(AttrValue.ListValue(i: values)) }
+    let convAttributes: [String: AttrValue] = ["T": .type(.float), "strides": ints(1, 1, 1, 1), "padding": .s(Array("SAME".utf8))]
+    var b = GraphBuilder()
+    b.placeholder("x", [1, 3, 3, 2])
+    b.placeholder("y", [1, 3, 3, 3])
+    b.placeholder("z", [1, 3, 3, 2])
+    b.const("w1", floats: [0.5, -1, 2, 1.5, 0.25, -0.75], shape: [1, 1, 2, 3])
+    b.const("w2", floats: (0..<18).map { Float($0 % 7) - 3 }, shape: [3, 3, 2, 1])
+    b.node("conv1", "Conv2D", ["x", "w1"], convAttributes)
+    b.node("conv2", "Conv2D", ["x", "w2"], convAttributes)
+    b.node("sum", "Add", convolutionSecond ? ["y", "conv1"] : ["conv1", "y"], floatT)
+    b.const("axis", ints: [3], shape: [])
+    b.node("concat", "ConcatV2", ["sum", "conv2", "z", "axis"], ["T": .type(.float), "N": .i(3), "Tidx": .type(.int32)])
+    b.node("relu", "Relu", ["concat"], floatT)
+    // A reader after the concatenation: a fetched result lives outside the arena.
+    b.const("two", floats: [2], shape: [])
+    b.node("out", "Mul", ["relu", "two"], floatT)
+    let graph = try b.graph()
+    var xs = (0..<18).map { Float($0) / 3 - 2 }
+    xs[4] = .infinity
+    xs[9] = -.infinity
+    var ys = (0..<27).map { Float(($0 * 5) % 11) - 5 }
+    ys[3] = .nan
+    ys[20] = .infinity
+    let feeds = ["x": floats(xs, [1, 3, 3, 2]), "y": floats(ys, [1, 3, 3, 3]), "z": floats((0..<18).map { Float($0) - 9 }, [1, 3, 3, 2])]
+    let types = feeds.mapValues { ValueType($0.elementType, $0.shape) }
+    let arena = try graph.plan(feeds: types, fetches: ["out"], options: PlanOptions(threads: 1, arena: true))
+    #expect(arena.channelSlicesInPlace == 2)
+    let plain = try graph.plan(feeds: types, fetches: ["out"], options: PlanOptions(threads: 1, arena: false))
+    #expect(plain.channelSlicesInPlace == 0)
+    let want = try plain.run(feeds: feeds)[0].scalars(as: Float.self).map(\.bitPattern)
+    for run in 0..<2 {
+        let got = try arena.run(feeds: feeds)[0].scalars(as: Float.self).map(\.bitPattern)
+        #expect(got == want, "run \(run)")
+    }
+    #expect(want.contains(Float.nan.bitPattern) || want.contains { Float(bitPattern: $0).isNaN })
+}
