@@ -30,7 +30,16 @@ struct ArenaLayout: Sendable {
     /// Offsets and sizes are multiples of this (a cache line, the kernels' alignment).
     static let alignment = 64
 
-    init(steps: [ExecutionPlan.Step], slotTypes: [ValueType], fetchSlots: [Int], dependencies: StepDependencies) {
+    /// Which runs a layout serves: runs whose steps go one after another in plan order (one thread, and
+    /// micro-batches, each on one thread) may reuse a result's bytes as soon as its last reader in that order
+    /// is done; runs in dataflow order only once every step touching it is an ancestor of the new writer.
+    enum Order: Sendable {
+        case serial
+        case dataflow
+    }
+
+    init(steps: [ExecutionPlan.Step], slotTypes: [ValueType], fetchSlots: [Int], dependencies: StepDependencies,
+         order: Order = .dataflow) {
         var offsets = [Int](repeating: -1, count: slotTypes.count)
         guard steps.count <= Self.maximumStepCount else {
             self.offsets = offsets
@@ -49,17 +58,21 @@ struct ArenaLayout: Sendable {
         let slices = Self.channelSlices(steps: steps, slotTypes: slotTypes, fetched: fetched, producer: producer, readers: readers)
         var parts: [Int: [Int]] = [:]
         for (slot, slice) in slices { parts[slice.container, default: []].append(slot) }
-        // ancestors[i]: bit j set when step i depends on step j, directly or not.
-        let words = (steps.count + 63) / 64
+        // ancestors[i]: bit j set when step i depends on step j, directly or not (dataflow order only).
+        let words = order == .dataflow ? (steps.count + 63) / 64 : 0
         var ancestors = [UInt64](repeating: 0, count: steps.count * words)
-        for index in steps.indices {
-            for parent in dependencies.producers[index] {
-                ancestors[index * words + parent / 64] |= 1 << UInt64(parent % 64)
-                for word in 0..<words { ancestors[index * words + word] |= ancestors[parent * words + word] }
+        if order == .dataflow {
+            for index in steps.indices {
+                for parent in dependencies.producers[index] {
+                    ancestors[index * words + parent / 64] |= 1 << UInt64(parent % 64)
+                    for word in 0..<words { ancestors[index * words + word] |= ancestors[parent * words + word] }
+                }
             }
         }
+        /// Whether `step` is done before `other` starts.
         func isAncestor(_ step: Int, of other: Int) -> Bool {
-            ancestors[other * words + step / 64] & (1 << UInt64(step % 64)) != 0
+            if order == .serial { return step < other }
+            return ancestors[other * words + step / 64] & (1 << UInt64(step % 64)) != 0
         }
 
         struct Placed { let offset: Int; let size: Int; let touchedBy: [Int] }

@@ -34,10 +34,15 @@ public struct ExecutionPlan: Sendable {
     /// Arenas holding the results of the steps that write into given outputs (`ArenaLayout`); nil: every
     /// result is allocated by its kernel (plans as written, for training).
     let arenas: ArenaPool?
+    /// The same for runs whose steps go one after another (one thread; `ArenaLayout.Order.serial`): a
+    /// tighter layout, whose bytes are more often still in cache.
+    let serialArenas: ArenaPool?
 
     /// Bytes of the block a run keeps its step results in (`PlanOptions.arena`; 0: none), and how many step
     /// results are written straight into a channel slice of a concatenation there instead of being copied.
     public var arenaByteCount: Int { arenas?.layout.byteCount ?? 0 }
+    /// The arena's size for runs on one thread (micro-batches run so).
+    public var serialArenaByteCount: Int { serialArenas?.layout.byteCount ?? 0 }
     public var channelSlicesInPlace: Int { arenas?.layout.slices.count ?? 0 }
 
     /// The types and shapes of the fetched tensors.
@@ -97,12 +102,14 @@ public struct ExecutionPlan: Sendable {
             values.deallocate()
         }
         try bindInputs(feeds: feeds, variables: store, values: values)
-        let arena = arenas?.take()
-        defer { if let arena { arenas?.give(arena) } }
+        let inDataflowOrder = context.threads > 1 && steps.count > 1 && context.pool != nil
+        let pool = inDataflowOrder ? arenas : serialArenas
+        let arena = pool?.take()
+        defer { if let arena { pool?.give(arena) } }
         // Kernels run with denormals flushed to zero, as TensorFlow's executor runs them (a denormal
         // divisor is 0: 1 / 1e-39 is Inf); the caller's floating-point mode comes back afterwards.
         try withDenormalsFlushed {
-            if context.threads > 1 && steps.count > 1, let pool = context.pool {
+            if inDataflowOrder, let pool = context.pool {
                 try DataflowRun(plan: self, values: values, arena: arena, profile: profile)
                     .run(context: context, pool: pool, runIndex: runIndex)
             } else {

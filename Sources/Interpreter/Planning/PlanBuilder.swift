@@ -185,13 +185,15 @@ struct PlanBuilder {
             }
         }
         let dependencies = StepDependencies(steps: keptSteps, slotTypes: types, fetchSlots: fetchSlots)
-        let arenas = usesArena ? ArenaPool(
-            layout: ArenaLayout(steps: keptSteps, slotTypes: types, fetchSlots: fetchSlots, dependencies: dependencies),
-            slotTypes: types) : nil
+        func arenas(_ order: ArenaLayout.Order) -> ArenaPool? {
+            guard usesArena else { return nil }
+            let layout = ArenaLayout(steps: keptSteps, slotTypes: types, fetchSlots: fetchSlots, dependencies: dependencies, order: order)
+            return layout.byteCount > 0 ? ArenaPool(layout: layout, slotTypes: types) : nil
+        }
         return ExecutionPlan(
             slotTypes: types, steps: keptSteps, initialValues: initialValues,
             feedSlots: feedSlots, variableSlots: variableSlots, variables: variables,
             fetches: fetches, fetchSlots: fetchSlots, separableBatch: separableBatch,
-            dependencies: dependencies, arenas: arenas.flatMap { $0.layout.byteCount > 0 ? $0 : nil })
+            dependencies: dependencies, arenas: arenas(.dataflow), serialArenas: arenas(.serial))
     }
 }
