@@ -27,7 +27,7 @@ static inline void ck_part_row(const float *restrict a, const float *restrict b,
         float *o = out + r * out_width;                                                             \
         for (ptrdiff_t p = 0; p < parts; p++) {                                                     \
             const ptrdiff_t w = widths[p];                                                          \
-            if (a[p]) ck_part_row(a[p] + r * w, b[p] ? b[p] + r * w : NULL, o, w, relu);            \
+            ck_part_row(a[p] + r * w, b[p] ? b[p] + r * w : NULL, o, w, relu);                      \
             o += w;                                                                                 \
         }                                                                                           \
     }
@@ -57,61 +57,4 @@ void ck_concat_sums_f32(int isa, ptrdiff_t r_begin, ptrdiff_t r_end, ptrdiff_t p
     }
 #endif
     ck_concat_sums_vec(r_begin, r_end, parts, a, b, widths, out_width, relu, out);
-}
-
-/* MARK: - A sum written in place (a part of a concatenation whose second summand is already there) */
-
-/* o = a + o or o + a (the order of ck_part_row's a[j] + b[j]), then the optional ReLU; a NULL a: ReLU only. */
-static inline void ck_add_row(const float *restrict a, float *restrict o, ptrdiff_t w, int addend_first, int relu) {
-    if (!a) {
-        if (relu)
-            for (ptrdiff_t j = 0; j < w; j++) o[j] = o[j] < 0.0f ? 0.0f : o[j];
-        return;
-    }
-    if (relu) {
-        if (addend_first) {
-            for (ptrdiff_t j = 0; j < w; j++) {
-                const float v = a[j] + o[j];
-                o[j] = v < 0.0f ? 0.0f : v;
-            }
-        } else {
-            for (ptrdiff_t j = 0; j < w; j++) {
-                const float v = o[j] + a[j];
-                o[j] = v < 0.0f ? 0.0f : v;
-            }
-        }
-    } else if (addend_first) {
-        for (ptrdiff_t j = 0; j < w; j++) o[j] = a[j] + o[j];
-    } else {
-        for (ptrdiff_t j = 0; j < w; j++) o[j] = o[j] + a[j];
-    }
-}
-
-#define CK_ADD_ROWS_BODY                                                                            \
-    for (ptrdiff_t r = r_begin; r < r_end; r++)                                                     \
-        ck_add_row(a ? a + r * lda : NULL, out + r * ldo, width, addend_first, relu);
-
-static void ck_add_rows_vec(ptrdiff_t r_begin, ptrdiff_t r_end, ptrdiff_t width, const float *a, ptrdiff_t lda,
-                            int addend_first, int relu, float *out, ptrdiff_t ldo) {
-    CK_ADD_ROWS_BODY
-}
-
-#if CK_HAVE_AVX2_BUILD
-CK_AVX2_BEGIN
-static void ck_add_rows_avx2(ptrdiff_t r_begin, ptrdiff_t r_end, ptrdiff_t width, const float *a, ptrdiff_t lda,
-                             int addend_first, int relu, float *out, ptrdiff_t ldo) {
-    CK_ADD_ROWS_BODY
-}
-CK_AVX2_END
-#endif
-
-void ck_add_rows_f32(int isa, ptrdiff_t r_begin, ptrdiff_t r_end, ptrdiff_t width, const float *a, ptrdiff_t lda,
-                     int addend_first, int relu, float *out, ptrdiff_t ldo) {
-#if CK_HAVE_AVX2_BUILD
-    if (isa >= CK_ISA_AVX2 && ck_isa_available(CK_ISA_AVX2)) {
-        ck_add_rows_avx2(r_begin, r_end, width, a, lda, addend_first, relu, out, ldo);
-        return;
-    }
-#endif
-    ck_add_rows_vec(r_begin, r_end, width, a, lda, addend_first, relu, out, ldo);
 }

@@ -93,12 +93,12 @@ void ck_im2col_rows(const ck_window *w, const float *input, ptrdiff_t p_begin, p
 }
 
 void ck_conv2d_rows(int isa, const ck_window *w, const float *input, const float *packed_filter,
-                    const float *bias, float lo, float hi, float *output, ptrdiff_t ldo,
+                    const float *bias, float lo, float hi, float *output,
                     ptrdiff_t p_begin, ptrdiff_t p_end, float *scratch) {
     const ptrdiff_t kdim = w->k_h * w->k_w * w->in_c;
     if (ck_conv_is_pointwise(w)) {
         ck_gemm_rows(isa, p_begin, p_end, kdim, w->out_c, input, w->in_c, packed_filter, bias, lo, hi,
-                     output, ldo);
+                     output, w->out_c);
         return;
     }
     const ptrdiff_t tile = ck_conv_tile_rows(kdim);
@@ -130,6 +130,6 @@ void ck_conv2d_rows(int isa, const ck_window *w, const float *input, const float
             }
         }
         ck_gemm_rows(isa, 0, rows, kdim, w->out_c, scratch, kdim, packed_filter, bias, lo, hi,
-                     output + p0 * ldo, ldo);
+                     output + p0 * w->out_c, w->out_c);
     }
 }

@@ -2,26 +2,13 @@ import CKernels
 import Tensors
 
 /// One part of `concatenateSums`: a tensor as it is, or the element-wise sum of two equally shaped ones.
-/// Writing into a given output (`concatenateSums(_:axis:relu:into:options:)`), a part may also be there
-/// already, written by its producer: `.inPlace` (of that shape) is left as it is, `.addedInPlace(y, first)`
-/// becomes `y + part` (`first`) or `part + y`; then either gets the ReLU.
 public enum ConcatPart {
     case tensor(Tensor)
     case sum(Tensor, Tensor)
-    case inPlace(Shape)
-    case addedInPlace(Tensor, addendFirst: Bool)
 
     var shape: Shape {
         switch self {
-        case .tensor(let x), .sum(let x, _), .addedInPlace(let x, _): return x.shape
-        case .inPlace(let shape): return shape
-        }
-    }
-
-    var isInPlace: Bool {
-        switch self {
-        case .tensor, .sum: return false
-        case .inPlace, .addedInPlace: return true
+        case .tensor(let x), .sum(let x, _): return x.shape
         }
     }
 }
@@ -34,18 +21,13 @@ public func concatenateSums(
     _ parts: [ConcatPart], axis: Int, relu: Bool = false, options: KernelOptions = .singleThreaded
 ) throws -> Tensor {
     let layout = try ConcatLayout(parts, axis: axis)
-    if parts.contains(where: \.isInPlace) {
-        throw KernelError.parameter(name: "parts", expected: "tensors and sums (a new tensor has no part in place)", found: "a part in place")
-    }
     return try Tensor(shape: layout.outputShape, of: Float.self, recycler: options.recycler) { out in
         guard let base = out.baseAddress, out.count > 0 else { return }
         try concatenateSums(parts, axis: axis, relu: relu, into: base, options: options)
     }
 }
 
-/// `concatenateSums` writing into `output` (the concatenation's shape, row-major) instead of a new tensor,
-/// some parts of which may already be there (`.inPlace`, `.addedInPlace`). Sums and ReLUs are computed as
-/// for a new tensor, bit for bit.
+/// `concatenateSums` writing into `output` (the concatenation's shape, row-major) instead of a new tensor.
 public func concatenateSums(
     _ parts: [ConcatPart], axis: Int, relu: Bool = false, into output: UnsafeMutablePointer<Float>,
     options: KernelOptions = .singleThreaded
@@ -61,31 +43,13 @@ public func concatenateSums(
         case .sum(let x, let y):
             a.append(floatPointer(x))
             b.append(floatPointer(y))
-        case .inPlace, .addedInPlace:
-            a.append(nil)
-            b.append(nil)
         }
-    }
-    // Parts already in the output: (offset in a row, width, addend or nil, addend first).
-    var inPlace: [(offset: Int, width: Int, addend: UnsafePointer<Float>?, addendFirst: Bool)] = []
-    var offset = 0
-    for (part, width) in zip(parts, layout.widths) {
-        switch part {
-        case .inPlace: if relu { inPlace.append((offset, width, nil, false)) }
-        case .addedInPlace(let y, let first): inPlace.append((offset, width, floatPointer(y), first))
-        case .tensor, .sum: break
-        }
-        offset += width
     }
     let widths = layout.widths, rowWork = layout.rowWork
     withExtendedLifetime(parts) {
         forEachChunk(of: layout.rows, options: options, minimumChunk: max(1, parallelElementThreshold / max(1, rowWork))) { range, _ in
             ck_concat_sums_f32(options.backend.isa, range.lowerBound, range.upperBound, parts.count, a, b, widths,
                                relu ? 1 : 0, output)
-            for part in inPlace {
-                ck_add_rows_f32(options.backend.isa, range.lowerBound, range.upperBound, part.width, part.addend, part.width,
-                                part.addendFirst ? 1 : 0, relu ? 1 : 0, output + part.offset, rowWork)
-            }
         }
     }
 }
@@ -123,8 +87,6 @@ struct ConcatLayout {
                 guard x.shape == y.shape else {
                     throw KernelError.parameter(name: "summand shapes", expected: "equal", found: "\(x.shape) and \(y.shape)")
                 }
-            case .addedInPlace(let y, _): try requireFloat32(y, "addend")
-            case .inPlace: break
             }
         }
         self.outputShape = outputShape

@@ -120,42 +120,35 @@ public func conv2D(
     try checkConv2D(input, filter: filter, geometry: geometry, bias: bias)
     return try Tensor(shape: geometry.outputShape, of: Float.self, recycler: options.recycler) { out in
         guard let base = out.baseAddress, out.count > 0 else { return }
-        try conv2D(input, filter: filter, geometry: geometry, bias: bias, activation: activation,
-                   into: PixelDestination(base: base, pixelStride: geometry.outputShape[3]), options: options)
+        try conv2D(input, filter: filter, geometry: geometry, bias: bias, activation: activation, into: base, options: options)
     }
 }
 
-/// `conv2D` writing its result into `destination` (`geometry.outputShape`'s pixels, row-major over batch,
-/// height and width, each pixel's channels consecutive) instead of a new tensor: a whole NHWC tensor, or a
-/// channel slice of a wider one (a part of a concatenation along channels).
+/// `conv2D` writing its NHWC result (`geometry.outputShape`) into `output` instead of a new tensor.
 public func conv2D(
     _ input: Tensor, filter: PackedMatrix, geometry: Conv2DGeometry, bias: Tensor? = nil,
-    activation: FusedActivation = .none, into destination: PixelDestination, options: KernelOptions = .singleThreaded
+    activation: FusedActivation = .none, into output: UnsafeMutablePointer<Float>, options: KernelOptions = .singleThreaded
 ) throws {
     try checkConv2D(input, filter: filter, geometry: geometry, bias: bias)
-    let fs = geometry.filterShape, channels = fs[3]
-    guard destination.pixelStride >= channels else {
-        throw KernelError.parameter(name: "pixel stride", expected: ">= \(channels)", found: "\(destination.pixelStride)")
-    }
+    let fs = geometry.filterShape
     var window = geometry.window
     let (lo, hi) = activation.bounds
     let pixels = geometry.outputShape[0] * geometry.outputShape[1] * geometry.outputShape[2]
-    guard pixels > 0, channels > 0 else { return }
+    guard pixels > 0, fs[3] > 0 else { return }
     let scratchCount = ck_conv2d_scratch_count(&window)
-    let outBase = destination.base, ldo = destination.pixelStride
     input.withUnsafeBufferPointer(as: Float.self) { inp in
         withOptionalPointer(bias) { biasPointer in
             let perPixel = saturatingProduct(fs[0], fs[1], fs[2], fs[3])
             forEachChunk(of: pixels, options: options,
                          minimumChunk: max(16, minimumChunk(workPerItem: perPixel))) { range, _ in
-                let scratch = scratchCount > 0 ? UnsafeMutablePointer<Float>.allocate(capacity: scratchCount) : nil
-                defer { scratch?.deallocate() }
+                let scratch = UnsafeMutablePointer<Float>.allocate(capacity: max(scratchCount, 1))
+                defer { scratch.deallocate() }
                 ck_conv2d_rows(options.backend.isa, &window, inp.baseAddress, filter.pointer, biasPointer,
-                               lo, hi, outBase, ldo, range.lowerBound, range.upperBound, scratch)
+                               lo, hi, output, range.lowerBound, range.upperBound, scratch)
             }
             if let source = filter.nonFiniteSource {
-                recomputeBorderPixels(outBase, pixelStride: ldo, input: inp, filter: source, geometry: geometry,
-                                      bias: biasPointer, activation: activation)
+                recomputeBorderPixels(UnsafeMutableBufferPointer(start: output, count: pixels * fs[3]), input: inp,
+                                      filter: source, geometry: geometry, bias: biasPointer, activation: activation)
             }
         }
     }
@@ -172,19 +165,6 @@ private func checkConv2D(_ input: Tensor, filter: PackedMatrix, geometry: Conv2D
                                     found: "\(filter.rows)x\(filter.columns)")
     }
     if let bias { try checkBias(bias, channels: fs[3]) }
-}
-
-/// Where a kernel writes an NHWC float32 result: pixel `p` (row-major over batch, height and width) at
-/// `base + p * pixelStride`, its channels consecutive. A whole tensor has `pixelStride` equal to its channel
-/// count; a channel slice of a wider tensor (a part of a concatenation along channels) the wider count.
-public struct PixelDestination {
-    public let base: UnsafeMutablePointer<Float>
-    public let pixelStride: Int
-
-    public init(base: UnsafeMutablePointer<Float>, pixelStride: Int) {
-        self.base = base
-        self.pixelStride = pixelStride
-    }
 }
 
 func checkBias(_ bias: Tensor, channels: Int) throws {

@@ -8,10 +8,9 @@ import Tensors
 /// border are computed again here from the in-image taps alone (bias, then the fused clamp: NaN becomes
 /// `lo` only when an activation is fused, as `CK_CLAMP1`).
 ///
-/// - Parameters: `output`: pixel p of `geometry.outputShape` at `output + p * pixelStride`; `input` NHWC;
-///   `filter` HWIO; `bias` out channels.
+/// - Parameters: `output` NHWC `geometry.outputShape`; `input` NHWC; `filter` HWIO; `bias` out channels.
 func recomputeBorderPixels(
-    _ output: UnsafeMutablePointer<Float>, pixelStride: Int, input: UnsafeBufferPointer<Float>, filter: Tensor,
+    _ output: UnsafeMutableBufferPointer<Float>, input: UnsafeBufferPointer<Float>, filter: Tensor,
     geometry: Conv2DGeometry, bias: UnsafePointer<Float>?, activation: FusedActivation
 ) {
     let i = geometry.inputShape, o = geometry.outputShape, f = geometry.filterShape
@@ -40,7 +39,7 @@ func recomputeBorderPixels(
                             }
                         }
                     }
-                    let outBase = ((n * o[1] + y) * o[2] + x) * pixelStride
+                    let outBase = ((n * o[1] + y) * o[2] + x) * o[3]
                     for c in 0..<o[3] { output[outBase + c] = activation.apply(sums[c]) }
                 }
             }

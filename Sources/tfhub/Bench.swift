@@ -253,7 +253,7 @@ struct Bench: ParsableCommand {
                     + "\($0.workers) at once; per micro-batch: "
             } ?? "")
                   + "\(plan.stepCount) steps, largest live set of step results \(formatBytes(peak.bytes)) (at \(peak.node)), "
-                  + "arena \(formatBytes(plan.arenaByteCount)) (one thread: \(formatBytes(plan.serialArenaByteCount)); \(plan.channelSlicesInPlace) results written into their concat's channels)")
+                  + "arena \(formatBytes(plan.arenaByteCount)) (one thread: \(formatBytes(plan.serialArenaByteCount)))")
         }
     }
 

@@ -66,11 +66,10 @@ size_t ck_conv2d_scratch_count(const ck_window *w);
 /*
  * Conv2D over output pixels p in [p_begin, p_end), p = (n * out_h + y) * out_w + x.
  * input: NHWC (batch, in_h, in_w, in_c); filter: HWIO packed by ck_gemm_pack_b as a
- * (k_h * k_w * in_c) x out_c matrix; bias: out_c floats or NULL. Output pixel p's out_c channels go to
- * output + p * ldo (ldo >= out_c: ldo == out_c for an NHWC tensor, more for a channel slice of a wider one).
+ * (k_h * k_w * in_c) x out_c matrix; output: NHWC (batch, out_h, out_w, out_c); bias: out_c floats or NULL.
  */
 void ck_conv2d_rows(int isa, const ck_window *w, const float *input, const float *packed_filter,
-                    const float *bias, float lo, float hi, float *output, ptrdiff_t ldo,
+                    const float *bias, float lo, float hi, float *output,
                     ptrdiff_t p_begin, ptrdiff_t p_end, float *scratch);
 
 /*
@@ -164,18 +163,10 @@ void ck_binary_f32(int op, const float *a, ptrdiff_t a_stride, const float *b, p
  * Concatenation of row-major parts along their last (flattened) axis, some parts being sums: row r of
  * `out` holds, part after part, a[p][r * widths[p] + j] (+ b[p][r * widths[p] + j] when b[p] is not
  * NULL) for j < widths[p], and with `relu` each such value v as v < 0 ? 0 : v (the Relu kernel's rule: NaN
- * stays NaN). Fills rows r_begin..r_end-1; a part with a NULL a[p] is skipped (its slice is left as it is).
+ * stays NaN). Fills rows r_begin..r_end-1.
  */
 void ck_concat_sums_f32(int isa, ptrdiff_t r_begin, ptrdiff_t r_end, ptrdiff_t parts, const float *const *a,
                         const float *const *b, const ptrdiff_t *widths, int relu, float *out);
-
-/*
- * Rows r in [r_begin, r_end) of `width` floats, out + r * ldo: out = a + out (addend_first) or out + a
- * (a: row r at a + r * lda), then with `relu` v < 0 ? 0 : v (NaN stays NaN), as ck_concat_sums_f32 computes
- * a part that is a sum. a may be NULL (only the ReLU).
- */
-void ck_add_rows_f32(int isa, ptrdiff_t r_begin, ptrdiff_t r_end, ptrdiff_t width, const float *a, ptrdiff_t lda,
-                     int addend_first, int relu, float *out, ptrdiff_t ldo);
 
 typedef enum { CK_RELU = 0, CK_RELU6 = 1, CK_RSQRT = 2, CK_SQRT = 3, CK_SQUARE = 4, CK_FLOOR = 5 } ck_unary_op;
 

@@ -61,14 +61,10 @@ private func conv2DOp(_ node: PlanNode) throws -> PlannedOp {
     let packed = try node.constants[1].map { f in try kernelCall(node) { try PackedMatrix(convolutionFilter: f) } }
     let cache = PackedMatrixCache()
     let output = ValueType(.float32, geometry.outputShape)
-    let channels = geometry.outputShape[3]
-    var op = PlannedOp(outputs: [output], estimatedCost: convolutionCost(output, filter: filter.shape)) { io, options in
+    return PlannedOp(outputs: [output], estimatedCost: convolutionCost(output, filter: filter.shape)) { io, options in
         let filter = try packed ?? cache.packed(io.input(1)) { try PackedMatrix(convolutionFilter: $0) }
-        try conv2D(io.input(0), filter: filter, geometry: geometry, into: io.pixelDestination(0, channels: channels),
-                   options: options)
+        try conv2D(io.input(0), filter: filter, geometry: geometry, into: io.floats(0), options: options)
     }
-    op.writesChannelSlices = true
-    return op
 }
 
 /// `DepthwiseConv2dNative`, and `tfhub.ReluDepthwiseConv2D` (the same attributes, of `relu(input)`).

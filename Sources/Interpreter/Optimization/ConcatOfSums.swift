@@ -130,19 +130,15 @@ func concatSumsOp(_ node: PlanNode) throws -> PlannedOp {
         outputShape[axis] += shape[axis]
     }
     guard outputShape.checkedElementCount != nil else { throw node.invalid("output \(outputShape) is too large") }
-    let sumsInPlace = exactSums, shapes = partShapes
+    let sumsInPlace = exactSums
     let relu = try node.attributes.contains("relu") ? node.attributes.bool("relu") : false
-    var op = PlannedOp(outputs: [ValueType(.float32, outputShape)]) { io, options in
+    return PlannedOp(outputs: [ValueType(.float32, outputShape)]) { io, options in
         var parts: [ConcatPart] = []
         parts.reserveCapacity(arity.count)
         var index = 0
         for (part, count) in arity.enumerated() {
             if count == 1 {
-                parts.append(io.isInPlace(index) ? .inPlace(shapes[part]) : .tensor(io.input(index)))
-            } else if io.isInPlace(index) {
-                parts.append(.addedInPlace(io.input(index + 1), addendFirst: false))
-            } else if io.isInPlace(index + 1) {
-                parts.append(.addedInPlace(io.input(index), addendFirst: true))
+                parts.append(.tensor(io.input(index)))
             } else if sumsInPlace[part] {
                 parts.append(.sum(io.input(index), io.input(index + 1)))
             } else {
@@ -152,19 +148,4 @@ func concatSumsOp(_ node: PlanNode) throws -> PlannedOp {
         }
         try concatenateSums(parts, axis: axis, relu: relu, into: io.floats(0), options: options)
     }
-    // Along the channels of NHWC parts, a part (or one summand of an exact sum) can be written into its
-    // channels of the output by its producer (`ArenaLayout.slices`).
-    if outputShape.rank == 4 && axis == 3 {
-        var channel = 0, index = 0
-        for (part, count) in arity.enumerated() {
-            if count == 1 || sumsInPlace[part] {
-                for summand in 0..<count {
-                    op.channelSliceInputs.append(ChannelSliceInput(input: index + summand, channelOffset: channel, group: part))
-                }
-            }
-            channel += partShapes[part][3]
-            index += count
-        }
-    }
-    return op
 }

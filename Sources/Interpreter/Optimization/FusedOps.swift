@@ -50,13 +50,10 @@ private func fusedConv2DOp(_ node: PlanNode) throws -> PlannedOp {
     }
     let packed = try kernelCall(node) { try PackedMatrix(convolutionFilter: filter) }
     let output = ValueType(.float32, geometry.outputShape)
-    let channels = geometry.outputShape[3]
-    var op = PlannedOp(outputs: [output], estimatedCost: convolutionCost(output, filter: filter.shape)) { io, options in
+    return PlannedOp(outputs: [output], estimatedCost: convolutionCost(output, filter: filter.shape)) { io, options in
         try conv2D(io.input(0), filter: packed, geometry: geometry, bias: bias, activation: activation,
-                   into: io.pixelDestination(0, channels: channels), options: options)
+                   into: io.floats(0), options: options)
     }
-    op.writesChannelSlices = true
-    return op
 }
 
 /// `tfhub.ContractionActivation`: float32 features of any shape; attribute `activation` (`"Relu"` or

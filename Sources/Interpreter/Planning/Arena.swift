@@ -1,4 +1,3 @@
-import Kernels
 import Synchronization
 import Tensors
 
@@ -6,23 +5,15 @@ import Tensors
 
 /// The offsets of a plan's step results in one block of memory per run (the arena), planned from
 /// liveness: a result's bytes are reused by a later result only when every step that writes or reads the
-/// first is an ancestor of the step that writes the second, so the layout also holds when independent
-/// steps run at once (`DataflowRun`). Only results of steps with a `KernelWrite` that no fetch returns
-/// live there; the others are allocated by their kernels as before.
+/// first is done before the step that writes the second starts: an ancestor of it for runs in dataflow
+/// order, where independent steps run at once (`DataflowRun`), or any earlier step for runs in plan order
+/// (`Order`). Only results of steps with a `KernelWrite` that no fetch returns live there; the others are
+/// allocated by their kernels as before.
 struct ArenaLayout: Sendable {
     /// Per slot: the byte offset of its value in the arena, or -1.
     let offsets: [Int]
-    /// Slots that a step writes straight into a channel slice of another slot (a convolution writing its
-    /// part of a concatenation along channels, `PlannedOp.channelSliceInputs`): no value of their own.
-    let slices: [Int: ChannelSlice]
     /// The arena's size in bytes.
     let byteCount: Int
-
-    /// Where a slot without a value of its own is written: channels `channelOffset...` of `container` (NHWC).
-    struct ChannelSlice: Sendable {
-        let container: Int
-        let channelOffset: Int
-    }
 
     /// Plans with more steps than this keep their results out of the arena (the ancestor sets take
     /// steps^2 / 8 bytes while planning).
@@ -43,21 +34,15 @@ struct ArenaLayout: Sendable {
         var offsets = [Int](repeating: -1, count: slotTypes.count)
         guard steps.count <= Self.maximumStepCount else {
             self.offsets = offsets
-            slices = [:]
             byteCount = 0
             return
         }
         let fetched = Set(fetchSlots)
-        // Who touches each slot: its producer and its readers.
-        var producer = [Int](repeating: -1, count: slotTypes.count)
+        // Who reads each slot.
         var readers = [[Int]](repeating: [], count: slotTypes.count)
         for (index, step) in steps.enumerated() {
-            for slot in step.outputs { producer[slot] = index }
             for slot in Set(step.inputs) { readers[slot].append(index) }
         }
-        let slices = Self.channelSlices(steps: steps, slotTypes: slotTypes, fetched: fetched, producer: producer, readers: readers)
-        var parts: [Int: [Int]] = [:]
-        for (slot, slice) in slices { parts[slice.container, default: []].append(slot) }
         // ancestors[i]: bit j set when step i depends on step j, directly or not (dataflow order only).
         let words = order == .dataflow ? (steps.count + 63) / 64 : 0
         var ancestors = [UInt64](repeating: 0, count: steps.count * words)
@@ -78,61 +63,26 @@ struct ArenaLayout: Sendable {
         struct Placed { let offset: Int; let size: Int; let touchedBy: [Int] }
         var placed: [Placed] = []
         var end = 0
-        for step in steps where step.write != nil {
-            for output in step.outputs where !fetched.contains(output) {
-                // A slice's container is placed when its first writer runs.
-                let slot = slices[output]?.container ?? output
-                guard offsets[slot] < 0 else { continue }
+        for (index, step) in steps.enumerated() where step.write != nil {
+            for slot in step.outputs where !fetched.contains(slot) {
                 let type = slotTypes[slot]
                 guard let elementSize = type.elementType.byteSize, type.shape.elementCount > 0 else { continue }
                 let size = (type.shape.elementCount * elementSize + Self.alignment - 1) / Self.alignment * Self.alignment
-                let writers = [producer[slot]] + (parts[slot] ?? []).map { producer[$0] }
-                // Bytes still in use when any writer of this slot runs: results not all of whose users come before it.
-                var busy = placed.filter { other in
-                    !writers.allSatisfy { writer in other.touchedBy.allSatisfy { isAncestor($0, of: writer) } }
-                }.map { (start: $0.offset, end: $0.offset + $0.size) }
+                // Bytes still in use when this step writes: results not all of whose users come before it.
+                var busy = placed.filter { other in !other.touchedBy.allSatisfy { isAncestor($0, of: index) } }
+                    .map { (start: $0.offset, end: $0.offset + $0.size) }
                 busy.sort { $0.start < $1.start }
                 var offset = 0
                 for range in busy where range.start < offset + size {
                     offset = max(offset, range.end)
                 }
-                placed.append(Placed(offset: offset, size: size, touchedBy: writers + readers[slot]))
+                placed.append(Placed(offset: offset, size: size, touchedBy: [index] + readers[slot]))
                 offsets[slot] = offset
                 end = max(end, offset + size)
             }
         }
         self.offsets = offsets
-        self.slices = slices.filter { offsets[$0.value.container] >= 0 }
         byteCount = end
-    }
-
-    /// The step inputs written in place: per step that accepts inputs in its output's channel slices, each
-    /// such input computed by a step that can write a channel slice, read by that step alone, once, and
-    /// fetched by nobody; at most one per group.
-    private static func channelSlices(
-        steps: [ExecutionPlan.Step], slotTypes: [ValueType], fetched: Set<Int>, producer: [Int], readers: [[Int]]
-    ) -> [Int: ChannelSlice] {
-        var slices: [Int: ChannelSlice] = [:]
-        for (index, step) in steps.enumerated() where step.write != nil && !step.channelSliceInputs.isEmpty {
-            guard step.outputs.count == 1, let container = step.outputs.first, !fetched.contains(container) else { continue }
-            let whole = slotTypes[container]
-            guard whole.elementType == .float32, whole.shape.rank == 4, whole.shape.elementCount > 0 else { continue }
-            var groups = Set<Int>()
-            for candidate in step.channelSliceInputs where !groups.contains(candidate.group) && candidate.input < step.inputs.count {
-                let slot = step.inputs[candidate.input]
-                let type = slotTypes[slot]
-                guard !fetched.contains(slot), slices[slot] == nil, readers[slot] == [index],
-                      step.inputs.lazy.filter({ $0 == slot }).count == 1,
-                      producer[slot] >= 0, steps[producer[slot]].writesChannelSlices, steps[producer[slot]].outputs == [slot],
-                      type.elementType == .float32, type.shape.rank == 4,
-                      (0..<3).allSatisfy({ type.shape[$0] == whole.shape[$0] }),
-                      candidate.channelOffset >= 0, candidate.channelOffset + type.shape[3] <= whole.shape[3]
-                else { continue }
-                slices[slot] = ChannelSlice(container: container, channelOffset: candidate.channelOffset)
-                groups.insert(candidate.group)
-            }
-        }
-        return slices
     }
 }
 
@@ -153,19 +103,10 @@ final class Arena: @unchecked Sendable {  // used by one run at a time (ArenaPoo
     let memory: ArenaMemory
     /// Per slot: a view of its bytes, or nil for slots outside the arena.
     let views: [Tensor?]
-    /// Per slot written into a channel slice of another (`ArenaLayout.slices`): where its first pixel goes,
-    /// and the distance between pixels in floats (the container's channel count); nil otherwise.
-    let sliceDestinations: [PixelDestination?]
 
     init(layout: ArenaLayout, slotTypes: [ValueType]) {
         let memory = ArenaMemory(byteCount: layout.byteCount)
         self.memory = memory
-        var destinations = [PixelDestination?](repeating: nil, count: slotTypes.count)
-        for (slot, slice) in layout.slices {
-            let base = (memory.base + layout.offsets[slice.container]).assumingMemoryBound(to: Float.self)
-            destinations[slot] = PixelDestination(base: base + slice.channelOffset, pixelStride: slotTypes[slice.container].shape[3])
-        }
-        sliceDestinations = destinations
         views = zip(layout.offsets, slotTypes).map { offset, type in
             guard offset >= 0 else { return nil }
             let storage = TensorStorage(

@@ -38,12 +38,10 @@ public struct ExecutionPlan: Sendable {
     /// tighter layout, whose bytes are more often still in cache.
     let serialArenas: ArenaPool?
 
-    /// Bytes of the block a run keeps its step results in (`PlanOptions.arena`; 0: none), and how many step
-    /// results are written straight into a channel slice of a concatenation there instead of being copied.
+    /// Bytes of the block a run on several threads keeps its step results in (`PlanOptions.arena`; 0: none).
     public var arenaByteCount: Int { arenas?.layout.byteCount ?? 0 }
     /// The arena's size for runs on one thread (micro-batches run so).
     public var serialArenaByteCount: Int { serialArenas?.layout.byteCount ?? 0 }
-    public var channelSlicesInPlace: Int { arenas?.layout.slices.count ?? 0 }
 
     /// The types and shapes of the fetched tensors.
     public var fetchTypes: [ValueType] { fetchSlots.map { slotTypes[$0] } }
@@ -172,19 +170,17 @@ public struct ExecutionPlan: Sendable {
         _ step: Step, values: UnsafeMutablePointer<Tensor?>, arena: Arena?, options: KernelOptions, profile: PlanProfile?
     ) throws {
         let start = profile == nil ? 0 : DispatchTime.now().uptimeNanoseconds
-        for slot in step.inputs where values[slot] == nil && arena?.sliceDestinations[slot] == nil {
+        for slot in step.inputs where values[slot] == nil {
             throw ExecutionError.kernelFailed(node: step.node, op: step.op.name, reason: "input slot \(slot) is empty")
         }
         if let write = step.write {
             for slot in step.outputs {
-                // A channel slice of a later step's output has no tensor of its own (`StepIO.pixelDestination`).
-                values[slot] = arena?.views[slot]
-                    ?? (arena?.sliceDestinations[slot] != nil ? nil : slotTypes[slot].uninitializedTensor(recycler: options.recycler))
+                values[slot] = arena?.views[slot] ?? slotTypes[slot].uninitializedTensor(recycler: options.recycler)
             }
             do {
                 try step.inputs.withUnsafeBufferPointer { inputs in
                     try step.outputs.withUnsafeBufferPointer { outputs in
-                        try write(StepIO(values: values, inputSlots: inputs, outputSlots: outputs, arena: arena), options)
+                        try write(StepIO(values: values, inputSlots: inputs, outputSlots: outputs), options)
                     }
                 }
             } catch {

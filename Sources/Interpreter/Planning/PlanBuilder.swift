@@ -112,9 +112,7 @@ struct PlanBuilder {
                 let cost = op.estimatedCost ?? 1 + (op.outputs.first?.shape.elementCount ?? 0)
                 steps.append(.init(
                     node: node.name, op: identity, inputs: inputSlots, outputs: outputSlots, cost: cost,
-                    sourceNodes: node.sourceNodes, kernel: run, write: op.write,
-                    writesChannelSlices: op.write != nil && op.writesChannelSlices,
-                    channelSliceInputs: op.write == nil ? [] : op.channelSliceInputs))
+                    sourceNodes: node.sourceNodes, kernel: run, write: op.write))
             }
         }
         for (index, slot) in outputSlots.enumerated() {

@@ -22,17 +22,11 @@ extension ExecutionPlan {
         let kernel: KernelRun
         /// The kernel writing into outputs the run provides, when the op has one (`KernelWrite`).
         let write: KernelWrite?
-        /// `PlannedOp.writesChannelSlices` and `channelSliceInputs` of the step's op.
-        let writesChannelSlices: Bool
-        let channelSliceInputs: [ChannelSliceInput]
         /// Slots no later step reads, released once this step has run.
         let releaseAfter: [Int]
 
         init(node: String, op: OpIdentity, inputs: [Int], outputs: [Int], cost: Int, sourceNodes: [String],
-             kernel: @escaping KernelRun, write: KernelWrite? = nil, writesChannelSlices: Bool = false,
-             channelSliceInputs: [ChannelSliceInput] = [], releaseAfter: [Int] = []) {
-            self.writesChannelSlices = writesChannelSlices
-            self.channelSliceInputs = channelSliceInputs
+             kernel: @escaping KernelRun, write: KernelWrite? = nil, releaseAfter: [Int] = []) {
             self.node = node
             self.op = op
             self.inputs = inputs
@@ -47,8 +41,7 @@ extension ExecutionPlan {
         /// The same step, releasing `slots` after it runs.
         func releasing(_ slots: [Int]) -> Step {
             Step(node: node, op: op, inputs: inputs, outputs: outputs, cost: cost, sourceNodes: sourceNodes,
-                 kernel: kernel, write: write, writesChannelSlices: writesChannelSlices,
-                 channelSliceInputs: channelSliceInputs, releaseAfter: slots)
+                 kernel: kernel, write: write, releaseAfter: slots)
         }
     }
 

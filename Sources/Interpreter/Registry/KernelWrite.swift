@@ -15,8 +15,6 @@ struct StepIO {
     let values: UnsafeMutablePointer<Tensor?>
     let inputSlots: UnsafeBufferPointer<Int>
     let outputSlots: UnsafeBufferPointer<Int>
-    /// The run's arena, when the plan has one (channel slices written in place).
-    var arena: Arena? = nil
 
     var inputCount: Int { inputSlots.count }
 
@@ -28,19 +26,6 @@ struct StepIO {
 
     /// Output `index`: a tensor of the planned type whose memory the kernel writes.
     func output(_ index: Int) -> Tensor { values[outputSlots[index]].unsafelyUnwrapped }
-
-    /// Whether input `index` has no value of its own: its producer wrote it into this step's output 0, at the
-    /// channels the op declared (`PlannedOp.channelSliceInputs`).
-    func isInPlace(_ index: Int) -> Bool {
-        values[inputSlots[index]] == nil && arena?.sliceDestinations[inputSlots[index]] != nil
-    }
-
-    /// Where NHWC float32 output `index` of `channels` channels goes: a channel slice of a later step's
-    /// output when the plan placed it there (`ArenaLayout.slices`), else its own tensor.
-    func pixelDestination(_ index: Int, channels: Int) -> PixelDestination {
-        if let arena, let slice = arena.sliceDestinations[outputSlots[index]] { return slice }
-        return PixelDestination(base: floats(index), pixelStride: channels)
-    }
 
     /// The first element of float32 output `index`.
     func floats(_ index: Int) -> UnsafeMutablePointer<Float> {

@@ -48,13 +48,6 @@ struct PlannedOp: Sendable {
     /// The same computation writing into outputs the run provides (`KernelWrite`), when the op has one:
     /// such steps' results can live in the run's arena.
     var write: KernelWrite?
-    /// Whether the `write` kernel can put its one NHWC output straight into a channel slice of a wider
-    /// NHWC tensor (`StepIO.pixelDestination`): convolutions.
-    var writesChannelSlices = false
-    /// Inputs the `write` kernel accepts already in place (`StepIO.isInPlace`): input `input` is then the
-    /// channels `channelOffset...` of output 0 (NHWC), written there by its producer; at most one input per
-    /// `group` (the summands of one part of a concatenation).
-    var channelSliceInputs: [ChannelSliceInput] = []
 
     /// A step whose kernel takes the run's kernel options.
     init(outputs: [ValueType], estimatedCost: Int? = nil, run: @escaping KernelRun) {
@@ -100,13 +93,6 @@ struct PlannedOp: Sendable {
         let count = types.count
         return PlannedOp(outputs: types) { inputs in Array(inputs.prefix(count)) }
     }
-}
-
-/// An input a kernel can find already written into its output (see `PlannedOp.channelSliceInputs`).
-struct ChannelSliceInput: Sendable {
-    let input: Int
-    let channelOffset: Int
-    let group: Int
 }
 
 // MARK: - The node being planned
