@@ -125,8 +125,9 @@ final class ArenaPool: Sendable {
     private let idle = Mutex<[Arena]>([])
     /// Idle arenas kept (more concurrent runs make their own, freed afterwards).
     private static let capacity = 4
-    /// Arenas larger than this are freed after their run instead of being kept.
-    private static let largestKeptBytes = 256 << 20
+    /// Arenas larger than this are freed after their run instead of being kept, so a plan for a large whole
+    /// batch does not hold its memory between calls (micro-batch plans of NASNet-A mobile need 7-11 MiB).
+    private static let largestKeptBytes = 64 << 20
 
     init(layout: ArenaLayout, slotTypes: [ValueType]) {
         self.layout = layout
