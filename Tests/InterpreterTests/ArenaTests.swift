@@ -69,3 +69,29 @@ func arenaRunsEqualAllocatingRunsAndReturnOwnedResults(style: String) throws {
         #expect(got.scalars(as: Float.self) == want.scalars(as: Float.self))
     }
 }
+
+/// A `Split` into one part is no step: readers and fetches read its input's value, here a result in the
+/// arena (fetched, so kept out of it) and read again by a later step.
+@Test func splitIntoOnePartForwardsItsInput() throws {
+    var b = GraphBuilder()
+    b.placeholder("x", [2, 3])
+    b.node("relu", "Relu", ["x"], floatT)
+    b.const("axis", ints: [0], shape: [])
+    b.node("split", "Split", ["axis", "relu"], ["T": .type(.float), "num_split": .i(1)])
+    b.const("two", floats: [2], shape: [])
+    b.node("out", "Mul", ["split", "two"], floatT)
+    let graph = try b.graph()
+    let x = floats([-1, 2, -3, 4, 0.5, -0.25], [2, 3])
+    let types = ["x": ValueType(.float32, [2, 3])]
+    // The ReLU's result in the arena (only the product is fetched), then fetched through the split.
+    let inArena = try graph.plan(feeds: types, fetches: ["out"], options: PlanOptions(threads: 1))
+    let fetched = try graph.plan(feeds: types, fetches: ["split", "out"], options: PlanOptions(threads: 1))
+    #expect(inArena.stepCount == 2 && fetched.stepCount == 2)
+    #expect(inArena.serialArenaByteCount > 0)
+    for _ in 0..<2 {
+        #expect(try inArena.run(feeds: ["x": x])[0].scalars(as: Float.self) == [0, 4, 0, 8, 1, 0])
+        let results = try fetched.run(feeds: ["x": x])
+        #expect(results[0].scalars(as: Float.self) == [0, 2, 0, 4, 0.5, 0])
+        #expect(results[1].scalars(as: Float.self) == [0, 4, 0, 8, 1, 0])
+    }
+}
