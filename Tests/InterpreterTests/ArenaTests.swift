@@ -95,3 +95,28 @@ func arenaRunsEqualAllocatingRunsAndReturnOwnedResults(style: String) throws {
         #expect(results[1].scalars(as: Float.self) == [0, 4, 0, 8, 1, 0])
     }
 }
+
+/// A plan longer than `ArenaLayout.maximumDataflowStepCount` gets only the plan-order layout: runs on one
+/// thread use it, runs on two allocate step by step; both give the allocating plan's numbers.
+@Test func longPlansKeepThePlanOrderLayoutOnly() throws {
+    var b = GraphBuilder()
+    b.placeholder("x", [4, 8])
+    b.const("c", floats: [1.0009765625], shape: [])
+    var previous = "x"
+    for index in 0..<4_200 {
+        b.node("m\(index)", "Mul", [previous, "c"], floatT)
+        previous = "m\(index)"
+    }
+    let graph = try b.graph()
+    let x = floats((0..<32).map { Float($0) - 16 }, [4, 8])
+    let types = ["x": ValueType(.float32, [4, 8])]
+    let plan = try graph.plan(feeds: types, fetches: [previous], options: PlanOptions(threads: 2))
+    #expect(plan.stepCount == 4_200)
+    #expect(plan.arenaByteCount == 0)
+    #expect(plan.serialArenaByteCount > 0 && plan.serialArenaByteCount <= 2 * 4 * 8 * 4)
+    let want = try graph.run(feeds: ["x": x], fetches: [previous], options: PlanOptions(threads: 1, arena: false))[0]
+    for threads in [1, 2] {
+        let got = try graph.run(feeds: ["x": x], fetches: [previous], options: PlanOptions(threads: threads))[0]
+        #expect(got.scalars(as: Float.self) == want.scalars(as: Float.self), "\(threads) threads")
+    }
+}

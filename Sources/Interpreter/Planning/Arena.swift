@@ -15,9 +15,10 @@ struct ArenaLayout: Sendable {
     /// The arena's size in bytes.
     let byteCount: Int
 
-    /// Plans with more steps than this keep their results out of the arena (the ancestor sets take
-    /// steps^2 / 8 bytes while planning).
-    static let maximumStepCount = 16_384
+    /// Plans with more steps than this get no dataflow-order layout (their results are allocated step by
+    /// step in such runs): the ancestor sets take steps^2 / 8 bytes and placing each result looks at every
+    /// result placed before it. Plan-order layouts only look at the results still live.
+    static let maximumDataflowStepCount = 4_096
     /// Offsets and sizes are multiples of this (a cache line, the kernels' alignment).
     static let alignment = 64
 
@@ -32,7 +33,7 @@ struct ArenaLayout: Sendable {
     init(steps: [ExecutionPlan.Step], slotTypes: [ValueType], fetchSlots: [Int], dependencies: StepDependencies,
          order: Order = .dataflow) {
         var offsets = [Int](repeating: -1, count: slotTypes.count)
-        guard steps.count <= Self.maximumStepCount else {
+        guard order == .serial || steps.count <= Self.maximumDataflowStepCount else {
             self.offsets = offsets
             byteCount = 0
             return
@@ -64,6 +65,8 @@ struct ArenaLayout: Sendable {
         var placed: [Placed] = []
         var end = 0
         for (index, step) in steps.enumerated() where step.write != nil {
+            // In plan order a result whose last user came before this step is free for every later step too.
+            if order == .serial { placed.removeAll { $0.touchedBy.allSatisfy { $0 < index } } }
             for slot in step.outputs where !fetched.contains(slot) {
                 let type = slotTypes[slot]
                 guard let elementSize = type.elementType.byteSize, type.shape.elementCount > 0 else { continue }
