@@ -62,6 +62,13 @@ void ck_unary_f32(int op, const float *restrict x, float *restrict out, ptrdiff_
     }
 }
 
+void ck_clamp_f32(const float *restrict x, float *restrict out, ptrdiff_t n, float lo, float hi) {
+    for (ptrdiff_t i = 0; i < n; i++) {
+        const float v = x[i];
+        out[i] = v > lo ? (v < hi ? v : hi) : lo;
+    }
+}
+
 /* MARK: - Batch-norm affine map */
 
 void ck_normalize_rows_f32(const float *restrict x, const float *restrict mean, const float *restrict factor,

@@ -117,6 +117,44 @@ public func conv2D(
     _ input: Tensor, filter: PackedMatrix, geometry: Conv2DGeometry, bias: Tensor? = nil,
     activation: FusedActivation = .none, options: KernelOptions = .singleThreaded
 ) throws -> Tensor {
+    try checkConv2D(input, filter: filter, geometry: geometry, bias: bias)
+    return try Tensor(shape: geometry.outputShape, of: Float.self, recycler: options.recycler) { out in
+        guard let base = out.baseAddress, out.count > 0 else { return }
+        try conv2D(input, filter: filter, geometry: geometry, bias: bias, activation: activation, into: base, options: options)
+    }
+}
+
+/// `conv2D` writing its NHWC result (`geometry.outputShape`) into `output` instead of a new tensor.
+public func conv2D(
+    _ input: Tensor, filter: PackedMatrix, geometry: Conv2DGeometry, bias: Tensor? = nil,
+    activation: FusedActivation = .none, into output: UnsafeMutablePointer<Float>, options: KernelOptions = .singleThreaded
+) throws {
+    try checkConv2D(input, filter: filter, geometry: geometry, bias: bias)
+    let fs = geometry.filterShape
+    var window = geometry.window
+    let (lo, hi) = activation.bounds
+    let pixels = geometry.outputShape[0] * geometry.outputShape[1] * geometry.outputShape[2]
+    guard pixels > 0, fs[3] > 0 else { return }
+    let scratchCount = ck_conv2d_scratch_count(&window)
+    input.withUnsafeBufferPointer(as: Float.self) { inp in
+        withOptionalPointer(bias) { biasPointer in
+            let perPixel = saturatingProduct(fs[0], fs[1], fs[2], fs[3])
+            forEachChunk(of: pixels, options: options,
+                         minimumChunk: max(16, minimumChunk(workPerItem: perPixel))) { range, _ in
+                let scratch = UnsafeMutablePointer<Float>.allocate(capacity: max(scratchCount, 1))
+                defer { scratch.deallocate() }
+                ck_conv2d_rows(options.backend.isa, &window, inp.baseAddress, filter.pointer, biasPointer,
+                               lo, hi, output, range.lowerBound, range.upperBound, scratch)
+            }
+            if let source = filter.nonFiniteSource {
+                recomputeBorderPixels(UnsafeMutableBufferPointer(start: output, count: pixels * fs[3]), input: inp,
+                                      filter: source, geometry: geometry, bias: biasPointer, activation: activation)
+            }
+        }
+    }
+}
+
+private func checkConv2D(_ input: Tensor, filter: PackedMatrix, geometry: Conv2DGeometry, bias: Tensor?) throws {
     try requireFloat32(input, "input")
     guard input.shape == geometry.inputShape else {
         throw KernelError.parameter(name: "input shape", expected: "\(geometry.inputShape)", found: "\(input.shape)")
@@ -127,29 +165,6 @@ public func conv2D(
                                     found: "\(filter.rows)x\(filter.columns)")
     }
     if let bias { try checkBias(bias, channels: fs[3]) }
-    var window = geometry.window
-    let (lo, hi) = activation.bounds
-    let pixels = geometry.outputShape[0] * geometry.outputShape[1] * geometry.outputShape[2]
-    let scratchCount = ck_conv2d_scratch_count(&window)
-    return Tensor(shape: geometry.outputShape, of: Float.self, recycler: options.recycler) { out in
-        guard let outBase = out.baseAddress, out.count > 0 else { return }
-        input.withUnsafeBufferPointer(as: Float.self) { inp in
-            withOptionalPointer(bias) { biasPointer in
-                let perPixel = saturatingProduct(fs[0], fs[1], fs[2], fs[3])
-                forEachChunk(of: pixels, options: options,
-                             minimumChunk: max(16, minimumChunk(workPerItem: perPixel))) { range, _ in
-                    let scratch = UnsafeMutablePointer<Float>.allocate(capacity: max(scratchCount, 1))
-                    defer { scratch.deallocate() }
-                    ck_conv2d_rows(options.backend.isa, &window, inp.baseAddress, filter.pointer, biasPointer,
-                                   lo, hi, outBase, range.lowerBound, range.upperBound, scratch)
-                }
-                if let source = filter.nonFiniteSource {
-                    recomputeBorderPixels(out, input: inp, filter: source, geometry: geometry, bias: biasPointer,
-                                          activation: activation)
-                }
-            }
-        }
-    }
 }
 
 func checkBias(_ bias: Tensor, channels: Int) throws {

@@ -48,6 +48,6 @@ func recomputeBorderPixels(
 }
 
 /// Whether a float32 tensor holds no NaN and no infinity.
-func isAllFinite(_ tensor: Tensor) -> Bool {
+public func isAllFinite(_ tensor: Tensor) -> Bool {
     tensor.withUnsafeBufferPointer(as: Float.self) { $0.allSatisfy(\.isFinite) }
 }

@@ -57,11 +57,26 @@ public struct DepthwiseGeometry: Sendable, Hashable {
 ///
 /// `inputActivation` convolves `relu(input)` (or `relu6`) instead of `input`: the register-blocked SIMD
 /// kernels clamp each input element as they read it; other shapes and backends apply it first.
+/// `filterIsFinite` is whether `filter` holds no NaN and no infinity (`nil`: checked on every call; a
+/// caller with a constant filter passes what it found once).
 public func depthwiseConv2D(
     _ input: Tensor, filter: Tensor, geometry: DepthwiseGeometry, bias: Tensor? = nil,
     activation: FusedActivation = .none, inputActivation: FusedActivation = .none,
-    options: KernelOptions = .singleThreaded
+    filterIsFinite: Bool? = nil, options: KernelOptions = .singleThreaded
 ) throws -> Tensor {
+    try Tensor(shape: geometry.outputShape, of: Float.self, recycler: options.recycler) { out in
+        guard let base = out.baseAddress, out.count > 0 else { return }
+        try depthwiseConv2D(input, filter: filter, geometry: geometry, bias: bias, activation: activation,
+                            inputActivation: inputActivation, filterIsFinite: filterIsFinite, into: base, options: options)
+    }
+}
+
+/// `depthwiseConv2D` writing its NHWC result (`geometry.outputShape`) into `output` instead of a new tensor.
+public func depthwiseConv2D(
+    _ input: Tensor, filter: Tensor, geometry: DepthwiseGeometry, bias: Tensor? = nil,
+    activation: FusedActivation = .none, inputActivation: FusedActivation = .none,
+    filterIsFinite: Bool? = nil, into output: UnsafeMutablePointer<Float>, options: KernelOptions = .singleThreaded
+) throws {
     try requireFloat32(input, "input")
     try requireFloat32(filter, "filter")
     guard input.shape == geometry.inputShape, filter.shape == geometry.filterShape else {
@@ -69,13 +84,14 @@ public func depthwiseConv2D(
                                     found: "\(input.shape) and \(filter.shape)")
     }
     if let bias { try checkBias(bias, channels: geometry.outputShape[3]) }
+    guard geometry.outputShape.elementCount > 0 else { return }
     var window = geometry.window
     let (lo, hi) = activation.bounds
     let outRows = geometry.outputShape[0] * geometry.outputShape[1]
     let multiplier = geometry.filterShape[3]
     // The AVX-512 kernel multiplies padding cells (as zeros) by the filter; TF skips them, which only
     // shows when a tap is infinite or NaN (0 x Inf): such filters take the AVX2 kernel, which skips too.
-    let isa = options.backend == .avx512 && !isAllFinite(filter) ? KernelBackend.avx2.isa : options.backend.isa
+    let isa = options.backend == .avx512 && !(filterIsFinite ?? isAllFinite(filter)) ? KernelBackend.avx2.isa : options.backend.isa
     var source = input
     var reluWhileReading = false
     switch inputActivation {
@@ -84,21 +100,18 @@ public func depthwiseConv2D(
     case .relu: source = try unary(.relu, input, options: options)
     case .relu6: source = try unary(.relu6, input, options: options)
     }
-    return Tensor(shape: geometry.outputShape, of: Float.self, recycler: options.recycler) { out in
-        guard let outBase = out.baseAddress, out.count > 0 else { return }
-        source.withUnsafeBufferPointer(as: Float.self) { inp in
-            filter.withUnsafeBufferPointer(as: Float.self) { filt in
-                withOptionalPointer(bias) { biasPointer in
-                    let perRow = saturatingProduct(geometry.outputShape[2], geometry.outputShape[3], geometry.filterShape[0],
-                                                   geometry.filterShape[1])
-                    forEachChunk(of: outRows, options: options, minimumChunk: minimumChunk(workPerItem: perRow)) { range, _ in
-                        if reluWhileReading {
-                            ck_depthwise_relu_input_rows(isa, &window, inp.baseAddress, filt.baseAddress, biasPointer, lo, hi,
-                                                         outBase, range.lowerBound, range.upperBound)
-                        } else {
-                            ck_depthwise_rows(isa, &window, multiplier, inp.baseAddress, filt.baseAddress,
-                                              biasPointer, lo, hi, outBase, range.lowerBound, range.upperBound)
-                        }
+    source.withUnsafeBufferPointer(as: Float.self) { inp in
+        filter.withUnsafeBufferPointer(as: Float.self) { filt in
+            withOptionalPointer(bias) { biasPointer in
+                let perRow = saturatingProduct(geometry.outputShape[2], geometry.outputShape[3], geometry.filterShape[0],
+                                               geometry.filterShape[1])
+                forEachChunk(of: outRows, options: options, minimumChunk: minimumChunk(workPerItem: perRow)) { range, _ in
+                    if reluWhileReading {
+                        ck_depthwise_relu_input_rows(isa, &window, inp.baseAddress, filt.baseAddress, biasPointer, lo, hi,
+                                                     output, range.lowerBound, range.upperBound)
+                    } else {
+                        ck_depthwise_rows(isa, &window, multiplier, inp.baseAddress, filt.baseAddress,
+                                          biasPointer, lo, hi, output, range.lowerBound, range.upperBound)
                     }
                 }
             }

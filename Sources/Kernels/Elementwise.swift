@@ -44,6 +44,29 @@ let parallelElementThreshold = 128 * 1024
 private func float32Binary(
     _ op: BinaryOperation, _ a: Tensor, _ b: Tensor, _ shape: Shape, _ options: KernelOptions
 ) -> Tensor {
+    Tensor(shape: shape, of: Float.self, recycler: options.recycler) { out in
+        guard let o = out.baseAddress else { return }
+        float32Binary(op, a, b, shape, into: o, options)
+    }
+}
+
+/// `a op b` of float32 tensors with NumPy broadcasting, written into `output` (the broadcast shape,
+/// row-major) instead of a new tensor.
+public func binary(
+    _ operation: BinaryOperation, _ a: Tensor, _ b: Tensor, into output: UnsafeMutablePointer<Float>,
+    options: KernelOptions = .singleThreaded
+) throws {
+    try requireFloat32(a, "x")
+    try requireFloat32(b, "y")
+    let shape = try broadcastShape(a.shape, b.shape)
+    guard shape.checkedElementCount != nil else { throw KernelError.notBroadcastable(a.shape, b.shape) }
+    float32Binary(operation, a, b, shape, into: output, options)
+}
+
+private func float32Binary(
+    _ op: BinaryOperation, _ a: Tensor, _ b: Tensor, _ shape: Shape, into o: UnsafeMutablePointer<Float>,
+    _ options: KernelOptions
+) {
     let code: ck_binary_op
     switch op {
     case .add: code = CK_ADD
@@ -54,16 +77,13 @@ private func float32Binary(
     case .minimum: code = CK_MIN
     }
     let loops = BroadcastLoops(a.shape, b.shape, output: shape)
-    return Tensor(shape: shape, of: Float.self, recycler: options.recycler) { out in
-        guard let o = out.baseAddress else { return }
-        a.withUnsafeBufferPointer(as: Float.self) { ab in
-            b.withUnsafeBufferPointer(as: Float.self) { bb in
-                guard let ap = ab.baseAddress, let bp = bb.baseAddress else { return }
-                let minimum = max(1, parallelElementThreshold / max(1, loops.elementsPerSlice))
-                forEachChunk(of: loops.sliceCount, options: options, minimumChunk: minimum) { slices, _ in
-                    loops.forEachRun(slices: slices) { offA, offB, offOut, count, sa, sb in
-                        ck_binary_f32(Int32(code.rawValue), ap + offA, sa, bp + offB, sb, o + offOut, count)
-                    }
+    a.withUnsafeBufferPointer(as: Float.self) { ab in
+        b.withUnsafeBufferPointer(as: Float.self) { bb in
+            guard let ap = ab.baseAddress, let bp = bb.baseAddress else { return }
+            let minimum = max(1, parallelElementThreshold / max(1, loops.elementsPerSlice))
+            forEachChunk(of: loops.sliceCount, options: options, minimumChunk: minimum) { slices, _ in
+                loops.forEachRun(slices: slices) { offA, offB, offOut, count, sa, sb in
+                    ck_binary_f32(Int32(code.rawValue), ap + offA, sa, bp + offB, sb, o + offOut, count)
                 }
             }
         }

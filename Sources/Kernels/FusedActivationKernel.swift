@@ -1,3 +1,4 @@
+import CKernels
 import Tensors
 
 /// A ReLU or ReLU6 as TensorFlow's fused contraction kernels (oneDNN: Conv2D, DepthwiseConv2dNative or
@@ -11,6 +12,20 @@ public func fusedActivation(_ x: Tensor, _ activation: FusedActivation) throws -
     return Tensor(shape: x.shape, of: Float.self) { out in
         x.withUnsafeBufferPointer(as: Float.self) { v in
             for i in 0..<out.count { out[i] = activation.apply(v[i]) }
+        }
+    }
+}
+
+/// `fusedActivation` written into `output` (`x`'s shape) instead of a new tensor.
+public func fusedActivation(_ x: Tensor, _ activation: FusedActivation, into output: UnsafeMutablePointer<Float>) throws {
+    try requireFloat32(x, "features")
+    x.withUnsafeBufferPointer(as: Float.self) { v in
+        guard let source = v.baseAddress else { return }
+        if activation == .none {
+            output.update(from: source, count: v.count)
+        } else {
+            let (lo, hi) = activation.bounds
+            ck_clamp_f32(source, output, v.count, lo, hi)
         }
     }
 }

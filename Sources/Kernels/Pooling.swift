@@ -48,23 +48,32 @@ public enum PoolingMode: Sendable, Hashable {
 public func pool2D(
     _ input: Tensor, mode: PoolingMode, geometry: PoolGeometry, options: KernelOptions = .singleThreaded
 ) throws -> Tensor {
+    try Tensor(shape: geometry.outputShape, of: Float.self, recycler: options.recycler) { out in
+        guard let base = out.baseAddress, out.count > 0 else { return }
+        try pool2D(input, mode: mode, geometry: geometry, into: base, options: options)
+    }
+}
+
+/// `pool2D` writing its NHWC result (`geometry.outputShape`) into `output` instead of a new tensor.
+public func pool2D(
+    _ input: Tensor, mode: PoolingMode, geometry: PoolGeometry, into output: UnsafeMutablePointer<Float>,
+    options: KernelOptions = .singleThreaded
+) throws {
     try requireFloat32(input, "input")
     guard input.shape == geometry.inputShape else {
         throw KernelError.parameter(name: "input shape", expected: "\(geometry.inputShape)", found: "\(input.shape)")
     }
+    guard geometry.outputShape.elementCount > 0 else { return }
     var window = geometry.window
     let outRows = geometry.outputShape[0] * geometry.outputShape[1]
-    return Tensor(shape: geometry.outputShape, of: Float.self, recycler: options.recycler) { out in
-        guard let outBase = out.baseAddress, out.count > 0 else { return }
-        input.withUnsafeBufferPointer(as: Float.self) { inp in
-            let perRow = saturatingProduct(geometry.outputShape[2], geometry.outputShape[3], geometry.windowH, geometry.windowW)
-            forEachChunk(of: outRows, options: options, minimumChunk: minimumChunk(workPerItem: perRow)) { range, _ in
-                switch mode {
-                case .average:
-                    ck_avgpool_rows(options.backend.isa, &window, inp.baseAddress, outBase, range.lowerBound, range.upperBound)
-                case .max:
-                    ck_maxpool_rows(options.backend.isa, &window, inp.baseAddress, outBase, range.lowerBound, range.upperBound)
-                }
+    input.withUnsafeBufferPointer(as: Float.self) { inp in
+        let perRow = saturatingProduct(geometry.outputShape[2], geometry.outputShape[3], geometry.windowH, geometry.windowW)
+        forEachChunk(of: outRows, options: options, minimumChunk: minimumChunk(workPerItem: perRow)) { range, _ in
+            switch mode {
+            case .average:
+                ck_avgpool_rows(options.backend.isa, &window, inp.baseAddress, output, range.lowerBound, range.upperBound)
+            case .max:
+                ck_maxpool_rows(options.backend.isa, &window, inp.baseAddress, output, range.lowerBound, range.upperBound)
             }
         }
     }

@@ -30,6 +30,22 @@ public func unary(_ operation: UnaryOperation, _ x: Tensor, options: KernelOptio
 }
 
 private func float32Unary(_ op: UnaryOperation, _ x: Tensor, _ options: KernelOptions) -> Tensor {
+    Tensor(shape: x.shape, of: Float.self, recycler: options.recycler) { out in
+        guard let o = out.baseAddress else { return }
+        float32Unary(op, x, into: o, options)
+    }
+}
+
+/// `operation` of every element of a float32 tensor, written into `output` (`x`'s shape) instead of a new tensor.
+public func unary(
+    _ operation: UnaryOperation, _ x: Tensor, into output: UnsafeMutablePointer<Float>,
+    options: KernelOptions = .singleThreaded
+) throws {
+    try requireFloat32(x, "x")
+    float32Unary(operation, x, into: output, options)
+}
+
+private func float32Unary(_ op: UnaryOperation, _ x: Tensor, into o: UnsafeMutablePointer<Float>, _ options: KernelOptions) {
     let code: ck_unary_op
     switch op {
     case .relu: code = CK_RELU
@@ -39,12 +55,10 @@ private func float32Unary(_ op: UnaryOperation, _ x: Tensor, _ options: KernelOp
     case .square: code = CK_SQUARE
     case .floor: code = CK_FLOOR
     }
-    return Tensor(shape: x.shape, of: Float.self, recycler: options.recycler) { out in
-        x.withUnsafeBufferPointer(as: Float.self) { src in
-            guard let s = src.baseAddress, let o = out.baseAddress else { return }
-            forEachChunk(of: src.count, options: options, minimumChunk: parallelElementThreshold) { range, _ in
-                ck_unary_f32(Int32(code.rawValue), s + range.lowerBound, o + range.lowerBound, range.count)
-            }
+    x.withUnsafeBufferPointer(as: Float.self) { src in
+        guard let s = src.baseAddress else { return }
+        forEachChunk(of: src.count, options: options, minimumChunk: parallelElementThreshold) { range, _ in
+            ck_unary_f32(Int32(code.rawValue), s + range.lowerBound, o + range.lowerBound, range.count)
         }
     }
 }

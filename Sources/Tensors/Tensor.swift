@@ -101,6 +101,15 @@ public struct Tensor: Sendable {
         withUnsafeBufferPointer(as: T.self) { Array($0) }
     }
 
+    /// This tensor, or a copy of it in memory of its own when its storage views memory another object owns
+    /// (`TensorStorage.isView`: a plan's arena, reused by the next run).
+    public var ownedCopy: Tensor {
+        guard case .dense(let storage) = payload, storage.isView else { return self }
+        let copy = TensorStorage(uninitializedByteCount: storage.byteCount)
+        copy.mutableRawBuffer.copyMemory(from: storage.rawBuffer)
+        return Tensor(elementType: elementType, shape: shape, storage: copy)
+    }
+
     /// The same elements viewed with another shape of equal element count (no copy).
     public func reshaped(to newShape: Shape) -> Tensor {
         precondition(newShape.elementCount == shape.elementCount, "reshape \(shape) to \(newShape)")

@@ -8,6 +8,9 @@ public final class TensorStorage: @unchecked Sendable {  // written only before 
     /// Where the block goes back when this storage is freed (`nil`: the system allocator).
     private let recycler: StorageRecycler?
     private let blockSize: Int
+    /// For a view of memory owned by another object (`init(viewing:byteCount:owner:)`): that object,
+    /// kept alive by the view; `nil` when this storage owns its block.
+    public let owner: AnyObject?
 
     /// Allocates `byteCount` bytes, zero-filled.
     public convenience init(byteCount: Int, recycler: StorageRecycler? = nil) {
@@ -19,6 +22,7 @@ public final class TensorStorage: @unchecked Sendable {  // written only before 
     /// `recycler`, a block of at least its `smallestRecycledBytes` comes from (and goes back to) it.
     public init(uninitializedByteCount byteCount: Int, recycler: StorageRecycler? = nil) {
         self.byteCount = byteCount
+        self.owner = nil
         if let recycler, byteCount >= recycler.smallestRecycledBytes {
             let size = StorageRecycler.blockSize(for: byteCount)
             self.blockSize = size
@@ -32,7 +36,21 @@ public final class TensorStorage: @unchecked Sendable {  // written only before 
         }
     }
 
+    /// A view of `byteCount` bytes at `baseAddress` (64-byte aligned) inside memory that `owner` keeps;
+    /// freeing the view frees nothing. A plan's arena hands its steps such views; they never outlive a run.
+    public init(viewing baseAddress: UnsafeMutableRawPointer, byteCount: Int, owner: AnyObject) {
+        self.byteCount = byteCount
+        self.baseAddress = baseAddress
+        self.owner = owner
+        self.recycler = nil
+        self.blockSize = 0
+    }
+
+    /// Whether this storage views memory another object owns.
+    public var isView: Bool { owner != nil }
+
     deinit {
+        if owner != nil { return }
         if let recycler, recycler.give(baseAddress, blockSize: blockSize) { return }
         baseAddress.deallocate()
     }

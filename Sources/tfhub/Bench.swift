@@ -55,8 +55,17 @@ struct Bench: ParsableCommand {
     @Flag(help: "Print the time per op type (sum of step times over --runs runs per batch size).")
     var profile = false
 
+    @Flag(help: "With --profile: group the time by op type and input/output shapes.")
+    var profileShapes = false
+
+    @Flag(help: "Print the steps of the plan a run of the first batch size executes (per micro-batch for separable plans), then benchmark.")
+    var steps = false
+
     @Flag(help: "Plan the graph as written, without plan-time rewrites (for comparison).")
     var noRewrites = false
+
+    @Flag(help: "Let every step allocate its outputs instead of planning them into one block per run (for comparison).")
+    var noArena = false
 
     @Option(help: "Largest micro-batch for plans that keep examples apart (0: run batches whole).")
     var microBatch = PlanOptions().microBatch
@@ -113,7 +122,7 @@ struct Bench: ParsableCommand {
         if training { return try runTraining() }
         let sizes = batches.isEmpty ? [1, 32] : batches
         let moduleHandle = try handle ?? DefaultModule.handle()
-        let options = PlanOptions(optimize: !noRewrites, microBatch: microBatch)
+        let options = PlanOptions(optimize: !noRewrites, microBatch: microBatch, arena: !noArena)
 
         // With --backend: one context of that instruction set for every call (else the module lends its own).
         let context = backend.flatMap { name in KernelBackend.allCases.first { $0.description == name } }.map {
@@ -127,8 +136,9 @@ struct Bench: ParsableCommand {
         let inputs = Dictionary(uniqueKeysWithValues: sizes.map { ($0, formulaImages(batch: $0, height: height, width: width)) })
         _ = try loaded(inputs[sizes[0]]!, signature: signature, context: context)
         let loadSeconds = Date().timeIntervalSince(loadStart)
+        if steps { try printSteps(loaded, signature: signature, batch: sizes[0], height: height, width: width, options: options) }
 
-        var ours: [(batch: Int, medianMs: Double)] = []
+        var ours: [(batch: Int, medianMs: Double, fastestMs: Double)] = []
         for size in sizes {
             let images = inputs[size]!
             _ = try loaded(images, signature: signature, context: context)
@@ -138,7 +148,7 @@ struct Bench: ParsableCommand {
                 _ = try loaded(images, signature: signature, context: context)
                 times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
             }
-            ours.append((size, median(times)))
+            ours.append((size, median(times), times.min() ?? .nan))
         }
         var concurrency: ConcurrentCallersBenchmark.Result?
         if let callers {
@@ -152,7 +162,7 @@ struct Bench: ParsableCommand {
         var profiles: [(batch: Int, profile: PlanProfile)] = []
         if profile {
             for size in sizes {
-                let recorder = PlanProfile()
+                let recorder = PlanProfile(groupsByShape: profileShapes)
                 for _ in 0..<runs { _ = try loaded(inputs[size]!, signature: signature, context: context, profile: recorder) }
                 profiles.append((size, recorder))
             }
@@ -175,7 +185,8 @@ struct Bench: ParsableCommand {
             let report = BenchReport(
                 command: CommandLine.arguments.joined(separator: " "), threads: threadCount, runs: runs, rewrites: !noRewrites,
                 ours: .init(load_seconds: loadSeconds, batches: ours.map {
-                    .init(batch: $0.batch, median_ms: $0.medianMs, images_per_second: Double($0.batch) / $0.medianMs * 1000)
+                    .init(batch: $0.batch, median_ms: $0.medianMs, images_per_second: Double($0.batch) / $0.medianMs * 1000,
+                          fastest_ms: $0.fastestMs)
                 }, peak_rss_bytes: ourRSS),
                 peers: Dictionary(uniqueKeysWithValues: others.map { ($0.name, $0.report) }))
             let encoder = JSONEncoder()
@@ -202,7 +213,7 @@ struct Bench: ParsableCommand {
         line("load (handle to first result)", String(format: "%.3f s", loadSeconds)) {
             (String(format: "%.3f s", $0.load_seconds), loadSeconds / $0.load_seconds)
         }
-        for (batch, medianMs) in ours {
+        for (batch, medianMs, _) in ours {
             let throughput = Double(batch) / medianMs * 1000
             line("batch \(batch): median latency", String(format: "%.2f ms", medianMs)) { report in
                 report.batches.first { $0.batch == batch }.map { (String(format: "%.2f ms", $0.median_ms), medianMs / $0.median_ms) }
@@ -241,7 +252,20 @@ struct Bench: ParsableCommand {
                 "runs as \($0.ranges.count) micro-batches of up to \(runBatch) (examples kept apart), "
                     + "\($0.workers) at once; per micro-batch: "
             } ?? "")
-                  + "\(plan.stepCount) steps, largest live set of step results \(formatBytes(peak.bytes)) (at \(peak.node))")
+                  + "\(plan.stepCount) steps, largest live set of step results \(formatBytes(peak.bytes)) (at \(peak.node)), "
+                  + "arena \(formatBytes(plan.arenaByteCount)) (one thread: \(formatBytes(plan.serialArenaByteCount)))")
+        }
+    }
+
+    /// `--steps`: one line per step of the plan that runs `batch` images (a micro-batch's plan when separable).
+    private func printSteps(_ loaded: Module, signature: String, batch: Int, height: Int, width: Int, options: PlanOptions) throws {
+        let key = loaded.signature(signature)?.inputs.keys.first ?? "images"
+        let whole = try loaded.plan(signature: signature, inputs: [key: ValueType(.float32, [batch, height, width, 3])])
+        let schedule = whole.separableBatch == nil ? nil : MicroBatchSchedule(batch: batch, microBatch: options.microBatch, threads: options.threads)
+        let plan = try loaded.plan(signature: signature, inputs: [key: ValueType(.float32, [schedule?.sizes.first ?? batch, height, width, 3])])
+        for (index, step) in plan.stepSummaries.enumerated() {
+            let inputs = step.inputSteps.map { $0.map(String.init) ?? "-" }.joined(separator: ",")
+            print("\(index)\t\(step.estimatedCost)\t\(step)\tinputs from steps \(inputs)\t<- \(step.sourceNodes.joined(separator: " "))")
         }
     }
 
@@ -251,14 +275,15 @@ struct Bench: ParsableCommand {
         let runCount = Double(max(recorder.runCount, 1))
         let total = Double(recorder.totalNanoseconds)
         print("\nprofile, batch \(batch): time per op type, per run (sum of step times, \(recorder.runCount) runs)")
-        print(cell("op", 28) + cell("steps/run", 11) + cell("ms/run", 10) + "share")
+        let width = recorder.groupsByShape ? 90 : 28
+        print(cell("op", width) + cell("steps/run", 11) + cell("ms/run", 10) + "share")
         let idle = recorder.entries.first { $0.op == PlanProfile.idleEntry }
         for entry in recorder.entries where entry.op != PlanProfile.idleEntry {
-            print(cell(entry.op, 28) + cell(String(format: "%.0f", Double(entry.steps) / runCount), 11)
+            print(cell(entry.op, width) + cell(String(format: "%.0f", Double(entry.steps) / runCount), 11)
                   + cell(String(format: "%.2f", Double(entry.nanoseconds) / runCount / 1e6), 10)
                   + String(format: "%5.1f %%", total > 0 ? 100 * Double(entry.nanoseconds) / total : 0))
         }
-        print(cell("total", 28) + cell("", 11) + String(format: "%.2f", total / runCount / 1e6))
+        print(cell("total", width) + cell("", 11) + String(format: "%.2f", total / runCount / 1e6))
         if let idle {
             print(String(format: "threads waiting for a ready step in parallel segments: %.2f ms/run (summed over threads)",
                          Double(idle.nanoseconds) / runCount / 1e6))
@@ -328,6 +353,8 @@ private struct PeerReport: Codable {
         let batch: Int
         let median_ms: Double
         let images_per_second: Double
+        /// The fastest of the timed runs (ours only; a steadier figure on a loaded machine than the median).
+        var fastest_ms: Double? = nil
     }
     var load_seconds: Double
     var batches: [Batch]

@@ -170,6 +170,9 @@ void ck_concat_sums_f32(int isa, ptrdiff_t r_begin, ptrdiff_t r_end, ptrdiff_t p
 
 typedef enum { CK_RELU = 0, CK_RELU6 = 1, CK_RSQRT = 2, CK_SQRT = 3, CK_SQUARE = 4, CK_FLOOR = 5 } ck_unary_op;
 
+/* out[i] = x[i] > lo ? min(x[i], hi) : lo for i < n (a fused activation's clamp: NaN becomes lo). */
+void ck_clamp_f32(const float *x, float *out, ptrdiff_t n, float lo, float hi);
+
 /* out[i] = op(x[i]) for i < n; ReLU and ReLU6 pass NaN through. */
 void ck_unary_f32(int op, const float *x, float *out, ptrdiff_t n);
 

@@ -89,7 +89,6 @@ private func splitPlan(_ value: ValueType, axis: Int, sizes: [Int], dataInput: I
         shape[axis] = size
         return ValueType(value.elementType, shape)
     }
-    return PlannedOp(outputs: outputs) { inputs in
-        sizes.count == 1 ? [inputs[dataInput]] : ArrayKernels.split(inputs[dataInput], axis: axis, sizes: sizes)
-    }
+    if sizes.count == 1 { return .forwarding(dataInput, type: outputs[0]) }
+    return PlannedOp(outputs: outputs) { inputs in ArrayKernels.split(inputs[dataInput], axis: axis, sizes: sizes) }
 }

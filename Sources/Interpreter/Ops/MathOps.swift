@@ -33,6 +33,11 @@ private func binaryOp(_ node: PlanNode, _ operation: BinaryOperation) throws -> 
     guard operation.supports(x.elementType) else { throw node.badType(input: 0, expected: "a type \(node.op) supports here") }
     guard y.elementType == x.elementType else { throw node.badType(input: 1, expected: "\(x.elementType) (type of x)") }
     let shape = try kernelCall(node) { try broadcastShape(x.shape, y.shape) }
+    if x.elementType == .float32 {
+        return PlannedOp(outputs: [ValueType(.float32, shape)]) { io, options in
+            try binary(operation, io.input(0), io.input(1), into: io.floats(0), options: options)
+        }
+    }
     return PlannedOp(outputs: [ValueType(x.elementType, shape)]) { inputs, options in
         [try binary(operation, inputs[0], inputs[1], options: options)]
     }
@@ -43,6 +48,9 @@ func unaryOp(_ node: PlanNode, _ operation: UnaryOperation) throws -> PlannedOp 
     try node.requireInputCount(1)
     let x = try node.input(0)
     guard operation.supports(x.elementType) else { throw node.badType(input: 0, expected: "a type \(node.op) supports here") }
+    if x.elementType == .float32 {
+        return PlannedOp(outputs: [x]) { io, options in try unary(operation, io.input(0), into: io.floats(0), options: options) }
+    }
     return PlannedOp(outputs: [x]) { inputs, options in [try unary(operation, inputs[0], options: options)] }
 }
 

@@ -61,9 +61,9 @@ private func conv2DOp(_ node: PlanNode) throws -> PlannedOp {
     let packed = try node.constants[1].map { f in try kernelCall(node) { try PackedMatrix(convolutionFilter: f) } }
     let cache = PackedMatrixCache()
     let output = ValueType(.float32, geometry.outputShape)
-    return PlannedOp(outputs: [output], estimatedCost: convolutionCost(output, filter: filter.shape)) { inputs, options in
-        let filter = try packed ?? cache.packed(inputs[1]) { try PackedMatrix(convolutionFilter: $0) }
-        return [try conv2D(inputs[0], filter: filter, geometry: geometry, options: options)]
+    return PlannedOp(outputs: [output], estimatedCost: convolutionCost(output, filter: filter.shape)) { io, options in
+        let filter = try packed ?? cache.packed(io.input(1)) { try PackedMatrix(convolutionFilter: $0) }
+        try conv2D(io.input(0), filter: filter, geometry: geometry, into: io.floats(0), options: options)
     }
 }
 
@@ -76,9 +76,11 @@ func depthwiseOp(_ node: PlanNode, inputActivation: FusedActivation = .none) thr
                               dilations: window.dilations, padding: window.padding)
     }
     let output = ValueType(.float32, geometry.outputShape)
-    return PlannedOp(outputs: [output], estimatedCost: windowedCost(output, taps: 25)) { inputs, options in
-        [try depthwiseConv2D(inputs[0], filter: inputs[1], geometry: geometry, inputActivation: inputActivation,
-                             options: options)]
+    // A constant filter is checked for NaN and infinities once, not on every run.
+    let filterIsFinite = node.constants[1].map(isAllFinite)
+    return PlannedOp(outputs: [output], estimatedCost: windowedCost(output, taps: 25)) { io, options in
+        try depthwiseConv2D(io.input(0), filter: io.input(1), geometry: geometry, inputActivation: inputActivation,
+                            filterIsFinite: filterIsFinite, into: io.floats(0), options: options)
     }
 }
 
@@ -105,8 +107,8 @@ private func poolOp(_ node: PlanNode, mode: PoolingMode) throws -> PlannedOp {
         try PoolGeometry(inputShape: input.shape, window: window.sizes, strides: window.strides, padding: window.padding)
     }
     let output = ValueType(.float32, geometry.outputShape)
-    return PlannedOp(outputs: [output], estimatedCost: windowedCost(output, taps: 9)) { inputs, options in
-        [try pool2D(inputs[0], mode: mode, geometry: geometry, options: options)]
+    return PlannedOp(outputs: [output], estimatedCost: windowedCost(output, taps: 9)) { io, options in
+        try pool2D(io.input(0), mode: mode, geometry: geometry, into: io.floats(0), options: options)
     }
 }
 
@@ -251,7 +253,8 @@ final class PackedMatrixCache: Sendable {
     private let last = Mutex<(source: TensorStorage, packed: PackedMatrix)?>(nil)
 
     func packed(_ weights: Tensor, pack: (Tensor) throws -> PackedMatrix) throws -> PackedMatrix {
-        guard let storage = weights.storage else { return try pack(weights) }
+        // An arena view keeps its identity from run to run while its bytes change: never cached.
+        guard let storage = weights.storage, !storage.isView else { return try pack(weights) }
         let hit: PackedMatrix? = last.withLock { $0?.source === storage ? $0?.packed : nil }
         if let hit { return hit }
         let fresh = try pack(weights)

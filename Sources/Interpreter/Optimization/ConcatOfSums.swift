@@ -132,20 +132,20 @@ func concatSumsOp(_ node: PlanNode) throws -> PlannedOp {
     guard outputShape.checkedElementCount != nil else { throw node.invalid("output \(outputShape) is too large") }
     let sumsInPlace = exactSums
     let relu = try node.attributes.contains("relu") ? node.attributes.bool("relu") : false
-    return PlannedOp(outputs: [ValueType(.float32, outputShape)]) { inputs, options in
+    return PlannedOp(outputs: [ValueType(.float32, outputShape)]) { io, options in
         var parts: [ConcatPart] = []
         parts.reserveCapacity(arity.count)
         var index = 0
         for (part, count) in arity.enumerated() {
             if count == 1 {
-                parts.append(.tensor(inputs[index]))
+                parts.append(.tensor(io.input(index)))
             } else if sumsInPlace[part] {
-                parts.append(.sum(inputs[index], inputs[index + 1]))
+                parts.append(.sum(io.input(index), io.input(index + 1)))
             } else {
-                parts.append(.tensor(try binary(.add, inputs[index], inputs[index + 1], options: options)))
+                parts.append(.tensor(try binary(.add, io.input(index), io.input(index + 1), options: options)))
             }
             index += count
         }
-        return [try concatenateSums(parts, axis: axis, relu: relu, options: options)]
+        try concatenateSums(parts, axis: axis, relu: relu, into: io.floats(0), options: options)
     }
 }

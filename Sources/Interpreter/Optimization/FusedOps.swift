@@ -50,8 +50,9 @@ private func fusedConv2DOp(_ node: PlanNode) throws -> PlannedOp {
     }
     let packed = try kernelCall(node) { try PackedMatrix(convolutionFilter: filter) }
     let output = ValueType(.float32, geometry.outputShape)
-    return PlannedOp(outputs: [output], estimatedCost: convolutionCost(output, filter: filter.shape)) { inputs, options in
-        [try conv2D(inputs[0], filter: packed, geometry: geometry, bias: bias, activation: activation, options: options)]
+    return PlannedOp(outputs: [output], estimatedCost: convolutionCost(output, filter: filter.shape)) { io, options in
+        try conv2D(io.input(0), filter: packed, geometry: geometry, bias: bias, activation: activation,
+                   into: io.floats(0), options: options)
     }
 }
 
@@ -61,8 +62,8 @@ private func contractionActivationOp(_ node: PlanNode) throws -> PlannedOp {
     try node.requireInputCount(1)
     let input = try node.input(0, ofTypes: [.float32])
     let activation: FusedActivation = try node.attributes.string("activation", oneOf: ["Relu", "Relu6"]) == "Relu" ? .relu : .relu6
-    return PlannedOp(outputs: [ValueType(.float32, input.shape)], estimatedCost: input.shape.elementCount) { inputs in
-        [try fusedActivation(inputs[0], activation)]
+    return PlannedOp(outputs: [ValueType(.float32, input.shape)], estimatedCost: input.shape.elementCount) { io, _ in
+        try fusedActivation(io.input(0), activation, into: io.floats(0))
     }
 }
 
@@ -95,9 +96,10 @@ private func padSliceSubsampleOp(_ node: PlanNode) throws -> PlannedOp {
     let inputShape = input.shape
     // Channels are almost always taken whole: then each output pixel is one contiguous copy.
     let wholeChannels = channels == Array(0..<inputShape[3])
-    return PlannedOp(outputs: [ValueType(.float32, outputShape)]) { inputs in
-        [Tensor(shape: outputShape, of: Float.self) { out in
-            inputs[0].withUnsafeBufferPointer(as: Float.self) { x in
+    let count = outputShape.elementCount
+    return PlannedOp(outputs: [ValueType(.float32, outputShape)]) { io, _ in
+        let out = UnsafeMutableBufferPointer(start: io.floats(0), count: count)
+        io.input(0).withUnsafeBufferPointer(as: Float.self) { x in
                 let c = channels.count
                 var o = 0
                 for b in batches {
@@ -120,7 +122,6 @@ private func padSliceSubsampleOp(_ node: PlanNode) throws -> PlannedOp {
                         }
                     }
                 }
-            }
-        }]
+        }
     }
 }

@@ -22,10 +22,10 @@ struct BatchSeparability {
         batched = Set(feeds.map(\.slot))
     }
 
-    /// Records a planned node whose outputs took slots `outputs`; `constant[s]` tells constants apart.
+    /// Records a planned node whose outputs took slots `outputs` (a forwarding node's: its input's slot).
     mutating func record(
         _ node: GraphNode, traits: OpTraits, attributes: Attributes, inputs: [Int], inputTypes: [ValueType],
-        inputConstants: [Tensor?], outputs: Range<Int>, outputTypes: [ValueType], outputsAreConstant: Bool
+        inputConstants: [Tensor?], outputs: [Int], outputTypes: [ValueType], outputsAreConstant: Bool
     ) {
         guard isSeparable, !outputsAreConstant else { return }
         let batchedInputs = inputs.indices.filter { batched.contains(inputs[$0]) }
@@ -49,7 +49,11 @@ struct BatchSeparability {
                 isSeparable = false
                 return
             }
-            batched.insert(outputs.lowerBound + index)
+            guard index < outputs.count else {
+                isSeparable = false
+                return
+            }
+            batched.insert(outputs[index])
         }
     }
 

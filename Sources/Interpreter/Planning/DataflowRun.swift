@@ -13,6 +13,7 @@ import Tensors
 final class DataflowRun: @unchecked Sendable {
     private let plan: ExecutionPlan
     private let values: UnsafeMutablePointer<Tensor?>
+    private let arena: Arena?
     private let profile: PlanProfile?
     private let lock = SpinLock()
     // Guarded by `lock` while a parallel segment runs:
@@ -28,9 +29,10 @@ final class DataflowRun: @unchecked Sendable {
     /// taking the lock.
     private let available = Atomic<Int>(0)
 
-    init(plan: ExecutionPlan, values: UnsafeMutablePointer<Tensor?>, profile: PlanProfile?) {
+    init(plan: ExecutionPlan, values: UnsafeMutablePointer<Tensor?>, arena: Arena?, profile: PlanProfile?) {
         self.plan = plan
         self.values = values
+        self.arena = arena
         self.profile = profile
         waitingProducers = plan.dependencies.segmentProducerCounts
         remainingReaders = plan.dependencies.readerCounts
@@ -48,7 +50,7 @@ final class DataflowRun: @unchecked Sendable {
             finished = 0
             if isSerial {
                 for step in steps {
-                    try plan.execute(plan.steps[step], values: values, options: shared, profile: profile)
+                    try plan.execute(plan.steps[step], values: values, arena: arena, options: shared, profile: profile)
                     var released: [Tensor?] = []
                     complete(step, releasing: &released)
                 }
@@ -86,7 +88,7 @@ final class DataflowRun: @unchecked Sendable {
                 waitStart = now
             }
             do {
-                try plan.execute(steps[step], values: values, options: options, profile: profile)
+                try plan.execute(steps[step], values: values, arena: arena, options: options, profile: profile)
             } catch {
                 lock.withLock {
                     if failure == nil { failure = error }

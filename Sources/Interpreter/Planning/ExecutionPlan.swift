@@ -31,6 +31,17 @@ public struct ExecutionPlan: Sendable {
     public let separableBatch: Int?
     /// Step ordering for runs on several threads.
     let dependencies: StepDependencies
+    /// Arenas holding the results of the steps that write into given outputs (`ArenaLayout`); nil: every
+    /// result is allocated by its kernel (plans as written, for training).
+    let arenas: ArenaPool?
+    /// The same for runs whose steps go one after another (one thread; `ArenaLayout.Order.serial`): a
+    /// tighter layout, whose bytes are more often still in cache.
+    let serialArenas: ArenaPool?
+
+    /// Bytes of the block a run on several threads keeps its step results in (`PlanOptions.arena`; 0: none).
+    public var arenaByteCount: Int { arenas?.layout.byteCount ?? 0 }
+    /// The arena's size for runs on one thread (micro-batches run so).
+    public var serialArenaByteCount: Int { serialArenas?.layout.byteCount ?? 0 }
 
     /// The types and shapes of the fetched tensors.
     public var fetchTypes: [ValueType] { fetchSlots.map { slotTypes[$0] } }
@@ -89,16 +100,21 @@ public struct ExecutionPlan: Sendable {
             values.deallocate()
         }
         try bindInputs(feeds: feeds, variables: store, values: values)
+        let inDataflowOrder = context.threads > 1 && steps.count > 1 && context.pool != nil
+        let pool = inDataflowOrder ? arenas : serialArenas
+        let arena = pool?.take()
+        defer { if let arena { pool?.give(arena) } }
         // Kernels run with denormals flushed to zero, as TensorFlow's executor runs them (a denormal
         // divisor is 0: 1 / 1e-39 is Inf); the caller's floating-point mode comes back afterwards.
         try withDenormalsFlushed {
-            if context.threads > 1 && steps.count > 1, let pool = context.pool {
-                try DataflowRun(plan: self, values: values, profile: profile).run(context: context, pool: pool, runIndex: runIndex)
+            if inDataflowOrder, let pool = context.pool {
+                try DataflowRun(plan: self, values: values, arena: arena, profile: profile)
+                    .run(context: context, pool: pool, runIndex: runIndex)
             } else {
                 var options = context.kernelOptions
                 options.runIndex = runIndex
                 for step in steps {
-                    try execute(step, values: values, options: options, profile: profile)
+                    try execute(step, values: values, arena: arena, options: options, profile: profile)
                     for slot in step.releaseAfter { values[slot] = nil }
                 }
             }
@@ -108,7 +124,7 @@ public struct ExecutionPlan: Sendable {
             guard let value = values[slot] else {
                 throw ExecutionError.kernelFailed(node: "?", op: "?", reason: "fetched slot \(slot) was never computed")
             }
-            return value
+            return value.ownedCopy
         }
     }
 
@@ -146,34 +162,59 @@ public struct ExecutionPlan: Sendable {
         }
     }
 
-    /// Runs one step: reads its inputs from `values`, checks and stores its outputs there.
-    func execute(_ step: Step, values: UnsafeMutablePointer<Tensor?>, options: KernelOptions, profile: PlanProfile?) throws {
+    /// Runs one step: reads its inputs from `values`, stores its outputs there. A step with a `KernelWrite`
+    /// writes into outputs placed in `values` first (views of `arena`, or fresh tensors); another step's
+    /// outputs are checked against the plan, and one that shares an arena view (a kernel returning its
+    /// input) is copied, since the arena's bytes are reused once their planned readers are done.
+    func execute(
+        _ step: Step, values: UnsafeMutablePointer<Tensor?>, arena: Arena?, options: KernelOptions, profile: PlanProfile?
+    ) throws {
         let start = profile == nil ? 0 : DispatchTime.now().uptimeNanoseconds
-        var inputs: [Tensor] = []
-        inputs.reserveCapacity(step.inputs.count)
-        for slot in step.inputs {
-            guard let value = values[slot] else {
-                throw ExecutionError.kernelFailed(node: step.node, op: step.op.name, reason: "input slot \(slot) is empty")
+        for slot in step.inputs where values[slot] == nil {
+            throw ExecutionError.kernelFailed(node: step.node, op: step.op.name, reason: "input slot \(slot) is empty")
+        }
+        if let write = step.write {
+            for slot in step.outputs {
+                values[slot] = arena?.views[slot] ?? slotTypes[slot].uninitializedTensor(recycler: options.recycler)
             }
-            inputs.append(value)
-        }
-        let outputs: [Tensor]
-        do { outputs = try step.kernel(inputs, options) } catch {
-            throw ExecutionError.kernelFailed(node: step.node, op: step.op.name, reason: "\(error)")
-        }
-        guard outputs.count == step.outputs.count else {
-            throw ExecutionError.kernelFailed(
-                node: step.node, op: step.op.name, reason: "produced \(outputs.count) outputs, planned \(step.outputs.count)")
-        }
-        for (slot, output) in zip(step.outputs, outputs) {
-            guard slotTypes[slot].matches(output) else {
+            do {
+                try step.inputs.withUnsafeBufferPointer { inputs in
+                    try step.outputs.withUnsafeBufferPointer { outputs in
+                        try write(StepIO(values: values, inputSlots: inputs, outputSlots: outputs), options)
+                    }
+                }
+            } catch {
+                throw ExecutionError.kernelFailed(node: step.node, op: step.op.name, reason: "\(error)")
+            }
+        } else {
+            let inputs = step.inputs.map { values[$0].unsafelyUnwrapped }
+            let outputs: [Tensor]
+            do { outputs = try step.kernel(inputs, options) } catch {
+                throw ExecutionError.kernelFailed(node: step.node, op: step.op.name, reason: "\(error)")
+            }
+            guard outputs.count == step.outputs.count else {
                 throw ExecutionError.kernelFailed(
-                    node: step.node, op: step.op.name,
-                    reason: "produced \(output.elementType) \(output.shape), planned \(slotTypes[slot])")
+                    node: step.node, op: step.op.name, reason: "produced \(outputs.count) outputs, planned \(step.outputs.count)")
             }
-            values[slot] = output
+            for (slot, output) in zip(step.outputs, outputs) {
+                guard slotTypes[slot].matches(output) else {
+                    throw ExecutionError.kernelFailed(
+                        node: step.node, op: step.op.name,
+                        reason: "produced \(output.elementType) \(output.shape), planned \(slotTypes[slot])")
+                }
+                values[slot] = arena == nil ? output : output.ownedCopy
+            }
         }
-        if let profile { profile.record(op: step.op.name, nanoseconds: DispatchTime.now().uptimeNanoseconds &- start) }
+        if let profile {
+            let elapsed = DispatchTime.now().uptimeNanoseconds &- start
+            profile.record(op: profile.groupsByShape ? shapeKey(step) : step.op.name, nanoseconds: elapsed)
+        }
+    }
+
+    /// A step's op with its input and output shapes, for profiles grouped by shape.
+    private func shapeKey(_ step: Step) -> String {
+        step.op.name + " " + step.inputs.map { "\(slotTypes[$0].shape)" }.joined(separator: " ") + " -> "
+            + step.outputs.map { "\(slotTypes[$0].shape)" }.joined(separator: " ")
     }
 }
 

@@ -84,7 +84,9 @@ struct PlanBuilder {
     /// Adds `node`, planned as `op` of identity `identity`: constants and variables get slots, a
     /// computation whose inputs are all constants is folded (unless its op is stateful), any other
     /// computation becomes a step.
-    mutating func add(_ op: PlannedOp, identity: OpIdentity, for node: GraphNode, inputSlots: [Int]) throws {
+    /// Returns the slots of the node's outputs.
+    @discardableResult
+    mutating func add(_ op: PlannedOp, identity: OpIdentity, for node: GraphNode, inputSlots: [Int]) throws -> [Int] {
         for type in op.outputs { try checkSize(type, node: node.name, op: node.op) }
         planned[node.name] = (node.op, op.outputs.count)
         let outputSlots: [Int]
@@ -94,6 +96,11 @@ struct PlanBuilder {
             outputSlots = zip(op.outputs, values).map { newSlot($0, .constant, constant: $1) }
         case .variable:
             outputSlots = op.outputs.map { newSlot($0, .variable(node.name)) }
+        case .forward(let index):
+            guard index < inputSlots.count, op.outputs.count == 1, types[inputSlots[index]] == op.outputs[0] else {
+                throw PlanningError.invalidNode(node: node.name, op: node.op, reason: "forwards input \(index), which it does not have")
+            }
+            outputSlots = [inputSlots[index]]
         case .compute(let run):
             let inputs = inputSlots.compactMap { constants[$0] }
             if !identity.traits.isStateful, inputs.count == inputSlots.count {
@@ -105,7 +112,7 @@ struct PlanBuilder {
                 let cost = op.estimatedCost ?? 1 + (op.outputs.first?.shape.elementCount ?? 0)
                 steps.append(.init(
                     node: node.name, op: identity, inputs: inputSlots, outputs: outputSlots, cost: cost,
-                    sourceNodes: node.sourceNodes, kernel: run))
+                    sourceNodes: node.sourceNodes, kernel: run, write: op.write))
             }
         }
         for (index, slot) in outputSlots.enumerated() {
@@ -113,6 +120,7 @@ struct PlanBuilder {
             // A fed output keeps its feed slot: consumers read the fed value.
             if slotOf[tensor] == nil { slotOf[tensor] = slot }
         }
+        return outputSlots
     }
 
     private func fold(
@@ -135,7 +143,10 @@ struct PlanBuilder {
     /// Resolves fetches, drops steps whose outputs nobody needs, and computes when each slot dies.
     /// Every op is free of side effects, so a node needed only through control inputs has already done
     /// its job (ordering, and being checked as supported) and does not run.
-    func finish(fetches: [TensorName], separableBatch: Int? = nil) throws -> ExecutionPlan {
+    ///
+    /// With `usesArena`, results of steps that write into given outputs live in one block per run
+    /// (`ArenaLayout`) instead of being allocated step by step.
+    func finish(fetches: [TensorName], separableBatch: Int? = nil, usesArena: Bool = false) throws -> ExecutionPlan {
         let fetchSlots = try fetches.map { try slot(for: $0, consumer: nil) }
         var needed = [Bool](repeating: false, count: types.count)
         for slot in fetchSlots { needed[slot] = true }
@@ -171,10 +182,16 @@ struct PlanBuilder {
             case .feed, .step: break
             }
         }
+        let dependencies = StepDependencies(steps: keptSteps, slotTypes: types, fetchSlots: fetchSlots)
+        func arenas(_ order: ArenaLayout.Order) -> ArenaPool? {
+            guard usesArena else { return nil }
+            let layout = ArenaLayout(steps: keptSteps, slotTypes: types, fetchSlots: fetchSlots, dependencies: dependencies, order: order)
+            return layout.byteCount > 0 ? ArenaPool(layout: layout, slotTypes: types) : nil
+        }
         return ExecutionPlan(
             slotTypes: types, steps: keptSteps, initialValues: initialValues,
             feedSlots: feedSlots, variableSlots: variableSlots, variables: variables,
             fetches: fetches, fetchSlots: fetchSlots, separableBatch: separableBatch,
-            dependencies: StepDependencies(steps: keptSteps, slotTypes: types, fetchSlots: fetchSlots))
+            dependencies: dependencies, arenas: arenas(.dataflow), serialArenas: arenas(.serial))
     }
 }

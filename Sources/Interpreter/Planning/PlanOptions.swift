@@ -20,11 +20,16 @@ public struct PlanOptions: Hashable, Sendable {
     /// (NASNet-A mobile, batch 32, 2 threads, this machine: micro-batches of 1, 2, 3, 4 and 8 gave
     /// about 159, 172, 159, 156 and 149 images/s, peak RSS growing with the micro-batch.)
     public var microBatch: Int
+    /// Whether an optimized plan keeps the results of its steps in one block of memory per run, planned
+    /// from liveness (`ArenaLayout`), instead of each step allocating its outputs. Plans as written
+    /// (`optimize: false`) never do. `false` is for comparison (`tfhub bench --no-arena`).
+    public var arena: Bool
 
-    public init(threads: Int = PlanOptions.defaultThreadCount, optimize: Bool = true, microBatch: Int = 2) {
+    public init(threads: Int = PlanOptions.defaultThreadCount, optimize: Bool = true, microBatch: Int = 2, arena: Bool = true) {
         self.threads = max(1, threads)
         self.optimize = optimize
         self.microBatch = max(0, microBatch)
+        self.arena = arena
     }
 
     /// `TFHUB_NUM_THREADS` when it is set to a positive integer, else the active processor count.

@@ -21,7 +21,12 @@ public final class PlanProfile: Sendable {
     /// step to become ready (its `steps` count the waits). Not a step: `totalNanoseconds` leaves it out.
     public static let idleEntry = "(threads waiting for a ready step)"
 
-    public init() {}
+    /// Whether steps are grouped by op type and shapes (`"Conv2D [1, 7, 7, 176] -> [1, 7, 7, 176]"`) instead
+    /// of by op type alone.
+    public let groupsByShape: Bool
+
+    /// - Parameter groupsByShape: group steps by op type and input/output shapes, not by op type alone.
+    public init(groupsByShape: Bool = false) { self.groupsByShape = groupsByShape }
 
     func record(op: String, nanoseconds: UInt64) {
         totals.withLock {

@@ -20,11 +20,13 @@ extension ExecutionPlan {
         /// The nodes of the graph as written this step computes (provenance of rewrites).
         let sourceNodes: [String]
         let kernel: KernelRun
+        /// The kernel writing into outputs the run provides, when the op has one (`KernelWrite`).
+        let write: KernelWrite?
         /// Slots no later step reads, released once this step has run.
         let releaseAfter: [Int]
 
         init(node: String, op: OpIdentity, inputs: [Int], outputs: [Int], cost: Int, sourceNodes: [String],
-             kernel: @escaping KernelRun, releaseAfter: [Int] = []) {
+             kernel: @escaping KernelRun, write: KernelWrite? = nil, releaseAfter: [Int] = []) {
             self.node = node
             self.op = op
             self.inputs = inputs
@@ -32,13 +34,14 @@ extension ExecutionPlan {
             self.cost = cost
             self.sourceNodes = sourceNodes
             self.kernel = kernel
+            self.write = write
             self.releaseAfter = releaseAfter
         }
 
         /// The same step, releasing `slots` after it runs.
         func releasing(_ slots: [Int]) -> Step {
             Step(node: node, op: op, inputs: inputs, outputs: outputs, cost: cost, sourceNodes: sourceNodes,
-                 kernel: kernel, releaseAfter: slots)
+                 kernel: kernel, write: write, releaseAfter: slots)
         }
     }
 
@@ -54,6 +57,9 @@ extension ExecutionPlan {
         public let estimatedCost: Int
         /// The nodes of the graph as written that this step computes (more than one after a fusion).
         public let sourceNodes: [String]
+        /// Per input: the index (in `stepSummaries`) of the step that computes it, `nil` for a feed, a
+        /// constant or a variable.
+        public let inputSteps: [Int?]
 
         public var description: String {
             "\(node) = \(op.name)(\(inputTypes.map(\.description).joined(separator: ", "))) -> "
@@ -63,11 +69,13 @@ extension ExecutionPlan {
 
     /// Every step a run executes, in order.
     public var stepSummaries: [StepSummary] {
-        steps.map { step in
+        var producer: [Int: Int] = [:]
+        for (index, step) in steps.enumerated() { for slot in step.outputs { producer[slot] = index } }
+        return steps.map { step in
             StepSummary(
                 node: step.node, op: step.op, inputTypes: step.inputs.map { slotTypes[$0] },
                 outputTypes: step.outputs.map { slotTypes[$0] }, estimatedCost: step.cost,
-                sourceNodes: step.sourceNodes)
+                sourceNodes: step.sourceNodes, inputSteps: step.inputs.map { producer[$0] })
         }
     }
 }

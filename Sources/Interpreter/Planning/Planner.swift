@@ -124,7 +124,7 @@ struct Planner {
         }
         let fetchSlots = try fetches.map { try builder.slot(for: $0, consumer: nil) }
         let separableBatch = separability.fetchesAreBatched(fetchSlots) ? separability.batch : nil
-        return try builder.finish(fetches: fetches, separableBatch: separableBatch)
+        return try builder.finish(fetches: fetches, separableBatch: separableBatch, usesArena: options.optimize && options.arena)
     }
 
     private func plan(_ node: GraphNode, into builder: inout PlanBuilder, separability: inout BatchSeparability) throws {
@@ -155,13 +155,11 @@ struct Planner {
         if options.optimize, case .variable = planned.kind, let value = graph.frozenVariables[node.name] {
             planned = try frozen(value, as: planned.outputs, node: node)
         }
-        let firstSlot = builder.types.count
-        try builder.add(planned, identity: definition.identity, for: node, inputSlots: inputSlots)
-        let newSlots = firstSlot..<builder.types.count
+        let outputSlots = try builder.add(planned, identity: definition.identity, for: node, inputSlots: inputSlots)
         separability.record(
             node, traits: definition.traits, attributes: attributes, inputs: inputSlots, inputTypes: planNode.inputs, inputConstants: planNode.constants,
-            outputs: newSlots, outputTypes: planned.outputs,
-            outputsAreConstant: newSlots.allSatisfy { builder.constants[$0] != nil })
+            outputs: outputSlots, outputTypes: planned.outputs,
+            outputsAreConstant: outputSlots.allSatisfy { builder.constants[$0] != nil })
     }
 
     /// A variable whose value was bound at plan time becomes a constant of the variable's declared type.

@@ -35,6 +35,9 @@ struct PlannedOp: Sendable {
         case constant([Tensor])
         /// The value of a variable bound by node name at run time (`VariableV2`, `VarHandleOp`).
         case variable
+        /// The node's only output is its input `index`, unchanged (a `Split` into one part): no step; readers
+        /// read the input's value.
+        case forward(index: Int)
     }
 
     var outputs: [ValueType]
@@ -42,6 +45,9 @@ struct PlannedOp: Sendable {
     /// Estimated work of one run in multiply-adds (or comparable element operations), for scheduling;
     /// `nil`: the output element count.
     var estimatedCost: Int?
+    /// The same computation writing into outputs the run provides (`KernelWrite`), when the op has one:
+    /// such steps' results can live in the run's arena.
+    var write: KernelWrite?
 
     /// A step whose kernel takes the run's kernel options.
     init(outputs: [ValueType], estimatedCost: Int? = nil, run: @escaping KernelRun) {
@@ -55,6 +61,21 @@ struct PlannedOp: Sendable {
         self.outputs = outputs
         self.kind = .compute { inputs, _ in try run(inputs) }
         self.estimatedCost = estimatedCost
+    }
+
+    /// A step whose kernel writes into outputs the run provides; its allocating form is derived.
+    init(outputs: [ValueType], estimatedCost: Int? = nil, write: @escaping KernelWrite) {
+        self.outputs = outputs
+        self.kind = .compute(allocatingRun(write, outputs: outputs))
+        self.estimatedCost = estimatedCost
+        self.write = write
+    }
+
+    /// The node's output is input `index` as it is.
+    static func forwarding(_ index: Int, type: ValueType) -> PlannedOp {
+        var op = PlannedOp(outputs: [type]) { inputs in [inputs[index]] }
+        op.kind = .forward(index: index)
+        return op
     }
 
     init(constants: [Tensor]) {
