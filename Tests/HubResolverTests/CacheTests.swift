@@ -180,8 +180,12 @@ import Testing
             try "\(hostName()).\(getpid()).00000000000000000000000000000001".write(toFile: lock, atomically: false, encoding: .utf8)
             let holder = Thread {
                 Thread.sleep(forTimeInterval: 1)
-                try? copyModule(to: module)
-                _ = FileManager.default.createFile(atPath: module.path + "/written-by-holder", contents: nil)
+                // Staged and renamed into place, as an installer does: the waiter returns as soon as a
+                // valid module folder exists, so the marker must be in it from the first moment.
+                let staging = URL(fileURLWithPath: module.path + ".holder-staging")
+                try? copyModule(to: staging)
+                _ = FileManager.default.createFile(atPath: staging.path + "/written-by-holder", contents: nil)
+                _ = rename(staging.path, module.path)
                 try? FileManager.default.setAttributes([.modificationDate: Date()], ofItemAtPath: module.path)
                 try? FileManager.default.removeItem(atPath: lock)
             }
