@@ -26,6 +26,16 @@ import Testing
         FuzzTarget.cleanUp()
     }
 
+    /// The kept corpora of the long runs (Tests/Fixtures/fuzz/seeds/TARGET) in the plain build.
+    @Test(arguments: FuzzTarget.allCases)
+    func keptCorpusReplays(target: FuzzTarget) throws {
+        let folder = HardeningFixture.corpus.appendingPathComponent(target.rawValue)
+        for name in listing(folder) {
+            target.run(try [UInt8](Data(contentsOf: folder.appendingPathComponent(name))))
+        }
+        FuzzTarget.cleanUp()
+    }
+
     /// The NASNet saved_model.pb files are too large to mutate at speed, so the fuzz seeds leave them out;
     /// they go through the savedmodel target here, as does every small module fixture.
     @Test func moduleFixturesReplay() throws {

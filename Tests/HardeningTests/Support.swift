@@ -145,4 +145,6 @@ enum HardeningFixture {
     /// The TFProto fixture module: a signature, a variable, an asset.
     static let protoModule = Fixtures.url("proto/hub_module")
     static let regressions = Fixtures.url("fuzz/regressions")
+    /// Minimized corpora of the long fuzz runs (`fuzz-TARGET -merge=1`, less the fixture seeds).
+    static let corpus = Fixtures.url("fuzz/seeds")
 }
