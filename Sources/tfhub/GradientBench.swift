@@ -109,36 +109,22 @@ extension Bench {
             for tag in tags.sorted() { arguments += ["--tags", tag] }
             theirs = try runPeerScript("bench_tf_gradients.py", pythonVariable: "PYTHON", venv: ".venv-oracle", arguments: arguments)
         }
+        let report = PeerComparisonReport(ours: ours, tensorflow: theirs)
         if json {
-            struct Report: Encodable {
-                let ours: GradientBenchmark.Result
-                let tensorflow: GradientBenchmark.Result?
-            }
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(Report(ours: ours, tensorflow: theirs)), as: UTF8.self))
+            try report.printJSON()
             return
         }
         print("module \(loaded.directory.path), tags \(tags.sorted()), signature '\(signature)', forward+backward step, "
               + "batch \(batch), \(classes ?? 1000) classes, \(ours.targets) gradients, \(threadCount) threads, \(runs) runs (median)")
-        func cell(_ text: String, _ width: Int) -> String { text.padding(toLength: width, withPad: " ", startingAt: 0) }
-        print(cell("", 30) + cell("tfhub (Swift)", 18) + (theirs == nil ? "" : cell("TensorFlow 2.21", 18) + "ours/theirs"))
-        func line(_ label: String, _ value: (GradientBenchmark.Result) -> Double, _ format: String, ratio: Bool = true) {
-            var text = cell(label, 30) + cell(String(format: format, value(ours)), 18)
-            if let theirs {
-                text += cell(String(format: format, value(theirs)), 18)
-                if ratio { text += String(format: "%.2fx", value(ours) / value(theirs)) }
-            }
-            print(text)
-        }
-        line("step median, ms", \.median_ms, "%.1f")
-        line("step min / max, ms", \.min_ms, "%.1f", ratio: false)
-        line("", \.max_ms, "%.1f", ratio: false)
-        line("images/s", \.images_per_second, "%.1f")
-        line("differentiate + plan, s", \.plan_seconds, "%.2f", ratio: false)
-        line("peak RSS, MiB", { Double($0.peak_rss_bytes) / 1_048_576 }, "%.0f")
-        line("loss", \.loss, "%.6f", ratio: false)
-        line("gradient norm", \.gradient_norm, "%.6f", ratio: false)
+        report.printHeader()
+        report.printLine("step median, ms", \.median_ms, "%.1f")
+        report.printLine("step min / max, ms", \.min_ms, "%.1f", ratio: false)
+        report.printLine("", \.max_ms, "%.1f", ratio: false)
+        report.printLine("images/s", \.images_per_second, "%.1f")
+        report.printLine("differentiate + plan, s", \.plan_seconds, "%.2f", ratio: false)
+        report.printLine("peak RSS, MiB", { Double($0.peak_rss_bytes) / 1_048_576 }, "%.0f")
+        report.printLine("loss", \.loss, "%.6f", ratio: false)
+        report.printLine("gradient norm", \.gradient_norm, "%.6f", ratio: false)
         print(String(format: "our module load (handle to Module): %.2f s", loadSeconds))
         if let peak = ours.peak_step_result_bytes, let steps = ours.steps {
             print("our plan: \(steps) steps, largest live set of step results \(formatBytes(peak)) "

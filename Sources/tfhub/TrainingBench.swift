@@ -72,33 +72,19 @@ extension Bench {
                 arguments: [folder, "--batch", String(batch), "--classes", String(classes ?? 5), "--runs", String(runs),
                             "--threads", String(threadCount), "--json"])
         }
+        let report = PeerComparisonReport(ours: ours, tensorflow: theirs)
         if json {
-            struct Report: Encodable {
-                let ours: TrainingBenchmark.Result
-                let tensorflow: TrainingBenchmark.Result?
-            }
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(Report(ours: ours, tensorflow: theirs)), as: UTF8.self))
+            try report.printJSON()
             return
         }
         print("module \(moduleHandle), training step (forward, backward, update ops, momentum), batch \(batch), "
               + "\(classes ?? 5) classes, \(threadCount) threads, \(runs) runs (median)")
-        func cell(_ text: String, _ width: Int) -> String { text.padding(toLength: width, withPad: " ", startingAt: 0) }
-        print(cell("", 30) + cell("tfhub (Swift)", 18) + (theirs == nil ? "" : cell("TensorFlow 2.21", 18) + "ours/theirs"))
-        func line(_ label: String, _ value: (TrainingBenchmark.Result) -> Double, _ format: String, ratio: Bool = true) {
-            var text = cell(label, 30) + cell(String(format: format, value(ours)), 18)
-            if let theirs {
-                text += cell(String(format: format, value(theirs)), 18)
-                if ratio { text += String(format: "%.2fx", value(ours) / value(theirs)) }
-            }
-            print(text)
-        }
-        line("step median, ms", \.median_ms, "%.1f")
-        line("images/s", \.images_per_second, "%.1f")
-        line("load + plan, s", \.plan_seconds, "%.2f", ratio: false)
-        line("peak RSS, MiB", { Double($0.peak_rss_bytes) / 1_048_576 }, "%.0f")
-        line("first step's loss", \.first_loss, "%.6f", ratio: false)
+        report.printHeader()
+        report.printLine("step median, ms", \.median_ms, "%.1f")
+        report.printLine("images/s", \.images_per_second, "%.1f")
+        report.printLine("load + plan, s", \.plan_seconds, "%.2f", ratio: false)
+        report.printLine("peak RSS, MiB", { Double($0.peak_rss_bytes) / 1_048_576 }, "%.0f")
+        report.printLine("first step's loss", \.first_loss, "%.6f", ratio: false)
         if let theirs { print("TensorFlow command: \(theirs.command)") }
     }
 }
