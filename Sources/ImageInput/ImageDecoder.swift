@@ -29,6 +29,42 @@ public enum ImageDecoder {
     public static func decode(
         _ bytes: [UInt8], source: String = "<memory>", pixelLimit: Int = defaultPixelLimit
     ) throws -> Tensor {
+        try withDecodedPixels(of: bytes, source: source, pixelLimit: pixelLimit) { image, pixels in
+            let height = Int(image.height), width = Int(image.width)
+            let count = height * width * 3
+            return Tensor(shape: [height, width, 3], of: Float.self) { out in
+                if image.bits_per_sample == 16 {
+                    let samples = pixels.assumingMemoryBound(to: UInt16.self)
+                    let scale = Float(1.0 / 65535.0)
+                    for i in 0..<count { out[i] = Float(samples[i]) * scale }
+                } else {
+                    let samples = pixels.assumingMemoryBound(to: UInt8.self)
+                    let scale = Float(1.0 / 255.0)
+                    for i in 0..<count { out[i] = Float(samples[i]) * scale }
+                }
+            }
+        }
+    }
+
+    /// Reads and decodes an image file; errors name the file.
+    public static func decode(contentsOf url: URL, pixelLimit: Int = defaultPixelLimit) throws -> Tensor {
+        try decode(readFile(url), source: url.path, pixelLimit: pixelLimit)
+    }
+
+    /// The bytes of an image file; an unreadable file is an `ImageError` naming it.
+    static func readFile(_ url: URL) throws -> [UInt8] {
+        do { return [UInt8](try Data(contentsOf: url)) } catch {
+            throw ImageError(source: url.path, reason: "cannot read: \(error.localizedDescription)")
+        }
+    }
+
+    /// Decodes `bytes` (JPEG or PNG, sniffed) with libjpeg-turbo or libpng and hands `body` the decoded
+    /// image and its interleaved RGB samples (8 or 16 bits, `image.bits_per_sample`), which live only
+    /// during the call. Errors name `source`.
+    static func withDecodedPixels<Result>(
+        of bytes: [UInt8], source: String, pixelLimit: Int,
+        _ body: (cimg_image, UnsafeMutableRawPointer) throws -> Result
+    ) throws -> Result {
         guard let format = format(of: bytes) else {
             throw ImageError(source: source, reason: "unknown image format (expected JPEG or PNG)")
         }
@@ -46,27 +82,6 @@ public enum ImageDecoder {
             }
             throw ImageError(source: source, reason: message.isEmpty ? "\(format) decoding failed" : message)
         }
-        let height = Int(image.height), width = Int(image.width)
-        let count = height * width * 3
-        return Tensor(shape: [height, width, 3], of: Float.self) { out in
-            if image.bits_per_sample == 16 {
-                let samples = pixels.assumingMemoryBound(to: UInt16.self)
-                let scale = Float(1.0 / 65535.0)
-                for i in 0..<count { out[i] = Float(samples[i]) * scale }
-            } else {
-                let samples = pixels.assumingMemoryBound(to: UInt8.self)
-                let scale = Float(1.0 / 255.0)
-                for i in 0..<count { out[i] = Float(samples[i]) * scale }
-            }
-        }
-    }
-
-    /// Reads and decodes an image file; errors name the file.
-    public static func decode(contentsOf url: URL, pixelLimit: Int = defaultPixelLimit) throws -> Tensor {
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw ImageError(source: url.path, reason: "cannot read: \(error.localizedDescription)")
-        }
-        return try decode([UInt8](data), source: url.path, pixelLimit: pixelLimit)
+        return try body(image, pixels)
     }
 }

@@ -12,37 +12,17 @@ extension ImageDecoder {
         contentsOf url: URL, height: Int, width: Int, pixelLimit: Int = defaultPixelLimit,
         into destination: UnsafeMutablePointer<Float>
     ) throws {
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw ImageError(source: url.path, reason: "cannot read: \(error.localizedDescription)")
-        }
-        let bytes = [UInt8](data)
-        guard let format = format(of: bytes) else {
-            throw ImageError(source: url.path, reason: "unknown image format (expected JPEG or PNG)")
-        }
-        var image = cimg_image()
-        let status = bytes.withUnsafeBufferPointer { buffer in
-            switch format {
-            case .jpeg: return cimg_decode_jpeg(buffer.baseAddress, buffer.count, pixelLimit, &image)
-            case .png: return cimg_decode_png(buffer.baseAddress, buffer.count, pixelLimit, &image)
+        try withDecodedPixels(of: readFile(url), source: url.path, pixelLimit: pixelLimit) { image, pixels in
+            let source = (height: Int(image.height), width: Int(image.width))
+            if image.bits_per_sample == 16 {
+                ImageResizer.resizeBilinear(
+                    samples: pixels.assumingMemoryBound(to: UInt16.self), scale: Float(1.0 / 65535.0),
+                    inHeight: source.height, inWidth: source.width, height: height, width: width, into: destination)
+            } else {
+                ImageResizer.resizeBilinear(
+                    samples: pixels.assumingMemoryBound(to: UInt8.self), scale: Float(1.0 / 255.0),
+                    inHeight: source.height, inWidth: source.width, height: height, width: width, into: destination)
             }
-        }
-        defer { cimg_free(&image) }
-        guard status == 0, let pixels = image.pixels else {
-            let message = withUnsafeBytes(of: image.error) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
-            throw ImageError(source: url.path, reason: message.isEmpty ? "\(format) decoding failed" : message)
-        }
-        let source = (height: Int(image.height), width: Int(image.width))
-        if image.bits_per_sample == 16 {
-            ImageResizer.resizeBilinear(
-                samples: pixels.assumingMemoryBound(to: UInt16.self), scale: Float(1.0 / 65535.0),
-                inHeight: source.height, inWidth: source.width, height: height, width: width, into: destination)
-        } else {
-            ImageResizer.resizeBilinear(
-                samples: pixels.assumingMemoryBound(to: UInt8.self), scale: Float(1.0 / 255.0),
-                inHeight: source.height, inWidth: source.width, height: height, width: width, into: destination)
         }
     }
 }
