@@ -9,15 +9,20 @@ import TFProto
 /// `Tests/Fixtures/bundle/writer/<name>/`: a bundle TF's `SaveV2` wrote and `tensors.json`, the tensors in
 /// the order TF was given them.
 private struct WriterFixture {
+    /// One entry of `tensors.json`: its key beside the fields of a reader fixture's tensor.
+    @dynamicMemberLookup
     struct Tensor: Decodable {
         let key: String
-        let dtype: Int32
-        let shape: [Int]
-        let data: String?
-        let strings: [String]?
+        let value: BundleFixture.Tensor
 
-        var bytes: [UInt8] { data.flatMap { Data(base64Encoded: $0) }.map { Array($0) } ?? [] }
-        var stringValues: [[UInt8]] { (strings ?? []).map { Data(base64Encoded: $0).map { Array($0) } ?? [] } }
+        private enum CodingKeys: String, CodingKey { case key }
+
+        init(from decoder: any Decoder) throws {
+            key = try decoder.container(keyedBy: CodingKeys.self).decode(String.self, forKey: .key)
+            value = try BundleFixture.Tensor(from: decoder)
+        }
+
+        subscript<Value>(dynamicMember path: KeyPath<BundleFixture.Tensor, Value>) -> Value { value[keyPath: path] }
     }
 
     struct Manifest: Decodable {
