@@ -17,19 +17,18 @@ import Testing
 @Suite(.serialized) struct FuzzRegressionTests {
     @Test(arguments: FuzzTarget.allCases)
     func regressionInputsReplay(target: FuzzTarget) throws {
-        let folder = HardeningFixture.regressions.appendingPathComponent(target.rawValue)
-        let names = listing(folder)
-        for name in names {
-            let bytes = try [UInt8](Data(contentsOf: folder.appendingPathComponent(name)))
-            target.run(bytes)
-        }
-        FuzzTarget.cleanUp()
+        try replayEveryFile(in: HardeningFixture.regressions, target: target)
     }
 
     /// The kept corpora of the long runs (Tests/Fixtures/fuzz/seeds/TARGET) in the plain build.
     @Test(arguments: FuzzTarget.allCases)
     func keptCorpusReplays(target: FuzzTarget) throws {
-        let folder = HardeningFixture.corpus.appendingPathComponent(target.rawValue)
+        try replayEveryFile(in: HardeningFixture.corpus, target: target)
+    }
+
+    /// Runs every file of `root/TARGET` through the target.
+    private func replayEveryFile(in root: URL, target: FuzzTarget) throws {
+        let folder = root.appendingPathComponent(target.rawValue)
         for name in listing(folder) {
             target.run(try [UInt8](Data(contentsOf: folder.appendingPathComponent(name))))
         }
