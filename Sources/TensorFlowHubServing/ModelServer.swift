@@ -41,7 +41,8 @@ public final class ModelServer: Sendable {
         (self.stopRequests, self.stopContinuation) = AsyncStream<Void>.makeStream()
         self.scheduler = BatchScheduler(
             maxBatchSize: configuration.maxBatchSize, batchTimeoutMicros: configuration.batchTimeoutMicros,
-            maxQueueSize: configuration.maxQueueSize, metrics: metrics, logger: logger)
+            maxQueueSize: configuration.maxQueueSize, batchThreads: configuration.numBatchThreads, metrics: metrics,
+            logger: logger)
     }
 
     /// Serves until SIGTERM or SIGINT (when `handlingSignals`) or `shutDown()`, or until the calling task

@@ -1,4 +1,5 @@
 import ImageInput
+import TensorFlowHub
 
 /// How a `ModelServer` listens, batches and caps requests.
 public struct ServingConfiguration: Sendable {
@@ -10,6 +11,11 @@ public struct ServingConfiguration: Sendable {
     public var maxBatchSize: Int
     /// How long the oldest queued request waits for others to fill its batch, in microseconds.
     public var batchTimeoutMicros: Int
+    /// Batches run at once (TF Serving's `num_batch_threads`), each on its share of the module's kernel
+    /// threads and cut to the module's micro-batch while others run; 1: one batch at a time, up to
+    /// `maxBatchSize` rows, on all of them. Default: the kernel thread count (`TFHUB_NUM_THREADS`, else
+    /// the active processor count).
+    public var numBatchThreads: Int
     /// Most requests waiting for a batch; past it a request is answered 503 with `Retry-After`.
     public var maxQueueSize: Int
     /// How long a request may wait for a batch before it is answered 504 instead of run, in
@@ -34,8 +40,9 @@ public struct ServingConfiguration: Sendable {
         host: String = "127.0.0.1", port: Int = 8501, maxBatchSize: Int = 32, batchTimeoutMicros: Int = 20_000,
         maxQueueSize: Int = 128, requestTimeoutMicros: Int = 0, maxBodyBytes: Int = 64 << 20, maxTensorElements: Int = 1 << 26,
         maxImagePixels: Int = ImageDecoder.defaultPixelLimit, defaultSignature: String = "default",
-        retryAfterSeconds: Int = 1, drainDelaySeconds: Double = 0
+        retryAfterSeconds: Int = 1, drainDelaySeconds: Double = 0, numBatchThreads: Int = PlanOptions.defaultThreadCount
     ) {
+        self.numBatchThreads = max(1, numBatchThreads)
         self.host = host
         self.port = port
         self.maxBatchSize = maxBatchSize

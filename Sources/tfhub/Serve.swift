@@ -50,6 +50,9 @@ struct Serve: ParsableCommand {
     @Option(help: "How long the oldest waiting request waits for a batch to fill, in microseconds.")
     var batchTimeoutMicros = 20_000
 
+    @Option(help: "Batches run at once, each on its share of the kernel threads and cut to the module's micro-batch while others run (TF Serving's num_batch_threads; default: the kernel thread count). 1: one batch at a time, up to --max-batch-size rows, on all threads.")
+    var numBatchThreads: Int?
+
     @Option(help: "Most requests waiting for a batch; more are answered 503 with Retry-After.")
     var maxQueueSize = 128
 
@@ -82,6 +85,7 @@ struct Serve: ParsableCommand {
         guard fileSystemPollWaitSeconds >= 0 else { throw ValidationError("--file-system-poll-wait-seconds must not be negative") }
         guard maxBatchSize > 0 else { throw ValidationError("--max-batch-size must be positive") }
         guard batchTimeoutMicros >= 0 else { throw ValidationError("--batch-timeout-micros must not be negative") }
+        guard numBatchThreads.map({ $0 > 0 }) ?? true else { throw ValidationError("--num-batch-threads must be positive") }
         guard maxQueueSize > 0 else { throw ValidationError("--max-queue-size must be positive") }
         guard requestTimeoutMicros >= 0 else { throw ValidationError("--request-timeout-micros must not be negative") }
         guard maxBodyBytes > 0, maxTensorElements > 0, maxImagePixels > 0 else {
@@ -129,7 +133,8 @@ struct Serve: ParsableCommand {
         let configuration = ServingConfiguration(
             host: host, port: port, maxBatchSize: maxBatchSize, batchTimeoutMicros: batchTimeoutMicros,
             maxQueueSize: maxQueueSize, requestTimeoutMicros: requestTimeoutMicros, maxBodyBytes: maxBodyBytes, maxTensorElements: maxTensorElements,
-            maxImagePixels: maxImagePixels, defaultSignature: signature, drainDelaySeconds: drainDelaySeconds)
+            maxImagePixels: maxImagePixels, defaultSignature: signature, drainDelaySeconds: drainDelaySeconds,
+            numBatchThreads: numBatchThreads ?? PlanOptions.defaultThreadCount)
         for model in models where model.module.signature(signature) == nil {
             throw ValidationError("model '\(model.name)' has no signature '\(signature)'; it has "
                 + model.module.signatureNames.joined(separator: ", "))

@@ -166,7 +166,7 @@ def metric(url, name):
 
 def alone_sigterm_answers_every_accepted_request(f):
     """Four requests wait in a batch (3 s timeout) when SIGTERM arrives: each is answered, then exit 0."""
-    server = Server(f.tfhub, "--max-batch-size", "64", "--batch-timeout-micros", "3000000")
+    server = Server(f.tfhub, "--num-batch-threads", "1", "--max-batch-size", "64", "--batch-timeout-micros", "3000000")
     results = []
 
     def send(i):

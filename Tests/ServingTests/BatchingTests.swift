@@ -42,6 +42,7 @@ private func metric(_ text: String, _ name: String) -> Double? {
         }
         let expected = try rows.map { try slimModule(["images": $0])["default"]!.scalars(as: Float.self) }
         var configuration = ServingConfiguration()
+        configuration.numBatchThreads = 1  // one batch at a time, up to maxBatchSize rows
         configuration.maxBatchSize = 4
         configuration.batchTimeoutMicros = 20_000_000  // the batch is full long before: it runs at the 4th request
         try await withServer(configuration) { port, _ in
@@ -75,6 +76,7 @@ private func metric(_ text: String, _ name: String) -> Double? {
         let eight = try fixtureImages(batch: 8)
         let row = Tensor(shape: [1, 40, 40, 3], scalars: Array(eight.scalars(as: Float.self)[0..<4800]))
         var configuration = ServingConfiguration()
+        configuration.numBatchThreads = 1
         configuration.maxBatchSize = 4
         configuration.batchTimeoutMicros = 3_000_000
         try await withServer(configuration) { port, _ in
@@ -94,6 +96,43 @@ private func metric(_ text: String, _ name: String) -> Double? {
             let metrics = try await LoopbackHTTP.send("GET", port: port, path: "/metrics").text
             #expect(metric(metrics, "tfhub_batch_requests_count") == 2, "\(metrics)")
             #expect(metric(metrics, "tfhub_batch_size_sum") == 4)
+        }
+    }
+
+    /// With two batch threads, requests that come together run as micro-batches side by side: no call holds
+    /// more rows than the module's micro-batch (2), none waits for the 20 s timeout, and each request gets
+    /// the bits a call of its own gives.
+    @Test func withTwoBatchThreadsRequestsRunInMicroBatchesSideBySide() async throws {
+        let eight = try fixtureImages(batch: 8)
+        let rows = (0..<8).map { i in
+            Tensor(shape: [1, 40, 40, 3], scalars: Array(eight.scalars(as: Float.self)[(i * 4800)..<((i + 1) * 4800)]))
+        }
+        let expected = try rows.map { try slimModule(["images": $0])["default"]!.scalars(as: Float.self) }
+        var configuration = ServingConfiguration()
+        configuration.numBatchThreads = 2
+        configuration.maxBatchSize = 8
+        configuration.batchTimeoutMicros = 20_000_000
+        try await withServer(configuration) { port, _ in
+            let start = Date()
+            let replies = try await withThrowingTaskGroup(of: (Int, HTTPReply).self) { group in
+                for (i, row) in rows.enumerated() {
+                    group.addTask { (i, try await binaryInfer(port: port, images: row)) }
+                }
+                var replies: [Int: HTTPReply] = [:]
+                for try await (i, reply) in group { replies[i] = reply }
+                return replies
+            }
+            #expect(Date().timeIntervalSince(start) < 15, "a micro-batch does not wait for the 20 s timeout")
+            for i in 0..<8 {
+                let reply = try #require(replies[i])
+                #expect(reply.status == 200, "\(reply.text)")
+                #expect(sameBits(binaryOutput(reply), expected[i]), "request \(i)")
+            }
+            let metrics = try await LoopbackHTTP.send("GET", port: port, path: "/metrics").text
+            let calls = try #require(metric(metrics, "tfhub_batch_size_count"), "\(metrics)")
+            #expect(metric(metrics, "tfhub_batch_size_sum") == 8)
+            #expect(calls >= 4, "8 rows in calls of at most 2 rows: \(metrics)")
+            #expect(metric(metrics, "tfhub_batch_size_bucket{le=\"2.0\"}") == calls, "\(metrics)")
         }
     }
 
