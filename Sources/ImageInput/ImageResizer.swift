@@ -1,22 +1,35 @@
+import CImageCodecs
 import Tensors
 
 /// Bilinear resizing with half-pixel centres, as `tf.image.resize(method="bilinear", antialias=False)`
 /// (TF's `ResizeBilinear` with `half_pixel_centers=True`) computes it, in float32.
+///
+/// Each output sample is `u + (l - u) * fy` with `u = tl + (tr - tl) * fx` and `l` likewise from the lower
+/// source row, without fused multiply-adds (`resize_bilinear.c`).
 public enum ImageResizer {
-    struct Tap {
-        var lower: Int
-        var upper: Int
-        var lerp: Float
-    }
-
-    static func taps(outSize: Int, inSize: Int) -> [Tap] {
+    static func taps(outSize: Int, inSize: Int) -> [cimg_tap] {
         let scale = Float(inSize) / Float(outSize)
         return (0..<outSize).map { i in
             let position = (Float(i) + 0.5) * scale - 0.5
             let floorPosition = position.rounded(.down)
-            return Tap(lower: max(Int(floorPosition), 0),
-                       upper: min(Int(position.rounded(.up)), inSize - 1),
-                       lerp: position - floorPosition)
+            return cimg_tap(lower: Int32(max(Int(floorPosition), 0)),
+                            upper: Int32(min(Int(position.rounded(.up)), inSize - 1)),
+                            lerp: position - floorPosition)
+        }
+    }
+
+    /// Calls `resize` with the row and column taps of an `inHeight x inWidth` to `height x width` resize
+    /// and the scratch the C resizers need.
+    static func withTaps(
+        inHeight: Int, inWidth: Int, height: Int, width: Int, channels: Int,
+        _ resize: (UnsafePointer<cimg_tap>, UnsafePointer<cimg_tap>, UnsafeMutableRawPointer) -> Void
+    ) {
+        let ys = taps(outSize: height, inSize: inHeight), xs = taps(outSize: width, inSize: inWidth)
+        let scratch = UnsafeMutableRawPointer.allocate(
+            byteCount: max(1, cimg_resize_scratch_bytes(inWidth, width, channels)), alignment: MemoryLayout<Int>.alignment)
+        defer { scratch.deallocate() }
+        ys.withUnsafeBufferPointer { ys in
+            xs.withUnsafeBufferPointer { xs in resize(ys.baseAddress!, xs.baseAddress!, scratch) }
         }
     }
 
@@ -29,27 +42,15 @@ public enum ImageResizer {
         let (batch, inHeight, inWidth, channels) = (dims[0], dims[1], dims[2], dims[3])
         let outShape: Shape = batched ? [batch, outHeight, outWidth, channels] : [outHeight, outWidth, channels]
         if inHeight == outHeight && inWidth == outWidth { return image }
-        let ys = taps(outSize: outHeight, inSize: inHeight)
-        let xs = taps(outSize: outWidth, inSize: inWidth)
         return image.withUnsafeBufferPointer(as: Float.self) { input in
             Tensor(shape: outShape, of: Float.self) { output in
-                let inRow = inWidth * channels
-                var o = 0
-                for b in 0..<batch {
-                    let plane = b * inHeight * inRow
-                    for y in ys {
-                        let top = plane + y.lower * inRow, bottom = plane + y.upper * inRow
-                        for x in xs {
-                            let left = x.lower * channels, right = x.upper * channels
-                            for c in 0..<channels {
-                                let topLeft = input[top + left + c], topRight = input[top + right + c]
-                                let bottomLeft = input[bottom + left + c], bottomRight = input[bottom + right + c]
-                                let upper = topLeft + (topRight - topLeft) * x.lerp
-                                let lower = bottomLeft + (bottomRight - bottomLeft) * x.lerp
-                                output[o] = upper + (lower - upper) * y.lerp
-                                o += 1
-                            }
-                        }
+                guard let source = input.baseAddress, let destination = output.baseAddress, channels > 0 else { return }
+                withTaps(inHeight: inHeight, inWidth: inWidth, height: outHeight, width: outWidth, channels: channels) {
+                    ys, xs, scratch in
+                    for b in 0..<batch {
+                        cimg_resize_bilinear_f32(
+                            source + b * inHeight * inWidth * channels, inWidth, channels, 1, outHeight, outWidth, ys, xs,
+                            scratch, destination + b * outHeight * outWidth * channels)
                     }
                 }
             }

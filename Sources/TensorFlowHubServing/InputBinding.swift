@@ -79,19 +79,23 @@ struct InputBinding {
             throw ServingError.badInput(input: input, reason: "images cannot be resized for it: \(error)")
         }
         _ = try RequestTensor.elementCount([files.count, size.height, size.width, 3], input: input, limit: maxTensorElements)
-        var decoded: [Tensor] = []
-        decoded.reserveCapacity(files.count)
-        for (index, file) in files.enumerated() {
-            do {
-                let image = try ImageDecoder.decode(file, source: "\(input)[\(index)]", pixelLimit: maxImagePixels)
-                let resized = ImageResizer.resizeBilinear(image, height: size.height, width: size.width)
-                decoded.append(resized.reshaped(to: Shape([1] + resized.shape.dimensions)))
-            } catch let error as ImageError {
-                throw ServingError.badInput(input: input, reason: "image \(index): \(error.reason)")
+        let plane = size.height * size.width * 3
+        var failure: (index: Int, error: ImageError)?
+        let batch = Tensor(shape: [files.count, size.height, size.width, 3], of: Float.self) { out in
+            for (index, file) in files.enumerated() where failure == nil {
+                do {
+                    try ImageDecoder.decodeResized(
+                        file, source: "\(input)[\(index)]", height: size.height, width: size.width, pixelLimit: maxImagePixels,
+                        into: out.baseAddress! + index * plane)
+                } catch let error as ImageError {
+                    failure = (index, error)
+                } catch {
+                    failure = (index, ImageError(source: "\(input)[\(index)]", reason: "\(error)"))
+                }
             }
         }
-        if decoded.isEmpty { return Tensor.zeros(.float32, shape: [0, size.height, size.width, 3]) }
-        return TensorBatching.concatenate(decoded)
+        if let failure { throw ServingError.badInput(input: input, reason: "image \(failure.index): \(failure.error.reason)") }
+        return batch
     }
 
     /// Element type, rank, known dimensions and element count.

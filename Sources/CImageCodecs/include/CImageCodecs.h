@@ -25,4 +25,30 @@ int cimg_decode_png(const uint8_t *data, size_t size, size_t max_pixels, cimg_im
 
 void cimg_free(cimg_image *image);
 
+/// One output coordinate of a bilinear resize: the two source rows (or columns) it reads and the weight
+/// of the second.
+typedef struct {
+    int32_t lower;
+    int32_t upper;
+    float lerp;
+} cimg_tap;
+
+/// Bytes of scratch the resizers need for `in_width` source and `out_width` output pixels of `channels`
+/// samples.
+static inline size_t cimg_resize_scratch_bytes(size_t in_width, size_t out_width, size_t channels) {
+    return out_width * channels * (2 * sizeof(size_t) + 3 * sizeof(float)) + 2 * in_width * channels * sizeof(float);
+}
+
+/// Bilinear resize of `in_width`-pixel rows of `channels` interleaved samples (`src`; rows `ys[].lower`
+/// and `ys[].upper` are read) to `out_height x out_width x channels` floats at `out`: each output sample is
+/// `u + (l - u) * ys[y].lerp` with `u = tl + (tr - tl) * xs[x].lerp` and `l` likewise from the lower row,
+/// in float32 without fused multiply-adds, samples read as `float(sample) * scale` (f32: as they are).
+/// `scratch`: `cimg_resize_scratch_bytes(in_width, out_width, channels)` bytes, aligned for `size_t`.
+void cimg_resize_bilinear_u8(const uint8_t *src, size_t in_width, size_t channels, float scale, size_t out_height,
+                             size_t out_width, const cimg_tap *ys, const cimg_tap *xs, void *scratch, float *out);
+void cimg_resize_bilinear_u16(const uint16_t *src, size_t in_width, size_t channels, float scale, size_t out_height,
+                              size_t out_width, const cimg_tap *ys, const cimg_tap *xs, void *scratch, float *out);
+void cimg_resize_bilinear_f32(const float *src, size_t in_width, size_t channels, float scale, size_t out_height,
+                              size_t out_width, const cimg_tap *ys, const cimg_tap *xs, void *scratch, float *out);
+
 #endif
