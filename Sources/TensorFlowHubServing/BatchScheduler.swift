@@ -206,6 +206,8 @@ final class BatchScheduler: @unchecked Sendable {
             }
             running += 1
             if wide && shared { wideRunning = true }
+            // A worker waiting for company re-checks: with this batch running it takes what is queued.
+            if shared && !queue.isEmpty { condition.broadcast() }
             condition.unlock()
             execute(jobs, rows: rows, context: context)
             // Under a real-time policy a worker with queued work never blocks: let the event loops send
