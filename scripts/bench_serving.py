@@ -18,12 +18,16 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 import threading
 import time
 
 import numpy as np
 import requests
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import core_roundtrip  # noqa: E402
 
 WRK_SCRIPT = """
 wrk.method = "POST"
@@ -99,6 +103,7 @@ def main():
     parser.add_argument("--serve-option", action="append", default=[],
                         help="passed to tfhub serve, e.g. --serve-option=--batch-timeout-micros=20000")
     args = parser.parse_args()
+    print(core_roundtrip.describe())
 
     in_process = None
     if not args.no_in_process:
