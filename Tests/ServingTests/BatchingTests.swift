@@ -34,26 +34,37 @@ private func metric(_ text: String, _ name: String) -> Double? {
     return nil
 }
 
+/// The first `count` images of the 8-image fixture, each a `[1, 40, 40, 3]` request, and the `default`
+/// output a call of its own gives each.
+private func singleImageRequests(_ count: Int) throws -> (rows: [Tensor], expected: [[Float]]) {
+    let eight = try fixtureImages(batch: 8)
+    let rows = (0..<count).map { i in
+        Tensor(shape: [1, 40, 40, 3], scalars: Array(eight.scalars(as: Float.self)[(i * 4800)..<((i + 1) * 4800)]))
+    }
+    return (rows, try rows.map { try slimModule(["images": $0])["default"]!.scalars(as: Float.self) })
+}
+
+/// Sends every row as its own binary request, all at once; the replies by row index.
+private func inferConcurrently(port: Int, rows: [Tensor]) async throws -> [Int: HTTPReply] {
+    try await withThrowingTaskGroup(of: (Int, HTTPReply).self) { group in
+        for (i, row) in rows.enumerated() {
+            group.addTask { (i, try await binaryInfer(port: port, images: row)) }
+        }
+        var replies: [Int: HTTPReply] = [:]
+        for try await (i, reply) in group { replies[i] = reply }
+        return replies
+    }
+}
+
 @Suite struct BatchingTests {
     @Test func concurrentRequestsRunAsOneBatchAndEachGetsItsOwnRows() async throws {
-        let eight = try fixtureImages(batch: 8)
-        let rows = (0..<4).map { i in
-            Tensor(shape: [1, 40, 40, 3], scalars: Array(eight.scalars(as: Float.self)[(i * 4800)..<((i + 1) * 4800)]))
-        }
-        let expected = try rows.map { try slimModule(["images": $0])["default"]!.scalars(as: Float.self) }
+        let (rows, expected) = try singleImageRequests(4)
         var configuration = ServingConfiguration()
         configuration.numBatchThreads = 1  // one batch at a time, up to maxBatchSize rows
         configuration.maxBatchSize = 4
         configuration.batchTimeoutMicros = 20_000_000  // the batch is full long before: it runs at the 4th request
         try await withServer(configuration) { port, _ in
-            let replies = try await withThrowingTaskGroup(of: (Int, HTTPReply).self) { group in
-                for (i, row) in rows.enumerated() {
-                    group.addTask { (i, try await binaryInfer(port: port, images: row)) }
-                }
-                var replies: [Int: HTTPReply] = [:]
-                for try await (i, reply) in group { replies[i] = reply }
-                return replies
-            }
+            let replies = try await inferConcurrently(port: port, rows: rows)
             for i in 0..<4 {
                 let reply = try #require(replies[i])
                 #expect(reply.status == 200, "\(reply.text)")
@@ -103,25 +114,14 @@ private func metric(_ text: String, _ name: String) -> Double? {
     /// more rows than the module's micro-batch (2), none waits for the 20 s timeout, and each request gets
     /// the bits a call of its own gives.
     @Test func withTwoBatchThreadsRequestsRunInMicroBatchesSideBySide() async throws {
-        let eight = try fixtureImages(batch: 8)
-        let rows = (0..<8).map { i in
-            Tensor(shape: [1, 40, 40, 3], scalars: Array(eight.scalars(as: Float.self)[(i * 4800)..<((i + 1) * 4800)]))
-        }
-        let expected = try rows.map { try slimModule(["images": $0])["default"]!.scalars(as: Float.self) }
+        let (rows, expected) = try singleImageRequests(8)
         var configuration = ServingConfiguration()
         configuration.numBatchThreads = 2
         configuration.maxBatchSize = 8
         configuration.batchTimeoutMicros = 20_000_000
         try await withServer(configuration) { port, _ in
             let start = Date()
-            let replies = try await withThrowingTaskGroup(of: (Int, HTTPReply).self) { group in
-                for (i, row) in rows.enumerated() {
-                    group.addTask { (i, try await binaryInfer(port: port, images: row)) }
-                }
-                var replies: [Int: HTTPReply] = [:]
-                for try await (i, reply) in group { replies[i] = reply }
-                return replies
-            }
+            let replies = try await inferConcurrently(port: port, rows: rows)
             #expect(Date().timeIntervalSince(start) < 15, "a micro-batch does not wait for the 20 s timeout")
             for i in 0..<8 {
                 let reply = try #require(replies[i])
