@@ -195,17 +195,18 @@ final class BatchScheduler: @unchecked Sendable {
             if head.key.solo == 0 { previousRows[head.key] = rows }
             for index in chosen.reversed() { queue.remove(at: index) }
             metrics.queueDepth(queue.count)
-            // Alone on an idle server: all of the kernel threads; else this worker's share of them.
-            let wide = !shared || (running == 0 && queue.isEmpty)
+            // Alone on an idle server: all of the kernel threads (the module lends a context); else this
+            // worker's share of them.
+            let alone = shared && running == 0 && queue.isEmpty
             var context: ExecutionContext?
-            if !wide {
+            if shared && !alone {
                 let threads = max(1, head.module.planOptions.threads / batchThreads)
                 context = sharedContexts[threads] ?? ExecutionContext(
                     threads: threads, recycler: ExecutionContextPool.inferenceRecycler())
                 sharedContexts[threads] = context
             }
             running += 1
-            if wide && shared { wideRunning = true }
+            if alone { wideRunning = true }
             // A worker waiting for company re-checks: with this batch running it takes what is queued.
             if shared && !queue.isEmpty { condition.broadcast() }
             condition.unlock()
@@ -215,7 +216,7 @@ final class BatchScheduler: @unchecked Sendable {
             if shared { sched_yield() }
             condition.lock()
             running -= 1
-            if wide && shared { wideRunning = false }
+            if alone { wideRunning = false }
             idleSince = Date()
             if shared { condition.broadcast() }
         }

@@ -130,11 +130,11 @@ struct Serve: ParsableCommand {
         if basePaths.isEmpty {
             models = [ServedModel(name: modelName, version: 1, module: try loadModule(handle, options: moduleOptions))]
         }
-        let configuration = ServingConfiguration(
+        var configuration = ServingConfiguration(
             host: host, port: port, maxBatchSize: maxBatchSize, batchTimeoutMicros: batchTimeoutMicros,
             maxQueueSize: maxQueueSize, requestTimeoutMicros: requestTimeoutMicros, maxBodyBytes: maxBodyBytes, maxTensorElements: maxTensorElements,
-            maxImagePixels: maxImagePixels, defaultSignature: signature, drainDelaySeconds: drainDelaySeconds,
-            numBatchThreads: numBatchThreads ?? PlanOptions.defaultThreadCount)
+            maxImagePixels: maxImagePixels, defaultSignature: signature, drainDelaySeconds: drainDelaySeconds)
+        if let numBatchThreads { configuration.numBatchThreads = numBatchThreads }
         for model in models where model.module.signature(signature) == nil {
             throw ValidationError("model '\(model.name)' has no signature '\(signature)'; it has "
                 + model.module.signatureNames.joined(separator: ", "))
